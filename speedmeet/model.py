@@ -1,0 +1,164 @@
+"""The domain: participants, event settings and the plan (rounds -> tables -> participant ids).
+
+Plain pydantic models with no file access and nothing heavy imported, so that readers, the
+solver, the validator and the exports all speak the same language. `plan.json` is written and
+read back by `Plan` alone.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+PLAN_FORMAT = "speedmeet-plan"
+PLAN_VERSION = 1
+
+DEFAULT_ROUNDS = 4
+DEFAULT_TABLE_SIZE = 5
+DEFAULT_TIME_LIMIT = 10.0
+
+
+def organisation_key(name: str) -> str:
+    """Fold an organisation name so that spellings of one organisation compare equal.
+
+    Case, accents, spacing and punctuation are ignored: "HOSPICE GÉNÉRAL ", "Hospice general"
+    and "Hospice-Général" all give "hospice general".
+    """
+    decomposed = unicodedata.normalize("NFKD", name)
+    no_accents = "".join(c for c in decomposed if not unicodedata.combining(c))
+    words = re.findall(r"\w+", no_accents.casefold())
+    return " ".join(words)
+
+
+class Participant(BaseModel):
+    """One registered person. `organisation` is the display name shared by everyone of it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    organisation: str = Field(min_length=1)
+    email: str | None = None
+    interests: list[str] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=list)
+    role: str | None = None
+    host: bool = False
+    first_round: int | None = Field(default=None, ge=1)
+    last_round: int | None = Field(default=None, ge=1)
+
+    @property
+    def organisation_key(self) -> str:
+        return organisation_key(self.organisation)
+
+    def present_in(self, round_number: int) -> bool:
+        """Whether this person attends the given round (1-based), by their presence window."""
+        if self.first_round is not None and round_number < self.first_round:
+            return False
+        return not (self.last_round is not None and round_number > self.last_round)
+
+
+class EventSettings(BaseModel):
+    """What the organiser chose: how many rounds, how big the tables, how long to search."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rounds: int = Field(default=DEFAULT_ROUNDS, ge=1)
+    table_size: int = Field(default=DEFAULT_TABLE_SIZE, ge=2)
+    tables: int | None = Field(default=None, ge=1)
+    time_limit: float = Field(default=DEFAULT_TIME_LIMIT, gt=0)
+    seed: int = 0
+    title: str | None = None
+    topics: list[str] = Field(default_factory=list)
+    start: str | None = None
+    round_minutes: int | None = Field(default=None, ge=1)
+    break_minutes: int = Field(default=0, ge=0)
+
+
+def table_sizes(participant_count: int, table_size: int, tables: int | None = None) -> list[int]:
+    """Sizes of the tables of one round: as few tables as fit, sizes differing by at most one.
+
+    With `tables` given, exactly that many tables (never more than there are people).
+    Larger tables come first.
+    """
+    if participant_count <= 0:
+        return []
+    count = tables if tables is not None else math.ceil(participant_count / table_size)
+    count = max(1, min(count, participant_count))
+    base, extra = divmod(participant_count, count)
+    return [base + 1] * extra + [base] * (count - extra)
+
+
+class Table(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    table: str
+    participants: list[str]
+
+
+class Round(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    round: int = Field(ge=1)
+    topic: str | None = None
+    tables: list[Table]
+
+
+class Plan(BaseModel):
+    """The contract every export and `replan` reads (see PRODUCT.md, "The plan file")."""
+
+    model_config = ConfigDict(extra="allow")
+
+    format: Literal["speedmeet-plan"] = PLAN_FORMAT
+    version: Literal[1] = PLAN_VERSION
+    settings: EventSettings
+    participants: list[Participant]
+    rounds: list[Round]
+
+    @field_validator("participants")
+    @classmethod
+    def _unique_ids(cls, participants: list[Participant]) -> list[Participant]:
+        seen: set[str] = set()
+        for participant in participants:
+            if participant.id in seen:
+                raise ValueError(f"participant id {participant.id!r} appears twice")
+            seen.add(participant.id)
+        return participants
+
+    @model_validator(mode="after")
+    def _rounds_in_order(self) -> Plan:
+        for index, round_ in enumerate(self.rounds, start=1):
+            if round_.round != index:
+                raise ValueError(f"rounds must be numbered 1, 2, 3...; found {round_.round} at {index}")
+        return self
+
+    def participant_by_id(self) -> dict[str, Participant]:
+        return {p.id: p for p in self.participants}
+
+    def seating(self) -> dict[str, list[str | None]]:
+        """For each participant id, the table name they sit at in each round (None if absent)."""
+        result: dict[str, list[str | None]] = {p.id: [None] * len(self.rounds) for p in self.participants}
+        for r, round_ in enumerate(self.rounds):
+            for table in round_.tables:
+                for pid in table.participants:
+                    if pid in result:
+                        result[pid][r] = table.table
+        return result
+
+
+def most_frequent_spelling(spellings: Iterable[str]) -> str:
+    """The display name for an organisation: its most frequent spelling, ties to the first seen."""
+    stripped = [s.strip() for s in spellings]
+    counts = Counter(stripped)
+    best = max(counts.values())
+    return next(s for s in stripped if counts[s] == best)
+
+
+def organisation_sizes(participants: Sequence[Participant]) -> dict[str, int]:
+    """How many participants each organisation has, by display name."""
+    return dict(Counter(p.organisation for p in participants))

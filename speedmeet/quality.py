@@ -1,0 +1,151 @@
+"""How good a plan is: new cross-organisation pairs, repeats, same-organisation meetings, and the
+best possible (the upper bound of PRODUCT.md, tightened by same-organisation seats no layout avoids).
+
+Pure arithmetic on ids and organisation names, shared by the validator and the solver, so that
+both speak of the same figures. Nothing here knows how a plan was made.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from math import comb
+
+Schedule = Sequence[Sequence[Sequence[Hashable]]]
+"""Rounds -> tables -> participant ids (any hashable id: str in plans, int in the solver)."""
+
+
+@dataclass(frozen=True)
+class Bound:
+    """The most new cross-organisation pairs any plan could reach, and why."""
+
+    value: int
+    all_cross_pairs: int
+    table_capacity: int
+    per_person: int
+    unavoidable_same_organisation: int
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def limiting(self) -> str:
+        """Which of the three limits binds, in the organiser's words."""
+        if self.value == self.all_cross_pairs:
+            return "everyone meets everyone from another organisation"
+        if self.value == self.per_person:
+            return "each person can meet only so many people in the rounds available"
+        return "the tables hold only so many pairs per round"
+
+
+@dataclass(frozen=True)
+class Quality:
+    """Figures of PRODUCT.md "Quality of a plan" for one plan."""
+
+    participants: int
+    organisations: int
+    new_pairs: int
+    bound: Bound
+    repeats: int
+    same_organisation: int
+    meetings: int = 0
+    per_round_tables: tuple[int, ...] = field(default_factory=tuple)
+
+    @property
+    def share(self) -> float:
+        return 1.0 if self.bound.value == 0 else self.new_pairs / self.bound.value
+
+    @property
+    def perfect(self) -> bool:
+        return self.new_pairs >= self.bound.value
+
+
+def forced_same_organisation_pairs(organisation_size: int, sizes: Sequence[int]) -> int:
+    """Same-organisation pairs one round must seat when an organisation outnumbers the tables.
+
+    The fewest come from spreading its people as evenly as the tables allow.
+    """
+    tables = len(sizes)
+    if tables == 0 or organisation_size <= tables:
+        return 0
+    per_table, extra = divmod(organisation_size, tables)
+    return extra * comb(per_table + 1, 2) + (tables - extra) * comb(per_table, 2)
+
+
+def upper_bound(
+    organisation_of: Mapping[Hashable, str],
+    round_sizes: Sequence[Sequence[int]],
+    present: Sequence[Sequence[Hashable]] | None = None,
+) -> Bound:
+    """The PRODUCT.md bound for these participants and table layouts, one layout per round.
+
+    `present[r]` lists who attends round r (everyone when omitted), so that replanned events with
+    walk-ins and early leavers get an honest bound too.
+    """
+    people = list(organisation_of)
+    n = len(people)
+    org_counts = Counter(organisation_of.values())
+    all_cross = comb(n, 2) - sum(comb(c, 2) for c in org_counts.values())
+
+    capacity = 0
+    unavoidable = 0
+    rounds_present: list[set[Hashable]] = []
+    for r, sizes in enumerate(round_sizes):
+        attendees = set(people) if present is None else set(present[r])
+        rounds_present.append(attendees)
+        round_orgs = Counter(organisation_of[p] for p in attendees)
+        forced = sum(forced_same_organisation_pairs(c, sizes) for c in round_orgs.values())
+        unavoidable += forced
+        capacity += sum(comb(s, 2) for s in sizes) - forced
+
+    reach_twice = 0
+    for person in people:
+        can_meet = sum(
+            (max(sizes) - 1) if sizes else 0
+            for sizes, attendees in zip(round_sizes, rounds_present, strict=True)
+            if person in attendees
+        )
+        reach_twice += min(can_meet, n - org_counts[organisation_of[person]])
+    per_person = reach_twice // 2
+
+    value = min(all_cross, capacity, per_person)
+    reasons: list[str] = []
+    if unavoidable:
+        biggest = max(org_counts.items(), key=lambda item: item[1])
+        tables = min(len(s) for s in round_sizes if s) if any(round_sizes) else 0
+        reasons.append(
+            f"{unavoidable} same-organisation meetings are unavoidable: "
+            f"{biggest[0]} has {biggest[1]} people for {tables} tables"
+        )
+    return Bound(value, all_cross, capacity, per_person, unavoidable, tuple(reasons))
+
+
+def measure(
+    schedule: Schedule,
+    organisation_of: Mapping[Hashable, str],
+    bound: Bound,
+) -> Quality:
+    """Count distinct cross-organisation pairs, repeats and same-organisation meetings."""
+    meetings: Counter[tuple[Hashable, Hashable]] = Counter()
+    for tables in schedule:
+        for table in tables:
+            seated = sorted(table, key=str)
+            for i, a in enumerate(seated):
+                for b in seated[i + 1 :]:
+                    meetings[(a, b)] += 1
+    new_pairs = repeats = same_org = 0
+    for (a, b), times in meetings.items():
+        if organisation_of[a] == organisation_of[b]:
+            same_org += times
+        else:
+            new_pairs += 1
+            repeats += times - 1
+    return Quality(
+        participants=len(organisation_of),
+        organisations=len(set(organisation_of.values())),
+        new_pairs=new_pairs,
+        bound=bound,
+        repeats=repeats,
+        same_organisation=same_org,
+        meetings=sum(meetings.values()),
+        per_round_tables=tuple(len(tables) for tables in schedule),
+    )

@@ -1,0 +1,114 @@
+"""Check any finished plan against the rules, independently of how it was made.
+
+Every rule has a short label, so that a report (and a test) can say which rule a plan breaks.
+The same checks run on plans fresh from the solver, on hand-edited plan.json files and in tests.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from speedmeet.model import Plan, table_sizes
+from speedmeet.quality import Bound, Quality, measure, upper_bound
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"[{self.rule}] {self.message}"
+
+
+@dataclass
+class Report:
+    violations: list[Violation] = field(default_factory=list)
+    quality: Quality | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations
+
+    def add(self, rule: str, message: str) -> None:
+        self.violations.append(Violation(rule, message))
+
+
+def present_ids(plan: Plan, round_number: int) -> list[str]:
+    """Who should be seated in a round, by the participants' presence windows."""
+    return [p.id for p in plan.participants if p.present_in(round_number)]
+
+
+def plan_bound(plan: Plan) -> Bound:
+    """The PRODUCT.md upper bound for the people and rounds of this plan."""
+    organisation_of = {p.id: p.organisation for p in plan.participants}
+    present = [present_ids(plan, r) for r in range(1, len(plan.rounds) + 1)]
+    settings = plan.settings
+    layouts = [table_sizes(len(ids), settings.table_size, settings.tables) for ids in present]
+    return upper_bound(organisation_of, layouts, present)
+
+
+def validate(plan: Plan) -> Report:
+    """All rule violations of a plan, and its quality figures."""
+    report = Report()
+    known = plan.participant_by_id()
+    settings = plan.settings
+
+    if len(plan.rounds) != settings.rounds:
+        report.add(
+            "round-count",
+            f"the settings ask for {settings.rounds} rounds but the plan has {len(plan.rounds)}",
+        )
+
+    for round_ in plan.rounds:
+        r = round_.round
+        seats: Counter[str] = Counter()
+        names: Counter[str] = Counter()
+        for table in round_.tables:
+            names[table.table] += 1
+            if not table.participants:
+                report.add("empty-table", f"round {r}, table {table.table} has nobody")
+            for pid in table.participants:
+                seats[pid] += 1
+                if pid not in known:
+                    report.add("unknown-participant", f"round {r}, table {table.table}: unknown id {pid!r}")
+                elif not known[pid].present_in(r):
+                    report.add(
+                        "absent-seated",
+                        f"round {r}, table {table.table}: {known[pid].name} ({pid}) is not present in round {r}",
+                    )
+        for name, count in names.items():
+            if count > 1:
+                report.add("table-name-unique", f"round {r}: table {name!r} appears {count} times")
+        for pid, count in seats.items():
+            if count > 1 and pid in known:
+                report.add("seated-once", f"round {r}: {known[pid].name} ({pid}) sits at {count} tables")
+        for pid in present_ids(plan, r):
+            if seats[pid] == 0:
+                report.add("seated-once", f"round {r}: {known[pid].name} ({pid}) has no table")
+
+        sizes = [len(t.participants) for t in round_.tables if t.participants]
+        if sizes:
+            if max(sizes) - min(sizes) > 1:
+                report.add(
+                    "balanced-tables",
+                    f"round {r}: table sizes range from {min(sizes)} to {max(sizes)} (at most one apart)",
+                )
+            if settings.tables is None and max(sizes) > settings.table_size:
+                report.add(
+                    "table-size",
+                    f"round {r}: a table seats {max(sizes)}, more than the table size {settings.table_size}",
+                )
+            expected = len(table_sizes(sum(sizes), settings.table_size, settings.tables))
+            if len(sizes) != expected:
+                report.add(
+                    "table-count",
+                    f"round {r}: {len(sizes)} tables where {expected} are needed for {sum(sizes)} people",
+                )
+
+    if report.ok:
+        organisation_of = {p.id: p.organisation for p in plan.participants}
+        schedule = [[t.participants for t in round_.tables] for round_ in plan.rounds]
+        report.quality = measure(schedule, organisation_of, plan_bound(plan))
+    return report
