@@ -1,0 +1,69 @@
+"""Writing outputs so that nothing is ever lost: a temporary file beside the target, moved into
+place only when complete, so an interrupted run leaves the old file or the new one, never half."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from speedmeet.errors import OutputError
+
+
+def _describe_os_error(path: Path, error: OSError) -> str:
+    if error.errno == errno.ENOSPC:
+        return f"cannot write {path}: the disk is full"
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"cannot write {path}: the folder is read-only or not yours"
+    return f"cannot write {path}: {error.strerror or error}"
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside `target`; on success it replaces `target` in one step."""
+    target = Path(target)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        os.close(fd)
+    except OSError as error:
+        raise OutputError(_describe_os_error(target, error)) from None
+    temporary = Path(name)
+    try:
+        yield temporary
+        os.replace(temporary, target)
+    except OSError as error:
+        raise OutputError(_describe_os_error(target, error)) from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+
+
+def write_bytes_atomically(target: Path, content: bytes) -> None:
+    with atomic_path(target) as temporary:
+        with open(temporary, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+
+
+def write_text_atomically(target: Path, text: str) -> None:
+    write_bytes_atomically(target, text.encode("utf-8"))
+
+
+def ensure_output_folder(folder: Path, inputs: list[Path]) -> Path:
+    """Create the output folder, refusing one that would put outputs over an input file."""
+    folder = Path(folder)
+    for source in inputs:
+        if folder.exists() and source.exists() and folder.resolve() == source.resolve():
+            raise OutputError(f"the output folder {folder} is the input file itself; choose another --out")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise OutputError(f"cannot use {folder} as the output folder: a file has that name") from None
+    except OSError as error:
+        raise OutputError(_describe_os_error(folder, error)) from None
+    return folder

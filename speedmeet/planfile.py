@@ -1,0 +1,54 @@
+"""plan.json: written and read back by the same `Plan` model, atomically."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from speedmeet.errors import PlanFileError
+from speedmeet.files import write_text_atomically
+from speedmeet.model import Plan
+
+PLAN_FILENAME = "plan.json"
+
+
+def plan_to_json(plan: Plan) -> str:
+    """Stable, human-diffable text: the same plan always gives the same bytes."""
+    return json.dumps(plan.model_dump(mode="json", exclude_none=True), ensure_ascii=False, indent=2) + "\n"
+
+
+def write_plan(plan: Plan, path: Path) -> None:
+    write_text_atomically(path, plan_to_json(plan))
+
+
+def resolve_plan_path(location: Path) -> Path:
+    """Accept either a plan folder or the plan.json inside it."""
+    location = Path(location)
+    return location / PLAN_FILENAME if location.is_dir() else location
+
+
+def read_plan(location: Path) -> Plan:
+    path = resolve_plan_path(location)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PlanFileError(f"{path}: no such plan file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise PlanFileError(f"{path}: cannot read the plan file ({error})") from None
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise PlanFileError(f"{path}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
+    if not isinstance(raw, dict) or raw.get("format") != "speedmeet-plan":
+        raise PlanFileError(f"{path}: not a speedmeet plan (\"format\" should be \"speedmeet-plan\")")
+    if raw.get("version") != 1:
+        raise PlanFileError(f"{path}: plan version {raw.get('version')!r} is not supported (expected 1)")
+    try:
+        return Plan.model_validate(raw)
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(str(part) for part in issue['loc']) or 'plan'}: {issue['msg']}" for issue in error.errors()
+        )
+        raise PlanFileError(f"{path}: {problems}") from None
