@@ -109,6 +109,18 @@ class Round(BaseModel):
     tables: list[Table]
 
 
+class SolveSummary(BaseModel):
+    """How the plan was found and how it stands against the best possible (informative)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    status: str
+    method: str = ""
+    bound: int
+    proven_optimal: bool
+    limits: list[str] = Field(default_factory=list)
+
+
 class Plan(BaseModel):
     """The contract every export and `replan` reads (see PRODUCT.md, "The plan file")."""
 
@@ -119,6 +131,7 @@ class Plan(BaseModel):
     settings: EventSettings
     participants: list[Participant]
     rounds: list[Round]
+    solve: SolveSummary | None = None
 
     @field_validator("participants")
     @classmethod

@@ -1,0 +1,269 @@
+"""The `speedmeet` command: parse arguments, call one library function, show the result.
+
+Every command runs inside `reporting_errors()`, the one place where a SpeedmeetError becomes a
+single `Error: ...` line on stderr and exit code 1; typer reports usage errors with exit code 2.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table as RichTable
+
+from speedmeet import __version__
+from speedmeet.errors import InputError, SettingsError, SpeedmeetError
+from speedmeet.exports import write_plan_outputs
+from speedmeet.files import ensure_output_folder
+from speedmeet.model import DEFAULT_ROUNDS, DEFAULT_TABLE_SIZE, DEFAULT_TIME_LIMIT, EventSettings
+from speedmeet.planfile import read_plan
+from speedmeet.planning import PlanOutcome, make_plan
+from speedmeet.quality import Quality
+from speedmeet.readers import Registrations, read_registrations
+from speedmeet.solve.problem import Progress as SolveProgress
+from speedmeet.validate import validate
+
+app = typer.Typer(
+    name="speedmeet",
+    help="Plan speed-meeting rotations so that everyone meets new people from other organisations.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+console = Console()
+error_console = Console(stderr=True)
+
+
+@contextlib.contextmanager
+def reporting_errors() -> Iterator[None]:
+    """Turn a user's mistake into one line on stderr and exit code 1, never a traceback."""
+    try:
+        yield
+    except SpeedmeetError as error:
+        error_console.print(f"Error: {error.describe()}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(error.exit_code) from None
+    except KeyboardInterrupt:
+        error_console.print("Interrupted: nothing was written.", highlight=False)
+        raise typer.Exit(130) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"speedmeet {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """Plan speed-meeting rotations so that everyone meets new people from other organisations."""
+
+
+def _parse_columns(columns: list[str]) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for item in columns:
+        field, sep, header = item.partition("=")
+        if not sep or not field.strip() or not header.strip():
+            raise SettingsError(f'--column takes FIELD="Header in the sheet", not {item!r}')
+        mapping[field.strip().lower()] = header.strip()
+    return mapping
+
+
+def show_understood(registrations: Registrations) -> None:
+    """Tell the organiser what was read, so a wrong column shows up before anything is printed."""
+    where = registrations.source
+    if registrations.sheet:
+        where += f", sheet '{registrations.sheet}'"
+    console.print(f"[bold]Read[/bold] {where}, header in row {registrations.header_row}", highlight=False)
+    table = RichTable(show_header=True, header_style="bold", box=None, padding=(0, 2))
+    table.add_column("field")
+    table.add_column("column in the sheet")
+    for field, header in registrations.mapping:
+        table.add_row(field, header)
+    console.print(table)
+    if registrations.ignored:
+        console.print("Ignored columns: " + ", ".join(registrations.ignored), highlight=False, markup=False)
+    participants = registrations.participants
+    organisations = len({p.organisation for p in participants})
+    console.print(f"{len(participants)} participants from {organisations} organisations", highlight=False)
+    for warning in registrations.warnings:
+        console.print(f"[yellow]Warning:[/yellow] {warning}", highlight=False)
+
+
+def show_quality(quality: Quality, *, proven_optimal: bool, seconds: float | None, limits: list[str]) -> None:
+    bound = quality.bound
+    table = RichTable(title="Plan quality", show_header=False, box=None, padding=(0, 2))
+    table.add_column("figure", style="bold")
+    table.add_column("value")
+    table.add_row("participants", str(quality.participants))
+    table.add_row("organisations", str(quality.organisations))
+    table.add_row("rounds", str(len(quality.per_round_tables)))
+    table.add_row("tables per round", str(max(quality.per_round_tables, default=0)))
+    table.add_row(
+        "new cross-organisation pairs",
+        f"{quality.new_pairs} of {bound.value} possible ({quality.share:.1%})",
+    )
+    table.add_row("repeat meetings", str(quality.repeats))
+    table.add_row("same-organisation meetings", str(quality.same_organisation))
+    if quality.perfect:
+        verdict = "[green]perfect: the best possible plan[/green]"
+    elif proven_optimal:
+        verdict = "[green]proven optimal[/green] (the naive bound cannot be reached)"
+    else:
+        verdict = "good, not proven optimal"
+    table.add_row("verdict", verdict)
+    if seconds is not None:
+        table.add_row("solve time", f"{seconds:.2f} s")
+    console.print(table)
+    for note in [*bound.reasons, *limits]:
+        console.print(f"  - {note}", highlight=False, markup=False)
+
+
+def _solve_with_progress(registrations: Registrations, settings: EventSettings) -> tuple[PlanOutcome, bool]:
+    """Run the solver beside a live progress bar; Ctrl-C stops it and keeps the best plan so far."""
+    stop = threading.Event()
+    outcome: list[PlanOutcome] = []
+    failure: list[BaseException] = []
+    interrupted = False
+
+    with Progress(
+        TextColumn("[bold]Solving[/bold] {task.fields[phase]}"),
+        BarColumn(),
+        TextColumn("{task.completed:.0f} / {task.total:.0f} pairs"),
+        TimeElapsedColumn(),
+        console=error_console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("solve", total=None, phase="")
+
+        def report(update: SolveProgress) -> None:
+            progress.update(task, completed=update.pairs, total=max(update.bound, 1), phase=update.phase)
+
+        def work() -> None:
+            try:
+                outcome.append(
+                    make_plan(registrations.participants, settings, on_progress=report, stop=stop)
+                )
+            except BaseException as error:  # handed to the main thread, re-raised there
+                failure.append(error)
+
+        worker = threading.Thread(target=work, name="speedmeet-solver", daemon=True)
+        worker.start()
+        while worker.is_alive():
+            try:
+                worker.join(timeout=0.1)
+            except KeyboardInterrupt:
+                interrupted = True
+                stop.set()
+                error_console.print("Stopping: keeping the best plan found so far...")
+    if failure:
+        raise failure[0]
+    return outcome[0], interrupted
+
+
+@app.command("plan")
+def plan_command(
+    participants: Annotated[Path, typer.Argument(help="Registration spreadsheet (.xlsx or .csv).")],
+    rounds: Annotated[int, typer.Option(min=1, help="Number of rounds.")] = DEFAULT_ROUNDS,
+    table_size: Annotated[int, typer.Option(min=2, help="Most people at one table.")] = DEFAULT_TABLE_SIZE,
+    tables: Annotated[
+        int | None, typer.Option(min=2, help="Number of tables instead of a table size.")
+    ] = None,
+    time_limit: Annotated[
+        float, typer.Option(min=0.1, help="Seconds the solver may search at most.")
+    ] = DEFAULT_TIME_LIMIT,
+    seed: Annotated[int, typer.Option(help="Same input, settings and seed give the same plan.")] = 0,
+    out: Annotated[
+        Path | None, typer.Option(help="Output folder (default: <input name>-plan beside the input).")
+    ] = None,
+    sheet: Annotated[str | None, typer.Option(help="Sheet to read in a workbook.")] = None,
+    encoding: Annotated[str | None, typer.Option(help="Text encoding of a csv file.")] = None,
+    column: Annotated[
+        list[str] | None,
+        typer.Option(help='Override a column: FIELD="Header", e.g. organisation="Organisme".'),
+    ] = None,
+    title: Annotated[str | None, typer.Option(help="Event title printed on every page.")] = None,
+    topic: Annotated[
+        list[str] | None, typer.Option(help="Topic of a round, once per round in order.")
+    ] = None,
+    start: Annotated[str | None, typer.Option(help="Start time of round 1, e.g. 14:00.")] = None,
+    round_minutes: Annotated[int | None, typer.Option(min=1, help="Length of a round.")] = None,
+    break_minutes: Annotated[int, typer.Option(min=0, help="Break between rounds.")] = 0,
+    no_print: Annotated[bool, typer.Option("--no-print", help="Skip the PDFs.")] = False,
+) -> None:
+    """Read a registration spreadsheet, solve the rotation and write plan.json, plan.xlsx and PDFs."""
+    with reporting_errors():
+        if not participants.exists():
+            raise InputError(f"{participants}: no such file")
+        registrations = read_registrations(
+            participants, sheet=sheet, encoding=encoding, columns=_parse_columns(column or [])
+        )
+        show_understood(registrations)
+        settings = EventSettings(
+            rounds=rounds,
+            table_size=table_size,
+            tables=tables,
+            time_limit=time_limit,
+            seed=seed,
+            title=title,
+            topics=topic or [],
+            start=start,
+            round_minutes=round_minutes,
+            break_minutes=break_minutes,
+        )
+        folder = out if out is not None else participants.with_name(f"{participants.stem}-plan")
+        ensure_output_folder(folder, [participants])
+        began = time.perf_counter()
+        outcome, interrupted = _solve_with_progress(registrations, settings)
+        if interrupted:
+            console.print("[yellow]Interrupted:[/yellow] writing the best plan found so far.")
+        written = write_plan_outputs(outcome.plan, folder, outcome.quality, print_kit=not no_print)
+        show_quality(
+            outcome.quality,
+            proven_optimal=outcome.result.proven_optimal,
+            seconds=outcome.result.seconds,
+            limits=outcome.result.limits,
+        )
+        console.print(
+            f"Written in {folder} ({time.perf_counter() - began:.1f} s): "
+            + ", ".join(path.name for path in written),
+            highlight=False,
+        )
+
+
+@app.command("check")
+def check_command(
+    plan_path: Annotated[Path, typer.Argument(metavar="PLAN", help="plan.json or its folder.")],
+) -> None:
+    """Check a plan against the rules and show how good it is."""
+    with reporting_errors():
+        plan = read_plan(plan_path)
+        report = validate(plan)
+        if not report.ok:
+            for violation in report.violations:
+                error_console.print(str(violation), markup=False, highlight=False)
+            raise SpeedmeetError(f"{plan_path}: the plan breaks {len(report.violations)} rule(s)")
+        assert report.quality is not None
+        console.print(f"{plan_path}: the plan follows every rule.", highlight=False)
+        solve = plan.solve
+        show_quality(
+            report.quality,
+            proven_optimal=bool(solve and solve.proven_optimal),
+            seconds=None,
+            limits=solve.limits if solve else [],
+        )
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,28 @@
+"""Everything an organiser prints or opens, made from a plan: plan.json, plan.xlsx and the PDFs.
+
+openpyxl, fpdf2 and segno are imported only inside this package.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from speedmeet.exports.xlsx import write_plan_xlsx
+from speedmeet.model import Plan
+from speedmeet.planfile import PLAN_FILENAME, write_plan
+from speedmeet.quality import Quality
+
+XLSX_FILENAME = "plan.xlsx"
+
+
+def write_plan_outputs(plan: Plan, folder: Path, quality: Quality, *, print_kit: bool = True) -> list[Path]:
+    """Write plan.json first (the source of truth), then the workbook and, unless asked not to,
+    the print kit. Each file is written atomically."""
+    written = [folder / PLAN_FILENAME]
+    write_plan(plan, written[0])
+    written.append(write_plan_xlsx(plan, folder / XLSX_FILENAME, quality))
+    if print_kit:
+        from speedmeet.exports.pdf import write_print_kit
+
+        written.extend(write_print_kit(plan, folder))
+    return written
