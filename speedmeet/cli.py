@@ -48,7 +48,9 @@ def reporting_errors() -> Iterator[None]:
     try:
         yield
     except SpeedmeetError as error:
-        error_console.print(f"Error: {error.describe()}", markup=False, highlight=False, soft_wrap=True)
+        error_console.print(
+            f"Error: {error.describe()}", markup=False, highlight=False, soft_wrap=True
+        )
         raise typer.Exit(error.exit_code) from None
     except KeyboardInterrupt:
         error_console.print("Interrupted: nothing was written.", highlight=False)
@@ -85,7 +87,9 @@ def show_understood(registrations: Registrations) -> None:
     where = registrations.source
     if registrations.sheet:
         where += f", sheet '{registrations.sheet}'"
-    console.print(f"[bold]Read[/bold] {where}, header in row {registrations.header_row}", highlight=False)
+    console.print(
+        f"[bold]Read[/bold] {where}, header in row {registrations.header_row}", highlight=False
+    )
     table = RichTable(show_header=True, header_style="bold", box=None, padding=(0, 2))
     table.add_column("field")
     table.add_column("column in the sheet")
@@ -93,15 +97,21 @@ def show_understood(registrations: Registrations) -> None:
         table.add_row(field, header)
     console.print(table)
     if registrations.ignored:
-        console.print("Ignored columns: " + ", ".join(registrations.ignored), highlight=False, markup=False)
+        console.print(
+            "Ignored columns: " + ", ".join(registrations.ignored), highlight=False, markup=False
+        )
     participants = registrations.participants
     organisations = len({p.organisation for p in participants})
-    console.print(f"{len(participants)} participants from {organisations} organisations", highlight=False)
+    console.print(
+        f"{len(participants)} participants from {organisations} organisations", highlight=False
+    )
     for warning in registrations.warnings:
         console.print(f"[yellow]Warning:[/yellow] {warning}", highlight=False)
 
 
-def show_quality(quality: Quality, *, proven_optimal: bool, seconds: float | None, limits: list[str]) -> None:
+def show_quality(
+    quality: Quality, *, proven_optimal: bool, seconds: float | None, limits: list[str]
+) -> None:
     bound = quality.bound
     table = RichTable(title="Plan quality", show_header=False, box=None, padding=(0, 2))
     table.add_column("figure", style="bold")
@@ -130,7 +140,9 @@ def show_quality(quality: Quality, *, proven_optimal: bool, seconds: float | Non
         console.print(f"  - {note}", highlight=False, markup=False)
 
 
-def _solve_with_progress(registrations: Registrations, settings: EventSettings) -> tuple[PlanOutcome, bool]:
+def _solve_with_progress(
+    registrations: Registrations, settings: EventSettings
+) -> tuple[PlanOutcome, bool]:
     """Run the solver beside a live progress bar; Ctrl-C stops it and keeps the best plan so far."""
     stop = threading.Event()
     outcome: list[PlanOutcome] = []
@@ -148,7 +160,9 @@ def _solve_with_progress(registrations: Registrations, settings: EventSettings) 
         task = progress.add_task("solve", total=None, phase="")
 
         def report(update: SolveProgress) -> None:
-            progress.update(task, completed=update.pairs, total=max(update.bound, 1), phase=update.phase)
+            progress.update(
+                task, completed=update.pairs, total=max(update.bound, 1), phase=update.phase
+            )
 
         def work() -> None:
             try:
@@ -176,16 +190,21 @@ def _solve_with_progress(registrations: Registrations, settings: EventSettings) 
 def plan_command(
     participants: Annotated[Path, typer.Argument(help="Registration spreadsheet (.xlsx or .csv).")],
     rounds: Annotated[int, typer.Option(min=1, help="Number of rounds.")] = DEFAULT_ROUNDS,
-    table_size: Annotated[int, typer.Option(min=2, help="Most people at one table.")] = DEFAULT_TABLE_SIZE,
+    table_size: Annotated[
+        int, typer.Option(min=2, help="Most people at one table.")
+    ] = DEFAULT_TABLE_SIZE,
     tables: Annotated[
         int | None, typer.Option(min=2, help="Number of tables instead of a table size.")
     ] = None,
     time_limit: Annotated[
         float, typer.Option(min=0.1, help="Seconds the solver may search at most.")
     ] = DEFAULT_TIME_LIMIT,
-    seed: Annotated[int, typer.Option(help="Same input, settings and seed give the same plan.")] = 0,
+    seed: Annotated[
+        int, typer.Option(help="Same input, settings and seed give the same plan.")
+    ] = 0,
     out: Annotated[
-        Path | None, typer.Option(help="Output folder (default: <input name>-plan beside the input).")
+        Path | None,
+        typer.Option(help="Output folder (default: <input name>-plan beside the input)."),
     ] = None,
     sheet: Annotated[str | None, typer.Option(help="Sheet to read in a workbook.")] = None,
     encoding: Annotated[str | None, typer.Option(help="Text encoding of a csv file.")] = None,

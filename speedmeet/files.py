@@ -43,11 +43,10 @@ def atomic_path(target: Path) -> Iterator[Path]:
 
 
 def write_bytes_atomically(target: Path, content: bytes) -> None:
-    with atomic_path(target) as temporary:
-        with open(temporary, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
+    with atomic_path(target) as temporary, open(temporary, "wb") as handle:
+        handle.write(content)
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 def write_text_atomically(target: Path, text: str) -> None:
@@ -59,11 +58,15 @@ def ensure_output_folder(folder: Path, inputs: list[Path]) -> Path:
     folder = Path(folder)
     for source in inputs:
         if folder.exists() and source.exists() and folder.resolve() == source.resolve():
-            raise OutputError(f"the output folder {folder} is the input file itself; choose another --out")
+            raise OutputError(
+                f"the output folder {folder} is the input file itself; choose another --out"
+            )
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
-        raise OutputError(f"cannot use {folder} as the output folder: a file has that name") from None
+        raise OutputError(
+            f"cannot use {folder} as the output folder: a file has that name"
+        ) from None
     except OSError as error:
         raise OutputError(_describe_os_error(folder, error)) from None
     return folder

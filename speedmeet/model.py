@@ -16,8 +16,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-PLAN_FORMAT = "speedmeet-plan"
-PLAN_VERSION = 1
+PLAN_FORMAT: Literal["speedmeet-plan"] = "speedmeet-plan"
+PLAN_VERSION: Literal[1] = 1
 
 DEFAULT_ROUNDS = 4
 DEFAULT_TABLE_SIZE = 5
@@ -147,7 +147,9 @@ class Plan(BaseModel):
     def _rounds_in_order(self) -> Plan:
         for index, round_ in enumerate(self.rounds, start=1):
             if round_.round != index:
-                raise ValueError(f"rounds must be numbered 1, 2, 3...; found {round_.round} at {index}")
+                raise ValueError(
+                    f"rounds must be numbered 1, 2, 3...; found {round_.round} at {index}"
+                )
         return self
 
     def participant_by_id(self) -> dict[str, Participant]:
@@ -155,7 +157,9 @@ class Plan(BaseModel):
 
     def seating(self) -> dict[str, list[str | None]]:
         """For each participant id, the table name they sit at in each round (None if absent)."""
-        result: dict[str, list[str | None]] = {p.id: [None] * len(self.rounds) for p in self.participants}
+        result: dict[str, list[str | None]] = {
+            p.id: [None] * len(self.rounds) for p in self.participants
+        }
         for r, round_ in enumerate(self.rounds):
             for table in round_.tables:
                 for pid in table.participants:

@@ -16,7 +16,10 @@ PLAN_FILENAME = "plan.json"
 
 def plan_to_json(plan: Plan) -> str:
     """Stable, human-diffable text: the same plan always gives the same bytes."""
-    return json.dumps(plan.model_dump(mode="json", exclude_none=True), ensure_ascii=False, indent=2) + "\n"
+    return (
+        json.dumps(plan.model_dump(mode="json", exclude_none=True), ensure_ascii=False, indent=2)
+        + "\n"
+    )
 
 
 def write_plan(plan: Plan, path: Path) -> None:
@@ -40,15 +43,20 @@ def read_plan(location: Path) -> Plan:
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as error:
-        raise PlanFileError(f"{path}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})") from None
+        raise PlanFileError(
+            f"{path}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
+        ) from None
     if not isinstance(raw, dict) or raw.get("format") != "speedmeet-plan":
-        raise PlanFileError(f"{path}: not a speedmeet plan (\"format\" should be \"speedmeet-plan\")")
+        raise PlanFileError(f'{path}: not a speedmeet plan ("format" should be "speedmeet-plan")')
     if raw.get("version") != 1:
-        raise PlanFileError(f"{path}: plan version {raw.get('version')!r} is not supported (expected 1)")
+        raise PlanFileError(
+            f"{path}: plan version {raw.get('version')!r} is not supported (expected 1)"
+        )
     try:
         return Plan.model_validate(raw)
     except ValidationError as error:
         problems = "; ".join(
-            f"{'.'.join(str(part) for part in issue['loc']) or 'plan'}: {issue['msg']}" for issue in error.errors()
+            f"{'.'.join(str(part) for part in issue['loc']) or 'plan'}: {issue['msg']}"
+            for issue in error.errors()
         )
         raise PlanFileError(f"{path}: {problems}") from None

@@ -11,9 +11,9 @@ from collections import Counter
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from math import comb
+from typing import TypeVar
 
-Schedule = Sequence[Sequence[Sequence[Hashable]]]
-"""Rounds -> tables -> participant ids (any hashable id: str in plans, int in the solver)."""
+Person = TypeVar("Person", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -72,9 +72,9 @@ def forced_same_organisation_pairs(organisation_size: int, sizes: Sequence[int])
 
 
 def upper_bound(
-    organisation_of: Mapping[Hashable, str],
+    organisation_of: Mapping[Person, str],
     round_sizes: Sequence[Sequence[int]],
-    present: Sequence[Sequence[Hashable]] | None = None,
+    present: Sequence[Sequence[Person]] | None = None,
 ) -> Bound:
     """The PRODUCT.md bound for these participants and table layouts, one layout per round.
 
@@ -88,7 +88,7 @@ def upper_bound(
 
     capacity = 0
     unavoidable = 0
-    rounds_present: list[set[Hashable]] = []
+    rounds_present: list[set[Person]] = []
     for r, sizes in enumerate(round_sizes):
         attendees = set(people) if present is None else set(present[r])
         rounds_present.append(attendees)
@@ -120,12 +120,12 @@ def upper_bound(
 
 
 def measure(
-    schedule: Schedule,
-    organisation_of: Mapping[Hashable, str],
+    schedule: Sequence[Sequence[Sequence[Person]]],
+    organisation_of: Mapping[Person, str],
     bound: Bound,
 ) -> Quality:
     """Count distinct cross-organisation pairs, repeats and same-organisation meetings."""
-    meetings: Counter[tuple[Hashable, Hashable]] = Counter()
+    meetings: Counter[tuple[Person, Person]] = Counter()
     for tables in schedule:
         for table in tables:
             seated = sorted(table, key=str)

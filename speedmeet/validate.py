@@ -72,7 +72,9 @@ def validate(plan: Plan) -> Report:
             for pid in table.participants:
                 seats[pid] += 1
                 if pid not in known:
-                    report.add("unknown-participant", f"round {r}, table {table.table}: unknown id {pid!r}")
+                    report.add(
+                        "unknown-participant", f"round {r}, table {table.table}: unknown id {pid!r}"
+                    )
                 elif not known[pid].present_in(r):
                     report.add(
                         "absent-seated",
@@ -83,7 +85,9 @@ def validate(plan: Plan) -> Report:
                 report.add("table-name-unique", f"round {r}: table {name!r} appears {count} times")
         for pid, count in seats.items():
             if count > 1 and pid in known:
-                report.add("seated-once", f"round {r}: {known[pid].name} ({pid}) sits at {count} tables")
+                report.add(
+                    "seated-once", f"round {r}: {known[pid].name} ({pid}) sits at {count} tables"
+                )
         for pid in present_ids(plan, r):
             if seats[pid] == 0:
                 report.add("seated-once", f"round {r}: {known[pid].name} ({pid}) has no table")

@@ -15,7 +15,9 @@ from speedmeet.quality import Quality
 XLSX_FILENAME = "plan.xlsx"
 
 
-def write_plan_outputs(plan: Plan, folder: Path, quality: Quality, *, print_kit: bool = True) -> list[Path]:
+def write_plan_outputs(
+    plan: Plan, folder: Path, quality: Quality, *, print_kit: bool = True
+) -> list[Path]:
     """Write plan.json first (the source of truth), then the workbook and, unless asked not to,
     the print kit. Each file is written atomically."""
     written = [folder / PLAN_FILENAME]

@@ -79,7 +79,9 @@ def write_plan_xlsx(plan: Plan, path: Path, quality: Quality) -> Path:
         ("Perfect plan", "yes" if quality.perfect else "no"),
     ]
     if plan.solve is not None:
-        rows.append(("Proven optimal", "yes" if plan.solve.proven_optimal or quality.perfect else "no"))
+        rows.append(
+            ("Proven optimal", "yes" if plan.solve.proven_optimal or quality.perfect else "no")
+        )
         rows.extend(("Note", limit) for limit in plan.solve.limits)
     rows.extend(("Note", reason) for reason in bound.reasons)
     for label, value in rows:

@@ -1,0 +1,57 @@
+"""Shared test helpers: small plans built by hand, so rules can be tested without the solver."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from speedmeet.model import EventSettings, Participant, Plan, Round, Table
+
+
+def make_participants(organisations: Sequence[str]) -> list[Participant]:
+    """Participant i gets id P<i+1>, a readable name and the given organisation."""
+    return [
+        Participant(id=f"P{i + 1}", name=f"Person {i + 1}", organisation=organisation)
+        for i, organisation in enumerate(organisations)
+    ]
+
+
+def plan_from_schedule(
+    participants: Sequence[Participant],
+    schedule: Sequence[Sequence[Sequence[int]]],
+    *,
+    table_size: int,
+    tables: int | None = None,
+) -> Plan:
+    """A Plan whose table t of round r seats participants at the given list positions."""
+    return Plan(
+        settings=EventSettings(rounds=len(schedule), table_size=table_size, tables=tables),
+        participants=list(participants),
+        rounds=[
+            Round(
+                round=r,
+                tables=[
+                    Table(table=str(t), participants=[participants[i].id for i in members])
+                    for t, members in enumerate(round_tables, start=1)
+                ],
+            )
+            for r, round_tables in enumerate(schedule, start=1)
+        ],
+    )
+
+
+def affine_plane_3() -> list[list[list[int]]]:
+    """AG(2,3): 9 points (x, y) -> index 3x+y; 4 parallel classes of 3 lines of 3 points.
+
+    Every pair of points lies on exactly one line, so 4 rounds seat all 36 pairs once.
+    """
+    rounds: list[list[list[int]]] = [[[3 * x + y for y in range(3)] for x in range(3)]]
+    for slope in range(3):
+        rounds.append([[3 * x + (slope * x + c) % 3 for x in range(3)] for c in range(3)])
+    return rounds
+
+
+@pytest.fixture
+def nine_singletons() -> list[Participant]:
+    return make_participants([f"Organisation {i}" for i in range(9)])
