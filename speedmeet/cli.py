@@ -20,8 +20,8 @@ from rich.table import Table as RichTable
 
 from speedmeet import __version__
 from speedmeet.errors import InputError, SettingsError, SpeedmeetError
-from speedmeet.exports import write_plan_outputs
-from speedmeet.files import ensure_output_folder
+from speedmeet.exports import OUTPUT_NAMES, write_plan_outputs
+from speedmeet.files import refuse_overwriting_inputs
 from speedmeet.model import DEFAULT_ROUNDS, DEFAULT_TABLE_SIZE, DEFAULT_TIME_LIMIT, EventSettings
 from speedmeet.planfile import read_plan
 from speedmeet.planning import PlanOutcome, make_plan
@@ -225,6 +225,8 @@ def plan_command(
     with reporting_errors():
         if not participants.exists():
             raise InputError(f"{participants}: no such file")
+        folder = out if out is not None else participants.with_name(f"{participants.stem}-plan")
+        refuse_overwriting_inputs(folder, [participants], OUTPUT_NAMES)
         registrations = read_registrations(
             participants, sheet=sheet, encoding=encoding, columns=_parse_columns(column or [])
         )
@@ -241,8 +243,6 @@ def plan_command(
             round_minutes=round_minutes,
             break_minutes=break_minutes,
         )
-        folder = out if out is not None else participants.with_name(f"{participants.stem}-plan")
-        ensure_output_folder(folder, [participants])
         began = time.perf_counter()
         outcome, interrupted = _solve_with_progress(registrations, settings)
         if interrupted:

@@ -7,7 +7,7 @@ import contextlib
 import errno
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from speedmeet.errors import OutputError
@@ -53,14 +53,28 @@ def write_text_atomically(target: Path, text: str) -> None:
     write_bytes_atomically(target, text.encode("utf-8"))
 
 
-def ensure_output_folder(folder: Path, inputs: list[Path]) -> Path:
-    """Create the output folder, refusing one that would put outputs over an input file."""
+def refuse_overwriting_inputs(
+    folder: Path, inputs: Iterable[Path], output_names: Iterable[str]
+) -> None:
+    """Refuse an output folder where writing would replace an input file (the input is sacred)."""
     folder = Path(folder)
+    names = set(output_names)
     for source in inputs:
-        if folder.exists() and source.exists() and folder.resolve() == source.resolve():
+        if not source.exists():
+            continue
+        if folder.exists() and folder.resolve() == source.resolve():
             raise OutputError(
                 f"the output folder {folder} is the input file itself; choose another --out"
             )
+        if source.name in names and source.resolve().parent == folder.resolve():
+            raise OutputError(
+                f"writing to {folder} would overwrite the input {source.name}; choose another --out"
+            )
+
+
+def make_output_folder(folder: Path) -> Path:
+    """Create the output folder (and its parents) or say clearly why it cannot be."""
+    folder = Path(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except FileExistsError:

@@ -8,11 +8,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from speedmeet.exports.xlsx import write_plan_xlsx
+from speedmeet.files import make_output_folder
 from speedmeet.model import Plan
 from speedmeet.planfile import PLAN_FILENAME, write_plan
 from speedmeet.quality import Quality
 
 XLSX_FILENAME = "plan.xlsx"
+PDF_FILENAMES = ("round-sheets.pdf", "table-cards.pdf", "itineraries.pdf", "badges.pdf")
+OUTPUT_NAMES = (PLAN_FILENAME, XLSX_FILENAME, *PDF_FILENAMES)
+"""Every file a plan folder may receive, so that no input is ever written over."""
 
 
 def write_plan_outputs(
@@ -20,6 +24,7 @@ def write_plan_outputs(
 ) -> list[Path]:
     """Write plan.json first (the source of truth), then the workbook and, unless asked not to,
     the print kit. Each file is written atomically."""
+    make_output_folder(folder)
     written = [folder / PLAN_FILENAME]
     write_plan(plan, written[0])
     written.append(write_plan_xlsx(plan, folder / XLSX_FILENAME, quality))
