@@ -98,10 +98,11 @@ def upper_bound(
         capacity += sum(comb(s, 2) for s in sizes) - forced
 
     reach_twice = 0
+    seats_beside = [(max(sizes) - 1) if sizes else 0 for sizes in round_sizes]
     for person in people:
         can_meet = sum(
-            (max(sizes) - 1) if sizes else 0
-            for sizes, attendees in zip(round_sizes, rounds_present, strict=True)
+            beside
+            for beside, attendees in zip(seats_beside, rounds_present, strict=True)
             if person in attendees
         )
         reach_twice += min(can_meet, n - org_counts[organisation_of[person]])
