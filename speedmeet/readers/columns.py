@@ -1,0 +1,269 @@
+"""Header recognition: which column of a registration export holds which participant field.
+
+Exports come from Excel, Google Forms, Microsoft Forms and ticketing tools, in English, French
+or German, often with the whole question as the header ("Quels sont vos centres d'intérêt ?").
+Headers are folded (case, accents, punctuation) and matched against phrases; the longest
+matching phrase wins, so "Nom de l'organisation" is an organisation and not a name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from speedmeet.model import organisation_key
+
+FIELDS: tuple[str, ...] = (
+    "id",
+    "name",
+    "first_name",
+    "last_name",
+    "organisation",
+    "email",
+    "interests",
+    "languages",
+    "role",
+    "host",
+    "first_round",
+    "last_round",
+    "consent",
+)
+
+
+def _phrases(listing: str) -> tuple[str, ...]:
+    """Phrases written as one comma-separated string, already folded."""
+    return tuple(phrase.strip() for phrase in listing.split(",") if phrase.strip())
+
+
+# Timestamps and free-text comments: recognised so that their words ("langue" in a comment's
+# question) do not claim a field, and listed as ignored.
+IGNORED = "ignored"
+
+# A phrase in `_EXACT` matches only the whole header: "N°" is an id but "N° de téléphone" is not.
+_EXACT: dict[str, tuple[str, ...]] = {
+    "id": _phrases(
+        "id, n, no, nr, num, number, numero, nummer, ref, code, key, uid, pid, nummer, "
+        "lfd nr, laufende nummer"
+    ),
+    "name": _phrases(
+        "name, names, nom, noms, participant, participante, participants, teilnehmer, "
+        "teilnehmerin, teilnehmende, attendee, person, personne"
+    ),
+    "host": ("host", "hote", "hotesse", "gastgeber", "gastgeberin"),
+    "role": ("type", "job", "poste", "titre de poste"),
+    IGNORED: ("date", "datum", "time", "heure", "zeit", "status", "statut"),
+}
+
+_PHRASES: dict[str, tuple[str, ...]] = {
+    "id": _phrases(
+        "registration id, registration number, registration no, participant id, "
+        "participant number, attendee id, attendee number, ticket id, ticket number, "
+        "order id, order number, order no, badge id, badge number, id number, "
+        "bestellnummer, ticketnummer, teilnehmernummer, anmeldenummer, anmelde id, "
+        "numero d inscription, n d inscription, numero de participant, "
+        "numero participant, id participant, identifiant, reference, referenz, "
+        "numero de badge, numero de billet, numero de commande"
+    ),
+    "name": _phrases(
+        "name, nom, full name, nom complet, nom et prenom, nom prenom, prenom et nom, "
+        "prenom nom, nom et prenoms, vollstandiger name, vor und nachname, "
+        "vorname und name, name und vorname, vorname und nachname, your name, votre nom, "
+        "ihr name, participant name, attendee name, name of participant, "
+        "nom du participant, nom de la personne, name of attendee, first and last name, "
+        "first name and last name, name surname"
+    ),
+    "first_name": _phrases(
+        "first name, firstname, given name, given names, forename, prenom, prenoms, "
+        "vorname, vornamen"
+    ),
+    "last_name": _phrases(
+        "last name, lastname, surname, family name, nom de famille, nachname, familienname"
+    ),
+    "organisation": _phrases(
+        "organisation, organization, organisations, organizations, organisme, structure, "
+        "institution, company, employer, affiliation, entreprise, societe, employeur, "
+        "arbeitgeber, firma, unternehmen, einrichtung, organisme d appartenance, "
+        "structure d appartenance, organisation name, organization name, "
+        "nom de l organisation, nom de la structure, name der organisation, workplace, "
+        "lieu de travail, arbeitsstelle, institution name, company name"
+    ),
+    "email": _phrases(
+        "email, e mail, mail, courriel, adresse e mail, adresse email, email address, "
+        "e mail address, e mail adresse, emailadresse, mailadresse, "
+        "adresse electronique, mel"
+    ),
+    "interests": _phrases(
+        "interests, interest, interets, interet, centres d interet, centre d interet, "
+        "interessen, interessensgebiete, interessengebiete, areas of interest, topics, "
+        "topic, themes, thematiques, thematique, themen, themenbereiche, sujets, "
+        "expertise, focus areas, fields of interest, domaines d interet, schwerpunkte, "
+        "schwerpunkt"
+    ),
+    "languages": _phrases(
+        "languages, language, langues, langue, langues parlees, languages spoken, "
+        "spoken languages, sprachen, sprache, sprachkenntnisse, gesprochene sprachen"
+    ),
+    "role": _phrases(
+        "role, rolle, fonction, function, position, job title, funktion, beruf, "
+        "profession, sector, secteur, branche, type of organisation, "
+        "type of organization, organisation type, organization type, "
+        "type d organisation, type de structure, art der organisation, organisationstyp, "
+        "category, categorie, kategorie, stakeholder type, type d acteur, akteurstyp"
+    ),
+    "host": _phrases(
+        "table host, host, facilitator, facilitatrice, animateur, animatrice, moderator, "
+        "moderatorin, moderateur, moderatrice, tischgastgeber"
+    ),
+    "first_round": _phrases(
+        "first round, from round, arrives round, arrival round, arrives at round, "
+        "joins at round, premier tour, a partir du tour, tour d arrivee, erste runde, "
+        "ab runde"
+    ),
+    "last_round": _phrases(
+        "last round, until round, leaves after round, departure round, dernier tour, "
+        "jusqu au tour, tour de depart, letzte runde, bis runde"
+    ),
+    "consent": _phrases(
+        "consent, consentement, einwilligung, einverstandnis, i agree, j accepte, gdpr, "
+        "rgpd, dsgvo, data protection, protection des donnees, datenschutz"
+    ),
+    IGNORED: _phrases(
+        "horodateur, timestamp, zeitstempel, start time, completion time, end time, "
+        "heure de debut, heure de fin, date de soumission, submitted at, submitted on, "
+        "submission date, submission time, created at, date created, last modified time, "
+        "last modified, comment, comments, commentaire, commentaires, remarque, "
+        "remarques, remarks, notes, note, bemerkung, bemerkungen, kommentar, "
+        "anmerkungen, order date, bestelldatum, date de commande, registration date, "
+        "date d inscription, anmeldedatum"
+    ),
+}
+
+# A bare "Name"/"Nom" beside a first-name column is the family name (French and German forms).
+_BARE_NAMES = frozenset({"name", "names", "nom", "noms"})
+
+
+def fold_header(text: str) -> str:
+    """Fold header text for comparison; "#" reads as "number" (Eventbrite's "Order #")."""
+    return organisation_key(text.replace("#", " number "))
+
+
+def recognise(header: str) -> tuple[str, int] | None:
+    """The field a header names and how strongly (exact phrases beat contained ones), or None."""
+    folded = fold_header(header)
+    if not folded:
+        return None
+    padded = f" {folded} "
+    best: tuple[str, int] | None = None
+    for field_name, phrases in _EXACT.items():
+        if folded in phrases:
+            score = 1000 + len(folded)
+            if best is None or score > best[1]:
+                best = (field_name, score)
+    for field_name, phrases in _PHRASES.items():
+        for phrase in phrases:
+            if folded == phrase:
+                score = 1000 + len(phrase)
+            elif f" {phrase} " in padded:
+                score = len(phrase)
+            else:
+                continue
+            if best is None or score > best[1]:
+                best = (field_name, score)
+    return best
+
+
+def header_row_score(cells: Sequence[str], overrides: Mapping[str, str]) -> float:
+    """How much a row looks like the header of a participant table.
+
+    Each distinct field recognised counts one, ignored columns (timestamps) a half, and a header
+    text the user named with `--column` counts ten so that their choice decides the row.
+    """
+    wanted = {fold_header(text) for text in overrides.values()}
+    fields: set[str] = set()
+    score = 0.0
+    for cell in cells:
+        if not cell:
+            continue
+        if fold_header(cell) in wanted:
+            score += 10
+            continue
+        match = recognise(cell)
+        if match is None:
+            continue
+        if match[0] == IGNORED:
+            score += 0.5
+        elif match[0] not in fields:
+            fields.add(match[0])
+            score += 1
+    return score
+
+
+@dataclass
+class ColumnMapping:
+    """Which column (0-based index into the header row) holds each field."""
+
+    fields: dict[str, int] = field(default_factory=dict)
+    ignored: list[int] = field(default_factory=list)
+    missing_overrides: list[tuple[str, str]] = field(default_factory=list)
+
+    def has_name(self) -> bool:
+        return any(f in self.fields for f in ("name", "first_name", "last_name"))
+
+
+def map_columns(headers: Sequence[str], overrides: Mapping[str, str]) -> ColumnMapping:
+    """Assign each field its best header; the user's `--column` choices come first.
+
+    Overrides whose header is not in the row are reported in `missing_overrides` so the caller
+    can name the headers that do exist.
+    """
+    mapping = ColumnMapping()
+    taken: set[int] = set()
+    for field_name, text in overrides.items():
+        index = _find_header(headers, text)
+        if index is None:
+            mapping.missing_overrides.append((field_name, text))
+        else:
+            mapping.fields[field_name] = index
+            taken.add(index)
+
+    best: dict[str, tuple[int, int]] = {}  # field -> (score, column index)
+    for index, header in enumerate(headers):
+        if index in taken:
+            continue
+        match = recognise(header)
+        if match is None:
+            continue
+        field_name, score = match
+        if field_name == IGNORED or field_name in mapping.fields:
+            continue
+        if field_name not in best or score > best[field_name][0]:
+            best[field_name] = (score, index)
+    for field_name, (_, index) in best.items():
+        mapping.fields[field_name] = index
+
+    name_index = mapping.fields.get("name")
+    if (
+        "name" not in overrides
+        and name_index is not None
+        and "first_name" in mapping.fields
+        and "last_name" not in mapping.fields
+        and fold_header(headers[name_index]) in _BARE_NAMES
+    ):
+        mapping.fields["last_name"] = mapping.fields.pop("name")
+
+    used = set(mapping.fields.values())
+    mapping.ignored = [i for i, header in enumerate(headers) if header and i not in used]
+    return mapping
+
+
+def _find_header(headers: Sequence[str], text: str) -> int | None:
+    """The column whose header is `text`: exact first, then ignoring case and accents."""
+    stripped = text.strip()
+    for index, header in enumerate(headers):
+        if header.strip() == stripped:
+            return index
+    folded = fold_header(stripped)
+    for index, header in enumerate(headers):
+        if folded and fold_header(header) == folded:
+            return index
+    return None

@@ -1,0 +1,174 @@
+"""Excel workbooks (.xlsx, .xlsm): the first sheet holding a participant table, read streaming.
+
+The file is checked as a zip before openpyxl sees it, so that a zip bomb or a Word document
+renamed .xlsx gets a clear refusal instead of a hang or a traceback. Old binary .xls files and
+password-protected workbooks are both OLE containers; they are told apart and refused with
+advice.
+"""
+
+from __future__ import annotations
+
+import warnings
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, NoReturn
+
+from speedmeet.errors import InputError, Location
+from speedmeet.readers.columns import fold_header
+from speedmeet.readers.table import (
+    MAX_FILE_BYTES,
+    HeaderGuess,
+    NumberedRow,
+    SheetTable,
+    cell_text,
+    check_header,
+    collect_table,
+    find_header,
+)
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MAX_ZIP_ENTRIES = 10_000
+
+_SAVE_AS = "open it in Excel or LibreOffice and save it as .xlsx or .csv"
+
+
+def detect(head: bytes) -> bool:
+    """Whether the file is a zip container (what every .xlsx is)."""
+    return head.startswith(ZIP_MAGIC)
+
+
+def parse(path: Path, source: str, *, sheet: str | None, overrides: dict[str, str]) -> SheetTable:
+    """The participant table of the chosen sheet, or of the first sheet that holds one."""
+    _check_zip(path, source)
+    try:
+        import openpyxl
+
+        with warnings.catch_warnings():
+            # openpyxl warns about features it drops (data validation, styles); not our user's concern
+            warnings.simplefilter("ignore")
+            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds on damaged files
+        raise _damaged(source, error) from None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return _read_workbook(workbook, source, sheet, overrides)
+    except InputError:
+        raise
+    except Exception as error:  # damage found only while streaming the sheet's XML
+        raise _damaged(source, error) from None
+    finally:
+        workbook.close()
+
+
+def _read_workbook(
+    workbook: Any, source: str, sheet: str | None, overrides: dict[str, str]
+) -> SheetTable:
+    if sheet is not None:
+        worksheet = _sheet_named(workbook, sheet, source)
+        guess = find_header(_rows(worksheet), overrides)
+        if guess is None:
+            raise InputError("the sheet is empty", Location(source, worksheet.title))
+        check_header(guess, Location(source, worksheet.title, guess.row))
+        return collect_table(_rows(worksheet), guess, source, worksheet.title)
+
+    first: tuple[Any, HeaderGuess] | None = None
+    for worksheet in workbook.worksheets:
+        guess = find_header(_rows(worksheet), overrides)
+        if guess is None:
+            continue
+        if first is None:
+            first = (worksheet, guess)
+        if guess.mapping.has_name() and not guess.mapping.missing_overrides:
+            return collect_table(_rows(worksheet), guess, source, worksheet.title)
+    if first is None:
+        raise InputError("every sheet of the workbook is empty", Location(source))
+    worksheet, guess = first  # no sheet has a name column: say what the first one holds
+    check_header(guess, Location(source, worksheet.title, guess.row))
+    return collect_table(_rows(worksheet), guess, source, worksheet.title)
+
+
+def _sheet_named(workbook: Any, sheet: str, source: str) -> Any:
+    names: list[str] = list(workbook.sheetnames)
+    chosen = next((n for n in names if n == sheet), None)
+    if chosen is None:
+        chosen = next((n for n in names if fold_header(n) == fold_header(sheet)), None)
+    if chosen is None:
+        listing = ", ".join(f"'{n}'" for n in names)
+        raise InputError(f"no sheet named '{sheet}'; the sheets are {listing}", Location(source))
+    worksheet = workbook[chosen]
+    if not hasattr(worksheet, "iter_rows"):
+        raise InputError("this sheet is a chart, not a table", Location(source, chosen))
+    return worksheet
+
+
+def _rows(worksheet: Any) -> Iterator[NumberedRow]:
+    """Every row with its 1-based number; sheet dimensions are not trusted (some tools lie)."""
+    worksheet.reset_dimensions()
+    for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+        yield number, [cell_text(value) for value in values]
+
+
+def _check_zip(path: Path, source: str) -> None:
+    """Refuse what is not a workbook, or would unpack to far more than any registration list."""
+    where = Location(source)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+        raise _damaged(source, error) from None
+    if len(entries) > MAX_ZIP_ENTRIES:
+        raise InputError(
+            f"the workbook holds {len(entries):,} parts; refusing a file that no registration "
+            "list needs (is it a zip bomb?)",
+            where,
+        )
+    unpacked = sum(entry.file_size for entry in entries)
+    if unpacked > MAX_FILE_BYTES:
+        raise InputError(
+            f"the workbook would unpack to {unpacked / 1024**2:,.0f} MB, more than the "
+            f"{MAX_FILE_BYTES // 1024**2} MB speedmeet accepts; refusing to open it "
+            "(is it a zip bomb?)",
+            where,
+        )
+    names = {entry.filename.lower() for entry in entries}
+    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+        if "xl/workbook.bin" in names and "xl/workbook.xml" not in names:
+            raise InputError(f"this is a binary Excel workbook (.xlsb); {_SAVE_AS}", where)
+        return
+    if "mimetype" in names or "content.xml" in names:
+        raise InputError(f"this is an OpenDocument file (.ods); {_SAVE_AS}", where)
+    if "word/document.xml" in names:
+        raise InputError("this is a Word document, not a spreadsheet", where)
+    if any(name.startswith("ppt/") for name in names):
+        raise InputError("this is a PowerPoint file, not a spreadsheet", where)
+    raise InputError("this is a zip archive, not an Excel workbook", where)
+
+
+def refuse_ole(path: Path, source: str) -> NoReturn:
+    """Explain an OLE container: a password-protected workbook, an old .xls, or another file."""
+    content = path.read_bytes()[:MAX_FILE_BYTES]
+    where = Location(source)
+    if "EncryptedPackage".encode("utf-16-le") in content:
+        raise InputError(
+            "the workbook is password-protected; open it in Excel, remove the password "
+            "(File > Info > Protect Workbook) and save it again",
+            where,
+        )
+    if "Workbook".encode("utf-16-le") in content or "Book".encode("utf-16-le") in content:
+        raise InputError(f"this is an old Excel 97-2003 workbook (.xls); {_SAVE_AS}", where)
+    if "WordDocument".encode("utf-16-le") in content:
+        raise InputError("this is a Word document, not a spreadsheet", where)
+    raise InputError(f"this is an old Office file, not a readable spreadsheet; {_SAVE_AS}", where)
+
+
+def _damaged(source: str, error: BaseException) -> InputError:
+    detail = (
+        str(error).strip().splitlines()[0][:120] if str(error).strip() else type(error).__name__
+    )
+    return InputError(
+        f"the workbook is damaged and cannot be read ({detail}); {_SAVE_AS} again",
+        Location(source),
+    )
