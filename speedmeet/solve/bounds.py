@@ -1,0 +1,77 @@
+"""The best any plan could reach for an instance, with the reasons in the organiser's words.
+
+Starts from the PRODUCT.md bound (tightened by same-organisation pairs no layout avoids, see
+`speedmeet.quality.upper_bound`) and adds impossibilities known from design theory.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from math import ceil, comb, isqrt
+
+from speedmeet.quality import upper_bound
+from speedmeet.solve.problem import Instance
+
+
+def bound_for(instance: Instance) -> tuple[int, list[str]]:
+    """The tightened bound on new cross-organisation pairs and plain-words reasons for it."""
+    organisation_of = {p: str(o) for p, o in enumerate(instance.organisations)}
+    layouts = [list(instance.table_sizes)] * instance.rounds
+    bound = upper_bound(organisation_of, layouts)
+    value = bound.value
+    reasons: list[str] = []
+    if bound.unavoidable_same_organisation:
+        largest = max(_organisation_sizes(instance).values())
+        reasons.append(
+            f"{bound.unavoidable_same_organisation} same-organisation meetings are unavoidable: "
+            f"an organisation has {largest} people for {len(instance.table_sizes)} tables"
+        )
+    square = _missing_latin_squares(instance)
+    if square is not None and bound.table_capacity - square < value:
+        value = bound.table_capacity - square
+        reasons.append(
+            f"at least {square} repeat meeting{'s' if square > 1 else ''} cannot be avoided: "
+            f"with {instance.n} people at {len(instance.table_sizes)} tables of "
+            f"{instance.table_sizes[0]}, no 4 rounds can be free of repeats "
+            "(there are no two orthogonal Latin squares of order 6)"
+        )
+    if not reasons and value < bound.all_cross_pairs:
+        if value == bound.per_person:
+            reasons.append("each person can meet only so many people in the rounds available")
+        else:
+            reasons.append("the tables hold only so many pairs per round")
+    return value, reasons
+
+
+def _organisation_sizes(instance: Instance) -> dict[int, int]:
+    sizes: dict[int, int] = {}
+    for o in instance.organisations:
+        sizes[o] = sizes.get(o, 0) + 1
+    return sizes
+
+
+def _missing_latin_squares(instance: Instance) -> int | None:
+    """Repeats forced at 36 people in 6 tables of 6 over 4 or more rounds, else None.
+
+    Four rounds without a repeat would be four partitions of 36 people into 6 tables of 6, any
+    two tables of different rounds sharing at most one person: the first two rounds make a 6 x 6
+    grid and the other two would be two orthogonal Latin squares of order 6, which do not exist
+    (Tarry, 1900). So every choice of 4 rounds out of R holds a pair that meets twice in them.
+    A pair meeting in m rounds wastes m - 1 meetings and lies in the choices that hold at least
+    two of its m rounds; dividing C(R, 4) by the most choices one wasted meeting can cover gives
+    the fewest wasted meetings. Only used when no same-organisation meeting is forced, so that
+    the waste counted here is not already taken off the table capacity.
+    """
+    sizes = list(instance.table_sizes)
+    order = isqrt(instance.n)
+    rounds = instance.rounds
+    if order != 6 or order * order != instance.n or sizes != [order] * order or rounds < 4:
+        return None
+    if any(count > order for count in _organisation_sizes(instance).values()):
+        return None
+    choices = comb(rounds, 4)
+    best_cover = max(
+        Fraction(choices - comb(rounds - m, 4) - m * comb(rounds - m, 3), m - 1)
+        for m in range(2, rounds + 1)
+    )
+    return ceil(choices / best_cover)

@@ -1,0 +1,200 @@
+"""The solve, in phases that stop as soon as the bound is reached.
+
+1. a combinatorial design fitted to the event (`designs.construct`), when one exists;
+2. otherwise a greedy schedule, one round at a time;
+3. tabu search over swaps (`tabu.py`) from the better of the two;
+4. for small events, CP-SAT on the whole event, which can prove optimality.
+
+Determinism: every choice comes from a generator seeded by `Instance.seed`, the tabu search
+runs for a counted number of steps and CP-SAT for a deterministic time budget. So the same
+instance gives the same schedule whenever the solve ends by reaching the bound or by using up
+those budgets; only a solve cut short by the wall-clock time limit or by `stop` depends on the
+machine's speed. The step budget is sized from the time limit for this 2-core machine, so
+that it normally runs out before the time limit does.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from copy import deepcopy
+
+import numpy as np
+
+from speedmeet.solve.bounds import bound_for
+from speedmeet.solve.exact import small_enough, solve_exactly
+from speedmeet.solve.greedy import greedy_schedule
+from speedmeet.solve.problem import (
+    Instance,
+    Progress,
+    ProgressCallback,
+    Schedule,
+    SolveResult,
+    Status,
+)
+from speedmeet.solve.seating import DENSE_LIMIT, Seating, total_meetings
+from speedmeet.solve.tabu import SearchBudget, tabu_search
+
+PROGRESS_INTERVAL = 0.1
+"""Seconds between two progress reports at most ten times a second."""
+
+STEPS_PER_SECOND = 2000
+"""Tabu steps budgeted per second of time limit: under what this machine does on 500 people."""
+
+
+class _Clock:
+    """Wall-clock deadline, the organiser's stop, and throttled progress reports."""
+
+    def __init__(
+        self,
+        instance: Instance,
+        bound: int,
+        on_progress: ProgressCallback | None,
+        stop: threading.Event | None,
+    ) -> None:
+        self.start = time.monotonic()
+        self.deadline = self.start + instance.time_limit
+        self.bound = bound
+        self.on_progress = on_progress
+        self.stop = stop
+        self.last_report = -1.0
+        self.phase = "start"
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.start
+
+    @property
+    def remaining(self) -> float:
+        return max(0.0, self.deadline - time.monotonic())
+
+    def interrupted(self) -> bool:
+        return self.stop is not None and self.stop.is_set()
+
+    def should_stop(self) -> bool:
+        return self.interrupted() or time.monotonic() >= self.deadline
+
+    def report(self, pairs: int, *, force: bool = False) -> None:
+        if self.on_progress is None:
+            return
+        now = time.monotonic()
+        if force or now - self.last_report >= PROGRESS_INTERVAL:
+            self.last_report = now
+            self.on_progress(Progress(pairs, self.bound, now - self.start, self.phase))
+
+
+def solve(
+    instance: Instance,
+    *,
+    on_progress: ProgressCallback | None = None,
+    stop: threading.Event | None = None,
+) -> SolveResult:
+    """The best schedule found for the instance within its time limit (see module docstring)."""
+    bound, limits = bound_for(instance)
+    clock = _Clock(instance, bound, on_progress, stop)
+    if instance.n == 0 or instance.rounds == 0:
+        return SolveResult(
+            "optimal", [[] for _ in range(instance.rounds)], 0, 0, True, 0.0, "empty", limits
+        )
+    rng = np.random.default_rng(instance.seed)
+    meetings = total_meetings(instance.table_sizes, instance.rounds)
+
+    clock.phase = "construction"
+    schedule = _construct(instance)
+    method = "construction"
+    if schedule is None:
+        clock.phase = "greedy"
+        schedule = _greedy(instance, rng)
+        method = "greedy"
+    pairs = count_pairs(instance, schedule)
+    clock.report(pairs, force=True)
+
+    if pairs < bound and instance.n <= DENSE_LIMIT and not clock.should_stop():
+        clock.phase = "tabu search"
+        seating = Seating(instance.organisations, instance.table_sizes, schedule)
+        budget = SearchBudget(
+            steps=max(1000, int(instance.time_limit * STEPS_PER_SECOND)),
+            target_waste=meetings - bound,
+            should_stop=clock.should_stop,
+            on_improvement=lambda waste: clock.report(meetings - waste),
+        )
+        tabu_search(seating, rng, budget)
+        if seating.pairs > pairs:
+            schedule, pairs = seating.schedule(), seating.pairs
+            method += " + tabu search"
+
+    proven = pairs >= bound
+    if (
+        not proven
+        and small_enough(instance.n, len(instance.table_sizes), instance.rounds)
+        and not clock.should_stop()
+    ):
+        clock.phase = "exact"
+        clock.report(pairs, force=True)
+        outcome = solve_exactly(
+            instance.organisations,
+            instance.table_sizes,
+            instance.rounds,
+            bound=bound,
+            hint=deepcopy(schedule),
+            seed=instance.seed,
+            workers=instance.workers,
+            deterministic_seconds=instance.time_limit,
+            wall_seconds=clock.remaining,
+            stop=stop,
+        )
+        if outcome.schedule is not None and outcome.pairs >= pairs:
+            if outcome.pairs > pairs:
+                method += " + exact"
+            schedule, pairs = outcome.schedule, outcome.pairs
+            proven = outcome.proven_optimal
+    proven = proven or pairs >= bound
+    clock.phase = "done"
+    clock.report(pairs, force=True)
+    status: Status = "interrupted" if clock.interrupted() else ("optimal" if proven else "feasible")
+    return SolveResult(status, schedule, pairs, bound, proven, clock.elapsed, method, limits)
+
+
+def count_pairs(instance: Instance, schedule: Schedule) -> int:
+    """Distinct cross-organisation pairs sharing a table at least once."""
+    org = instance.organisations
+    met: set[tuple[int, int]] = set()
+    for tables in schedule:
+        for table in tables:
+            seated = sorted(table)
+            for i, a in enumerate(seated):
+                for b in seated[i + 1 :]:
+                    if org[a] != org[b]:
+                        met.add((a, b))
+    return len(met)
+
+
+def _greedy(instance: Instance, rng: np.random.Generator) -> Schedule:
+    return greedy_schedule(instance.organisations, instance.table_sizes, instance.rounds, rng)
+
+
+def _construct(instance: Instance) -> Schedule | None:
+    """A design-theory schedule from `designs.construct`, when it exists and fits the instance."""
+    construct: Callable[[Instance], Schedule | None]
+    try:
+        from speedmeet.solve.designs import construct
+    except ImportError:
+        return None
+    schedule = construct(instance)
+    if schedule is None or not fits(instance, schedule):
+        return None
+    return schedule
+
+
+def fits(instance: Instance, schedule: Schedule) -> bool:
+    """Everyone seated once per round at tables of exactly the instance's sizes."""
+    if len(schedule) != instance.rounds:
+        return False
+    everyone = list(range(instance.n))
+    for tables in schedule:
+        if [len(t) for t in tables] != list(instance.table_sizes):
+            return False
+        if sorted(p for t in tables for p in t) != everyone:
+            return False
+    return True

@@ -1,0 +1,179 @@
+"""A schedule held as arrays, with meeting counts kept up to date as people swap tables.
+
+The local search asks one question millions of times: "how much waste does swapping these two
+people change?". Keeping `conflict[p, q]` = meetings of p and q plus one when they share an
+organisation makes that an O(table size) look-up: a meeting is waste exactly when the pair
+already has a conflict count of at least one, so
+
+    waste = sum over pairs of max(0, conflict - 1)   and   pairs = meetings - waste.
+
+The matrix is dense (numpy), so this suits events up to several thousand people; larger ones
+are handled without it (see `sparse.py`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from speedmeet.solve.problem import Schedule
+
+IntArray = npt.NDArray[np.int32]
+
+DENSE_LIMIT = 6000
+"""Largest event held as a dense conflict matrix (int8: 36 MB at 6,000 people)."""
+
+
+def total_meetings(table_sizes: Sequence[int], rounds: int) -> int:
+    """Pair meetings every schedule with this layout holds, wasted or not."""
+    return rounds * sum(s * (s - 1) // 2 for s in table_sizes)
+
+
+class Seating:
+    """Who sits where in every round, plus the conflict counts that score a swap quickly.
+
+    `members[r, t]` lists table t of round r, padded with the index n (a dummy person whose
+    conflicts are always zero), so that whole rounds are gathered with one numpy index.
+    """
+
+    def __init__(
+        self, organisations: Sequence[int], table_sizes: Sequence[int], schedule: Schedule
+    ):
+        self.n = len(organisations)
+        self.rounds = len(schedule)
+        self.table_sizes = np.asarray(table_sizes, dtype=np.int32)
+        self.tables = len(table_sizes)
+        self.width = int(self.table_sizes.max()) if self.tables else 0
+        self.organisations = np.asarray(organisations, dtype=np.int32)
+        self.members = np.full((self.rounds, self.tables, self.width), self.n, dtype=np.int32)
+        self.table_of = np.zeros((self.rounds, self.n + 1), dtype=np.int32)
+        self.seat_of = np.zeros((self.rounds, self.n + 1), dtype=np.int32)
+        self.table_of[:, self.n] = -1
+        for r, round_tables in enumerate(schedule):
+            for t, table in enumerate(round_tables):
+                for s, person in enumerate(table):
+                    self.members[r, t, s] = person
+                    self.table_of[r, person] = t
+                    self.seat_of[r, person] = s
+        self.meetings = total_meetings(table_sizes, self.rounds)
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        """Conflict counts from scratch: same organisation plus every shared table."""
+        n = self.n
+        dtype = np.int8 if self.rounds < 120 else np.int16
+        org = self.organisations
+        conflict = np.zeros((n + 1, n + 1), dtype=dtype)
+        conflict[:n, :n] = org[:, None] == org[None, :]
+        for r in range(self.rounds):
+            seats = self.members[r]
+            conflict[seats[:, :, None], seats[:, None, :]] += 1
+        np.fill_diagonal(conflict, 0)
+        conflict[n, :] = 0
+        conflict[:, n] = 0
+        self.conflict = conflict
+        upper = np.triu(conflict[:n, :n].astype(np.int32) - 1, 1)
+        self.waste = int(np.clip(upper, 0, None).sum())
+
+    @property
+    def pairs(self) -> int:
+        return self.meetings - self.waste
+
+    def schedule(self) -> Schedule:
+        n = self.n
+        return [
+            [[int(p) for p in self.members[r, t] if p != n] for t in range(self.tables)]
+            for r in range(self.rounds)
+        ]
+
+    def restore(self, members: IntArray) -> None:
+        """Go back to a saved seating (from `members.copy()`)."""
+        self.members = members.copy()
+        n = self.n
+        for r in range(self.rounds):
+            seats = self.members[r]
+            valid = seats != n
+            tables, places = np.nonzero(valid)
+            people = seats[valid]
+            self.table_of[r, people] = tables
+            self.seat_of[r, people] = places
+        self._rebuild()
+
+    def round_regret(self, r: int) -> IntArray:
+        """For each person (and the dummy), how many of their tablemates in round r are waste."""
+        seats = self.members[r]
+        gathered = self.conflict[seats[:, :, None], seats[:, None, :]]
+        regret = np.zeros(self.n + 1, dtype=np.int32)
+        regret[seats] = (gathered >= 2).sum(axis=2)
+        regret[self.n] = 0
+        return regret
+
+    def all_regret(self) -> IntArray:
+        """round_regret for every round at once: rounds x (n + 1)."""
+        seats = self.members
+        gathered = self.conflict[seats[:, :, :, None], seats[:, :, None, :]]
+        per_seat = (gathered >= 2).sum(axis=3)
+        regret = np.zeros((self.rounds, self.n + 1), dtype=np.int32)
+        rows = np.arange(self.rounds)[:, None, None]
+        regret[rows, seats] = per_seat
+        regret[:, self.n] = 0
+        return regret
+
+    def swap_deltas(self, r: int, movers: IntArray, regret: IntArray) -> npt.NDArray[np.int64]:
+        """Waste change of swapping each mover with every person of round r (movers x (n + 1)).
+
+        Swaps within one table and with the dummy column are not moves: the caller masks them.
+        For a at table A and b at table B the change is
+        - (a's waste at A) + (a's conflicts with B without b)
+        - (b's waste at B) + (b's conflicts with A without a).
+        """
+        seats = self.members[r]
+        tab = self.table_of[r]
+        own_tables = tab[movers]
+        knows = self.conflict[movers] >= 1
+        join_cost = knows[:, seats].sum(axis=2)
+        joined_by = (self.conflict[seats[own_tables]] >= 1).sum(axis=1)
+        deltas: npt.NDArray[np.int64] = (
+            join_cost[:, tab].astype(np.int64)
+            - 2 * knows
+            + joined_by
+            - regret[None, :]
+            - regret[movers][:, None]
+        )
+        return deltas
+
+    def swap(self, r: int, a: int, b: int) -> None:
+        """Exchange the seats of a and b in round r, updating the conflict counts."""
+        conflict = self.conflict
+        ta, tb = int(self.table_of[r, a]), int(self.table_of[r, b])
+        sa, sb = int(self.seat_of[r, a]), int(self.seat_of[r, b])
+        table_a = self.members[r, ta]
+        table_b = self.members[r, tb]
+        others_a = table_a[table_a != a]
+        others_b = table_b[table_b != b]
+        touched = np.concatenate((others_a, others_b))
+        before = self._waste_of(a, touched) + self._waste_of(b, touched)
+        conflict[a, others_a] -= 1
+        conflict[others_a, a] -= 1
+        conflict[b, others_b] -= 1
+        conflict[others_b, b] -= 1
+        conflict[a, others_b] += 1
+        conflict[others_b, a] += 1
+        conflict[b, others_a] += 1
+        conflict[others_a, b] += 1
+        n = self.n
+        conflict[n, :] = 0
+        conflict[:, n] = 0
+        after = self._waste_of(a, touched) + self._waste_of(b, touched)
+        self.members[r, ta, sa] = b
+        self.members[r, tb, sb] = a
+        self.table_of[r, a], self.table_of[r, b] = tb, ta
+        self.seat_of[r, a], self.seat_of[r, b] = sb, sa
+        self.waste += after - before
+
+    def _waste_of(self, person: int, others: IntArray) -> int:
+        """Waste among the pairs (person, other): the part of the total a swap can change."""
+        counts = self.conflict[person, others].astype(np.int32) - 1
+        return int(np.clip(counts, 0, None).sum())

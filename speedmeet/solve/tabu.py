@@ -1,0 +1,131 @@
+"""Tabu search over swaps of two people between tables of one round.
+
+Conflict-directed (after Dotú and Van Hentenryck, "Scheduling social golfers locally"): each
+step picks a round that still holds waste, takes the people sitting in waste there, scores
+every swap of one of them with anyone at another table of that round in one numpy expression,
+and makes the best swap that is not tabu (a tabu swap is allowed when it beats the best plan
+so far). A person who just left a table may not return to it for a random tenure. When the
+search stalls it perturbs the best seating found with a few random swaps.
+
+Everything random comes from one seeded generator and the search runs for a counted number of
+steps, so the same instance gives the same schedule on any machine that finishes the steps
+within the time limit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from speedmeet.solve.seating import IntArray, Seating
+
+ROUNDS_PER_STEP = 4
+"""Rounds whose swaps are scored per step (chosen at random among those holding waste)."""
+
+MAX_MOVERS = 24
+"""People in waste scored per step; more would cost time without better moves."""
+
+
+@dataclass
+class SearchBudget:
+    steps: int
+    target_waste: int
+    should_stop: Callable[[], bool]
+    """Checked every few steps: the time limit or the organiser's Ctrl-C."""
+    on_improvement: Callable[[int], None]
+    """Told the new best waste whenever it drops."""
+
+
+def tabu_search(seating: Seating, rng: np.random.Generator, budget: SearchBudget) -> int:
+    """Lower the waste of `seating` in place; leaves it at the best seating found. Returns steps."""
+    n = seating.n
+    rounds = seating.rounds
+    best_waste = seating.waste
+    best_members = seating.members.copy()
+    tabu_table = np.full((rounds, n + 1), -1, dtype=np.int32)
+    tabu_until = np.zeros((rounds, n + 1), dtype=np.int64)
+    tenure_low = 4
+    tenure_high = 10 + min(n, 200) // 5
+    patience = 200 + 20 * n
+    stalled = 0
+    step = 0
+    while step < budget.steps and best_waste > budget.target_waste:
+        if step % 16 == 0 and budget.should_stop():
+            break
+        step += 1
+        regret = seating.all_regret()
+        busy_rounds = np.flatnonzero(regret.any(axis=1))
+        if busy_rounds.size == 0:
+            break
+        if busy_rounds.size > ROUNDS_PER_STEP:
+            busy_rounds = np.sort(rng.choice(busy_rounds, ROUNDS_PER_STEP, replace=False))
+        best_delta = np.inf
+        pick_r, pick_a, pick_b = -1, -1, -1
+        ties = 0
+        for r_value in busy_rounds:
+            r = int(r_value)
+            movers: IntArray = np.flatnonzero(regret[r, :n]).astype(np.int32)
+            if movers.size > MAX_MOVERS:
+                movers = np.sort(rng.choice(movers, MAX_MOVERS, replace=False)).astype(np.int32)
+            deltas = seating.swap_deltas(r, movers, regret[r]).astype(np.float64)
+            tab = seating.table_of[r]
+            own = tab[movers]
+            deltas[tab[None, :] == own[:, None]] = np.inf
+            deltas[:, n] = np.inf
+            forbidden = (
+                (tabu_table[r][movers][:, None] == tab[None, :])
+                & (tabu_until[r][movers] > step)[:, None]
+            ) | ((tabu_table[r][None, :] == own[:, None]) & (tabu_until[r][None, :] > step))
+            aspiring = seating.waste + deltas < best_waste
+            deltas[forbidden & ~aspiring] = np.inf
+            low = deltas.min()
+            if not np.isfinite(low) or low > best_delta:
+                continue
+            choices = np.flatnonzero(deltas.ravel() == low)
+            if low < best_delta:
+                ties = 0
+                best_delta = low
+            # reservoir choice among equally good moves of all rounds
+            ties += choices.size
+            if rng.integers(ties) < choices.size:
+                i, b = divmod(int(choices[rng.integers(choices.size)]), n + 1)
+                pick_r, pick_a, pick_b = r, int(movers[i]), b
+        if pick_r < 0:
+            continue
+        r, a, b = pick_r, pick_a, pick_b
+        tab = seating.table_of[r]
+        ta, tb = int(tab[a]), int(tab[b])
+        seating.swap(r, a, b)
+        tabu_table[r, a], tabu_until[r, a] = ta, step + int(rng.integers(tenure_low, tenure_high))
+        tabu_table[r, b], tabu_until[r, b] = tb, step + int(rng.integers(tenure_low, tenure_high))
+        if seating.waste < best_waste:
+            best_waste = seating.waste
+            best_members = seating.members.copy()
+            stalled = 0
+            budget.on_improvement(best_waste)
+        else:
+            stalled += 1
+            if stalled > patience:
+                stalled = 0
+                seating.restore(best_members)
+                _perturb(seating, rng, 2 + int(rng.integers(0, 4)))
+                tabu_until[:] = 0
+    if seating.waste > best_waste:
+        seating.restore(best_members)
+    return step
+
+
+def _perturb(seating: Seating, rng: np.random.Generator, swaps: int) -> None:
+    """A few random swaps of people in waste, to leave a basin the tabu list cannot."""
+    n = seating.n
+    for _ in range(swaps):
+        regret = seating.all_regret()
+        busy = np.argwhere(regret[:, :n] > 0)
+        if busy.size == 0:
+            return
+        r, a = (int(v) for v in busy[rng.integers(len(busy))])
+        others = np.flatnonzero(seating.table_of[r, :n] != seating.table_of[r, a])
+        if others.size:
+            seating.swap(r, a, int(others[rng.integers(others.size)]))
