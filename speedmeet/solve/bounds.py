@@ -9,7 +9,7 @@ from __future__ import annotations
 from fractions import Fraction
 from math import ceil, comb, isqrt
 
-from speedmeet.quality import upper_bound
+from speedmeet.quality import forced_same_organisation_pairs, upper_bound
 from speedmeet.solve.problem import Instance
 
 
@@ -26,6 +26,17 @@ def bound_for(instance: Instance) -> tuple[int, list[str]]:
             f"{bound.unavoidable_same_organisation} same-organisation meetings are unavoidable: "
             f"an organisation has {largest} people for {len(instance.table_sizes)} tables"
         )
+    crowded = _crowded_rounds(instance)
+    if crowded > bound.unavoidable_same_organisation:
+        capacity = bound.table_capacity + bound.unavoidable_same_organisation - crowded
+        if capacity < value:
+            value = capacity
+            tables = len(instance.table_sizes)
+            reasons.append(
+                f"at least {crowded} meetings must repeat a pair or seat colleagues together: "
+                f"{tables} tables of up to {max(instance.table_sizes)} are too few for a round "
+                "to avoid everyone who already sat together in an earlier round"
+            )
     square = _missing_latin_squares(instance)
     if square is not None and bound.table_capacity - square < value:
         value = bound.table_capacity - square
@@ -48,6 +59,21 @@ def _organisation_sizes(instance: Instance) -> dict[int, int]:
     for o in instance.organisations:
         sizes[o] = sizes.get(o, 0) + 1
     return sizes
+
+
+def _crowded_rounds(instance: Instance) -> int:
+    """Wasted meetings forced when tables are larger than their number, as 12 people at 3 tables of 4.
+
+    A table of s people drawn from the T tables of an earlier round holds at least the pairs of
+    s spread as evenly as possible over T, already met: F such pairs for every two rounds, so
+    C(R, 2) F in all. A pair meeting in m rounds counts in C(m, 2) of them and wastes at least
+    m - 1 meetings, at most R / 2 of them per wasted meeting: (R - 1) F wasted meetings at least.
+    """
+    sizes = list(instance.table_sizes)
+    if instance.rounds < 2 or not sizes:
+        return 0
+    per_two_rounds = sum(forced_same_organisation_pairs(s, sizes) for s in sizes)
+    return (instance.rounds - 1) * per_two_rounds
 
 
 def _missing_latin_squares(instance: Instance) -> int | None:

@@ -43,6 +43,10 @@ STEPS_PER_SECOND = 2000
 """Tabu steps budgeted per second of time limit: under what this machine does on 500 people."""
 
 
+SMALL_EVENT_STEPS = 3000
+"""Tabu steps for an event small enough for CP-SAT, which then gets the rest of the time."""
+
+
 class _Clock:
     """Wall-clock deadline, the organiser's stop, and throttled progress reports."""
 
@@ -113,8 +117,11 @@ def solve(
     if pairs < bound and instance.n <= DENSE_LIMIT and not clock.should_stop():
         clock.phase = "tabu search"
         seating = Seating(instance.organisations, instance.table_sizes, schedule)
+        steps = max(1000, int(instance.time_limit * STEPS_PER_SECOND))
+        if small_enough(instance.n, len(instance.table_sizes), instance.rounds):
+            steps = min(steps, SMALL_EVENT_STEPS)
         budget = SearchBudget(
-            steps=max(1000, int(instance.time_limit * STEPS_PER_SECOND)),
+            steps=steps,
             target_waste=meetings - bound,
             should_stop=clock.should_stop,
             on_improvement=lambda waste: clock.report(meetings - waste),

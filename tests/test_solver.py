@@ -1,0 +1,202 @@
+"""The solver on tiny events whose optimum is worked out by hand, and its promises to the CLI:
+valid plans, the bound, determinism for a seed, the time limit and the organiser's Ctrl-C."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from speedmeet.model import EventSettings, Participant, Plan, Round, Table, table_sizes
+from speedmeet.solve import bound_for, solve
+from speedmeet.solve.problem import Instance, Progress, Schedule, SolveResult
+from speedmeet.validate import validate
+
+
+def as_plan(organisations: Sequence[int], table_size: int, schedule: Schedule) -> Plan:
+    """The schedule as the plan a user gets: participants P1.., tables "1".. in order."""
+    participants = [
+        Participant(id=f"P{i + 1}", name=f"Person {i + 1}", organisation=f"Org {o}")
+        for i, o in enumerate(organisations)
+    ]
+    rounds = [
+        Round(
+            round=r,
+            tables=[
+                Table(table=str(t), participants=[f"P{p + 1}" for p in members])
+                for t, members in enumerate(tables, start=1)
+            ],
+        )
+        for r, tables in enumerate(schedule, start=1)
+    ]
+    return Plan(
+        settings=EventSettings(rounds=len(schedule), table_size=table_size),
+        participants=participants,
+        rounds=rounds,
+    )
+
+
+def solve_checked(
+    organisations: Sequence[int], table_size: int, rounds: int, **options: float
+) -> SolveResult:
+    """Solve, then check the plan with the independent validator and its pair count."""
+    sizes = table_sizes(len(organisations), table_size)
+    instance = Instance(organisations, sizes, rounds, **options)  # type: ignore[arg-type]
+    result = solve(instance)
+    for tables in result.schedule:
+        assert [len(t) for t in tables] == sizes
+    report = validate(as_plan(organisations, table_size, result.schedule))
+    assert report.ok, report.violations
+    assert report.quality is not None
+    assert report.quality.new_pairs == result.pairs
+    assert result.pairs <= result.bound
+    return result
+
+
+def test_nine_people_from_nine_organisations_meet_everyone() -> None:
+    # Tables of 3 give each person 2 new people a round: 4 rounds x 2 = 8 = everyone else,
+    # so all C(9, 2) = 36 pairs meet (the affine plane of order 3).
+    result = solve_checked(list(range(9)), 3, 4)
+    assert result.pairs == result.bound == 36
+    assert result.proven_optimal
+    assert result.status == "optimal"
+
+
+def test_an_organisation_larger_than_the_table_count_meets_itself_as_little_as_possible() -> None:
+    # 40 people, tables of 4: 10 tables. An organisation of 12 puts two people at 2 tables each
+    # round: 2 same-organisation meetings a round, 10 over 5 rounds. The tables hold
+    # 5 x 10 x 6 = 300 meetings, so 290 cross-organisation pairs at most, and 290 is reachable.
+    organisations = [0] * 12 + list(range(1, 29))
+    result = solve_checked(organisations, 4, 5)
+    assert result.pairs == 290
+    assert result.proven_optimal
+    assert any("10 same-organisation meetings are unavoidable" in why for why in result.limits)
+    report = validate(as_plan(organisations, 4, result.schedule))
+    assert report.quality is not None
+    assert report.quality.same_organisation == 10
+    assert report.quality.repeats == 0
+
+
+def test_twenty_two_people_at_tables_of_four_sit_at_four_and_three() -> None:
+    # 22 people need 6 tables: four of 4 and two of 3, 4 x 6 + 2 x 3 = 30 meetings a round.
+    # Over 5 rounds 150 meetings, each person meets at most 5 x 3 = 15 of 21: 150 is the bound.
+    result = solve_checked(list(range(22)), 4, 5)
+    assert result.pairs == result.bound == 150
+
+
+def test_small_organisation_larger_than_tables_spread_evenly() -> None:
+    # 12 people, tables of 4 (3 tables), one organisation of 5: spread 2 + 2 + 1 over the
+    # tables, 2 same-organisation meetings a round, 6 over 3 rounds, and never 3 colleagues
+    # at one table (that would make 3 meetings at that table alone).
+    organisations = [0] * 5 + [1, 2, 3, 4, 5, 6, 7]
+    result = solve_checked(organisations, 4, 3, time_limit=3)
+    report = validate(as_plan(organisations, 4, result.schedule))
+    assert report.quality is not None
+    assert report.quality.same_organisation == 6
+    assert any("6 same-organisation meetings are unavoidable" in why for why in result.limits)
+
+
+def test_few_large_tables_force_repeats_and_the_bound_says_so() -> None:
+    # 12 people at 3 tables of 4: a table of round 2 takes its 4 people from only 3 tables of
+    # round 1, so at least one pair of it met before: 3 such pairs per two rounds, 9 over the
+    # 3 pairs of rounds. A pair meeting in all 3 rounds covers 3 of them for 2 wasted
+    # meetings, so at least 6 of the 54 meetings are wasted: bound 48, not 54.
+    value, reasons = bound_for(Instance(list(range(12)), [4, 4, 4], 3))
+    assert value == 48
+    assert any("must repeat a pair" in why for why in reasons)
+
+
+def test_exact_search_proves_an_optimum_below_the_naive_bound() -> None:
+    # 6 people, 2 tables of 3, 3 rounds: 18 meetings for 15 pairs, but any two rounds share
+    # two pairs (a table of the second round holds two people of one table of the first),
+    # so repeats are forced (the bound knows 4 of the 18); exhaustive search (CP-SAT) shows
+    # 13 is the most.
+    result = solve_checked(list(range(6)), 3, 3)
+    assert result.bound == 14
+    assert result.pairs == 13
+    assert result.proven_optimal
+    assert result.status == "optimal"
+
+
+def test_bound_knows_there_are_no_two_orthogonal_latin_squares_of_order_six() -> None:
+    naive_four_rounds = 4 * 6 * 15
+    value, reasons = bound_for(Instance(list(range(36)), [6] * 6, 4))
+    assert value == naive_four_rounds - 1
+    assert any("Latin squares" in why for why in reasons)
+    three_rounds, _ = bound_for(Instance(list(range(36)), [6] * 6, 3))
+    assert three_rounds == 3 * 6 * 15
+
+
+def test_same_seed_gives_the_same_plan() -> None:
+    organisations = [o for o in range(14) for _ in range(1 + o % 4)]
+    first = solve_checked(organisations, 5, 5, seed=7)
+    second = solve_checked(organisations, 5, 5, seed=7)
+    assert first.schedule == second.schedule
+
+
+def test_stop_returns_promptly_with_a_valid_plan() -> None:
+    # 32 people at tables of 4 over 10 rounds is among the hardest golfer instances: the
+    # search would run its whole time limit, so only the stop can end it early.
+    organisations = list(range(32))
+    stop = threading.Event()
+    reports: list[Progress] = []
+    instance = Instance(organisations, table_sizes(32, 4), 10, time_limit=30)
+    timer = threading.Timer(0.5, stop.set)
+    timer.start()
+    started = time.monotonic()
+    result = solve(instance, on_progress=reports.append, stop=stop)
+    elapsed = time.monotonic() - started
+    timer.cancel()
+    assert elapsed < 0.5 + 1.0
+    report = validate(as_plan(organisations, 4, result.schedule))
+    assert report.ok, report.violations
+    if result.pairs < result.bound:
+        assert result.status == "interrupted"
+    assert reports and reports[-1].bound == result.bound
+
+
+def test_time_limit_is_honoured() -> None:
+    instance = Instance(list(range(32)), table_sizes(32, 4), 10, time_limit=1.0)
+    started = time.monotonic()
+    result = solve(instance)
+    assert time.monotonic() - started < 1.0 + 1.0
+    assert result.seconds < 2.0
+
+
+def test_progress_reports_are_throttled() -> None:
+    reports: list[Progress] = []
+    instance = Instance(list(range(32)), table_sizes(32, 4), 10, time_limit=1.0)
+    solve(instance, on_progress=reports.append)
+    assert 1 <= len(reports) <= 15
+    assert all(p.pairs <= p.bound for p in reports)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    organisations=st.lists(st.integers(0, 6), min_size=2, max_size=30),
+    table_size=st.integers(2, 6),
+    rounds=st.integers(1, 5),
+    seed=st.integers(0, 3),
+)
+def test_every_plan_seats_everyone_once_at_tables_of_the_given_sizes(
+    organisations: list[int], table_size: int, rounds: int, seed: int
+) -> None:
+    if len(organisations) < table_size:
+        table_size = len(organisations)
+    result = solve_checked(organisations, table_size, rounds, seed=seed, time_limit=0.3)
+    assert len(result.schedule) == rounds
+    bound, _ = bound_for(
+        Instance(organisations, table_sizes(len(organisations), table_size), rounds)
+    )
+    assert result.bound == bound
+
+
+@pytest.mark.parametrize("rounds", [0])
+def test_no_rounds_gives_an_empty_plan(rounds: int) -> None:
+    result = solve(Instance([0, 1, 2], [3], rounds))
+    assert result.schedule == []
+    assert result.pairs == 0
