@@ -1,0 +1,113 @@
+"""The print kit: round sheets, table cards, itineraries and badges as PDFs beside plan.json.
+
+Everything is checked before the first file is written, so a wrong layout or start time never
+leaves half a kit; each PDF is written atomically.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from pathlib import Path
+from typing import Literal
+
+from speedmeet.errors import SettingsError
+from speedmeet.exports.pdf_badges import badge_layout as find_badge_layout
+from speedmeet.exports.pdf_badges import draw_badges
+from speedmeet.exports.pdf_cards import draw_table_cards
+from speedmeet.exports.pdf_common import KitPDF, paper_size, round_slots, selected_participants
+from speedmeet.exports.pdf_itineraries import draw_itineraries
+from speedmeet.exports.pdf_sheets import draw_round_sheets
+from speedmeet.files import write_bytes_atomically
+from speedmeet.model import Plan
+
+PRINTABLES = ("sheets", "cards", "itineraries", "badges")
+PDF_NAMES = {
+    "sheets": "round-sheets.pdf",
+    "cards": "table-cards.pdf",
+    "itineraries": "itineraries.pdf",
+    "badges": "badges.pdf",
+}
+
+
+def tables_to_reprint(
+    plan: Plan, only_participants: Collection[str] | None, only_rounds: Collection[int] | None
+) -> set[str] | None:
+    """Tables whose card lists one of the chosen participants in one of the chosen rounds.
+
+    None (every table) when nothing is chosen: a full print.
+    """
+    if only_participants is None and only_rounds is None:
+        return None
+    tables: set[str] = set()
+    for round_ in plan.rounds:
+        if only_rounds is not None and round_.round not in only_rounds:
+            continue
+        for table in round_.tables:
+            if only_participants is None or any(
+                pid in only_participants for pid in table.participants
+            ):
+                tables.add(table.table)
+    return tables
+
+
+def _check_what(what: Sequence[str]) -> list[str]:
+    chosen: list[str] = []
+    for item in what:
+        key = str(item).strip().casefold()
+        if key not in PRINTABLES:
+            raise SettingsError(f"cannot print {item!r}: choose from {', '.join(PRINTABLES)}")
+        if key not in chosen:
+            chosen.append(key)
+    return chosen
+
+
+def write_print_kit(
+    plan: Plan,
+    folder: Path,
+    *,
+    what: Sequence[str] = PRINTABLES,
+    paper: Literal["A4", "Letter"] = "A4",
+    badge_layout: str = "a6-4up",
+    qr: bool = False,
+    skip: int = 0,
+    only_participants: Collection[str] | None = None,
+    only_rounds: Collection[int] | None = None,
+) -> list[Path]:
+    """Write the chosen PDFs into `folder` and return their paths, in the order of PRINTABLES.
+
+    `only_participants` (ids) limits badges, itineraries and table cards to those people;
+    `only_rounds` (1-based) limits round sheets and table cards to those rounds; both serve a
+    reprint after `replan`. A document with nothing to show is not written.
+    """
+    chosen = _check_what(what)
+    paper_size(paper)
+    layout = find_badge_layout(badge_layout, paper)
+    if "badges" in chosen and not 0 <= skip < layout.per_sheet:
+        raise SettingsError(
+            f"--skip {skip}: a {layout.name} sheet has {layout.per_sheet} places, so skip 0 to {layout.per_sheet - 1}"
+        )
+    round_slots(plan.settings, len(plan.rounds))
+    people = selected_participants(plan, only_participants)
+    rounds = None if only_rounds is None else set(only_rounds)
+    participants = None if only_participants is None else set(only_participants)
+    makers: dict[str, Callable[[], KitPDF | None]] = {
+        "sheets": lambda: draw_round_sheets(plan, paper, rounds),
+        "cards": lambda: draw_table_cards(
+            plan, paper, tables_to_reprint(plan, participants, rounds)
+        ),
+        "itineraries": lambda: draw_itineraries(plan, paper, people),
+        "badges": lambda: draw_badges(
+            plan, people, layout_name=badge_layout, paper=paper, qr=qr, skip=skip
+        ),
+    }
+    written: list[Path] = []
+    for key in PRINTABLES:
+        if key not in chosen:
+            continue
+        document = makers[key]()
+        if document is None:
+            continue
+        target = Path(folder) / PDF_NAMES[key]
+        write_bytes_atomically(target, bytes(document.output()))
+        written.append(target)
+    return written

@@ -1,0 +1,136 @@
+"""itineraries.pdf: a slip per participant with their table in every round, several to a page.
+
+Slips tile the page in two columns with dashed cut lines between them; the number of rows per page
+follows from the number of rounds, so that every slip keeps readable type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from speedmeet.exports.pdf_common import (
+    GREY,
+    LIGHT,
+    RULE,
+    KitPDF,
+    clean,
+    paper_size,
+    plan_texts,
+    round_slots,
+    table_label,
+)
+from speedmeet.model import Participant, Plan
+
+PADDING = 7.0
+ROW_H = 5.5
+FIXED_H = 2 * PADDING + 4 + 10 + 6 + 2 + 5.5
+
+
+def _slip(
+    pdf: KitPDF,
+    person: Participant,
+    tables: Sequence[str | None],
+    slots: Sequence[str | None],
+    title: str,
+    x: float,
+    y: float,
+    width: float,
+    height: float,
+) -> None:
+    inner_x = x + PADDING
+    inner_w = width - 2 * PADDING
+    top = y + PADDING
+    pdf.text_line(title, inner_x, top, inner_w, 4, size=8, min_size=5, color=GREY)
+    top += 4
+    pdf.name_block(
+        person.name, inner_x, top, inner_w, 10, size=17, min_size=8, align="L", max_lines=2
+    )
+    top += 10
+    pdf.text_line(person.organisation, inner_x, top, inner_w, 6, size=10.5, min_size=6, color=GREY)
+    top += 8
+    timed = any(slots)
+    round_w = inner_w * 0.22
+    time_w = inner_w * 0.38 if timed else 0.0
+    table_w = inner_w - round_w - time_w
+    row_h = min(ROW_H, (y + height - PADDING - top) / (len(tables) + 1))
+    pdf.text_line(
+        "Round", inner_x, top, round_w, row_h, size=8.5, min_size=5, style="B", color=GREY
+    )
+    if timed:
+        pdf.text_line(
+            "Time",
+            inner_x + round_w,
+            top,
+            time_w,
+            row_h,
+            size=8.5,
+            min_size=5,
+            style="B",
+            color=GREY,
+        )
+    pdf.text_line(
+        "Table",
+        inner_x + round_w + time_w,
+        top,
+        table_w,
+        row_h,
+        size=8.5,
+        min_size=5,
+        style="B",
+        color=GREY,
+    )
+    top += row_h
+    for index, table in enumerate(tables):
+        if index % 2 == 0:
+            pdf.box(inner_x - 1, top, inner_w + 2, row_h, fill=LIGHT, border=None)
+        pdf.text_line(str(index + 1), inner_x + 1, top, round_w - 1, row_h, size=10.5, min_size=5)
+        if timed:
+            pdf.text_line(
+                slots[index] or "", inner_x + round_w, top, time_w, row_h, size=10.5, min_size=5
+            )
+        label = table_label(table) if table is not None else "not attending"
+        pdf.text_line(
+            label,
+            inner_x + round_w + time_w,
+            top,
+            table_w,
+            row_h,
+            size=11.5,
+            min_size=5,
+            style="B" if table is not None else "",
+            color=(0, 0, 0) if table is not None else GREY,
+        )
+        top += row_h
+
+
+def draw_itineraries(plan: Plan, paper: str, participants: Sequence[Participant]) -> KitPDF | None:
+    """Slips for `participants` in the given order, or None when there is nobody to print for."""
+    width, height = paper_size(paper)
+    title = clean(plan.settings.title)
+    pdf = KitPDF(width, height, f"{title or 'Event'}: itineraries", plan_texts(plan))
+    seating = plan.seating()
+    slots = round_slots(plan.settings, len(plan.rounds))
+    need = FIXED_H + ROW_H * len(plan.rounds)
+    rows = max(1, min(5, int(height // need)))
+    slip_w, slip_h = width / 2, height / rows
+    per_page = 2 * rows
+    for position, person in enumerate(participants):
+        spot = position % per_page
+        if spot == 0:
+            pdf.add_page()
+            pdf.dashed(slip_w, 0, slip_w, height, color=RULE)
+            for row in range(1, rows):
+                pdf.dashed(0, row * slip_h, width, row * slip_h, color=RULE)
+        row, column = divmod(spot, 2)
+        _slip(
+            pdf,
+            person,
+            seating[person.id],
+            slots,
+            title,
+            column * slip_w,
+            row * slip_h,
+            slip_w,
+            slip_h,
+        )
+    return pdf if participants else None

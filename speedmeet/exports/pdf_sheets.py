@@ -1,0 +1,176 @@
+"""round-sheets.pdf: for each round, every table with its people, big enough to read on a wall.
+
+Names are set at about 20 pt bold (5 mm capitals, readable at two metres), organisations smaller
+below them; two tables side by side, as many rows as the page holds, a new page for each round.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection
+
+from speedmeet.exports.pdf_common import (
+    GREY,
+    LIGHT,
+    POINT,
+    RULE,
+    KitPDF,
+    clean,
+    paper_size,
+    plan_texts,
+    round_slots,
+    round_topic,
+    table_label,
+)
+from speedmeet.model import Participant, Plan, Table
+
+MARGIN = 12.0
+COLUMN_GAP = 6.0
+ROW_GAP = 5.0
+NAME_PT = 21.0
+ORGANISATION_PT = 13.5
+TABLE_PT = 26.0
+
+
+def _organisation_line(person: Participant) -> str:
+    return f"{person.organisation} · table host" if person.host else person.organisation
+
+
+def _draw_header(
+    pdf: KitPDF, plan: Plan, round_index: int, slot: str | None, page: int, pages: int
+) -> float:
+    """Event title, round number, time slot and topic; returns where the tables may start."""
+    width = pdf.w - 2 * MARGIN
+    y = MARGIN
+    title = clean(plan.settings.title)
+    counter = f"page {page} of {pages}" if pages > 1 else ""
+    pdf.text_line(title, MARGIN, y, width * 0.78, 7, size=14, min_size=9, color=GREY)
+    pdf.text_line(
+        counter, MARGIN + width * 0.78, y, width * 0.22, 7, size=12, align="R", color=GREY
+    )
+    y += 8
+    heading = f"Round {plan.rounds[round_index].round}"
+    if slot:
+        pdf.text_line(heading, MARGIN, y, width * 0.5, 17, size=40, min_size=24, style="B")
+        pdf.text_line(
+            slot,
+            MARGIN + width * 0.5,
+            y,
+            width * 0.5,
+            17,
+            size=32,
+            min_size=18,
+            style="B",
+            align="R",
+        )
+    else:
+        pdf.text_line(heading, MARGIN, y, width, 17, size=40, min_size=24, style="B")
+    y += 19
+    topic = round_topic(plan, round_index)
+    if topic:
+        y += pdf.paragraph(topic, MARGIN, y, width, 25, size=18, min_size=12)
+        y += 1
+    pdf.rule(MARGIN, y, pdf.w - MARGIN, y, width=0.6)
+    return y + 5
+
+
+def _table_box(
+    pdf: KitPDF,
+    table: Table,
+    people: dict[str, Participant],
+    x: float,
+    y: float,
+    width: float,
+    height: float,
+    scale: float,
+) -> None:
+    header = 13.0 * scale
+    pdf.box(x, y, width, height, border=RULE, line_width=0.4)
+    pdf.box(x, y, width, header, fill=LIGHT, border=None)
+    inner = width - 8
+    pdf.text_line(
+        table_label(table.table),
+        x + 4,
+        y,
+        inner,
+        header,
+        size=TABLE_PT * scale,
+        min_size=12,
+        style="B",
+    )
+    name_h = NAME_PT * scale * 1.2 * POINT
+    organisation_h = ORGANISATION_PT * scale * 1.25 * POINT
+    row = y + header + 2 * scale
+    for pid in table.participants:
+        person = people[pid]
+        pdf.text_line(
+            person.name,
+            x + 4,
+            row,
+            inner,
+            name_h,
+            size=NAME_PT * scale,
+            min_size=min(12.0, NAME_PT * scale),
+            style="B",
+        )
+        pdf.text_line(
+            _organisation_line(person),
+            x + 4,
+            row + name_h,
+            inner,
+            organisation_h,
+            size=ORGANISATION_PT * scale,
+            min_size=min(8.0, ORGANISATION_PT * scale),
+            color=GREY,
+        )
+        row += name_h + organisation_h + 1.0 * scale
+
+
+def _box_height(seats: int, scale: float) -> float:
+    per_person = (NAME_PT * 1.2 + ORGANISATION_PT * 1.25) * POINT + 1.0
+    return (13.0 + 2.0 + seats * per_person + 2.0) * scale
+
+
+def _header_height(pdf: KitPDF, plan: Plan, round_index: int) -> float:
+    """Where the tables start below the header, measured without drawing it."""
+    y = MARGIN + 8 + 19
+    topic = round_topic(plan, round_index)
+    if topic:
+        size, lines = pdf.wrapped_size(topic, pdf.w - 2 * MARGIN, 25, 18, 12)
+        y += size * 1.2 * POINT * len(lines) + 1
+    return y + 5
+
+
+def draw_round_sheets(
+    plan: Plan, paper: str, only_rounds: Collection[int] | None = None
+) -> KitPDF | None:
+    """The round sheets document, or None when no round is selected."""
+    width, height = paper_size(paper)
+    title = clean(plan.settings.title) or "Round sheets"
+    pdf = KitPDF(width, height, f"{title}: round sheets", plan_texts(plan))
+    people = plan.participant_by_id()
+    slots = round_slots(plan.settings, len(plan.rounds))
+    column_width = (width - 2 * MARGIN - COLUMN_GAP) / 2
+    drawn = False
+    for index, round_ in enumerate(plan.rounds):
+        if only_rounds is not None and round_.round not in only_rounds:
+            continue
+        drawn = True
+        tables = round_.tables
+        top = _header_height(pdf, plan, index)
+        room = height - MARGIN - top
+        seats = max((len(t.participants) for t in tables), default=0)
+        scale = min(1.0, room / _box_height(seats, 1.0))
+        box_h = _box_height(seats, scale)
+        rows = max(1, int((room + ROW_GAP) // (box_h + ROW_GAP)))
+        per_page = rows * 2
+        pages = max(1, math.ceil(len(tables) / per_page))
+        for page in range(pages):
+            pdf.add_page()
+            start = _draw_header(pdf, plan, index, slots[index], page + 1, pages)
+            for position, table in enumerate(tables[page * per_page : (page + 1) * per_page]):
+                row, column = divmod(position, 2)
+                x = MARGIN + column * (column_width + COLUMN_GAP)
+                y = start + row * (box_h + ROW_GAP)
+                _table_box(pdf, table, people, x, y, column_width, box_h, scale)
+    return pdf if drawn else None
