@@ -138,6 +138,14 @@ _PHRASES: dict[str, tuple[str, ...]] = {
     ),
 }
 
+# A header that starts as a comment is one, whatever it mentions ("Comments (languages, diet)").
+_COMMENT_WORDS = frozenset(
+    _phrases(
+        "comment, comments, commentaire, commentaires, remarque, remarques, remarks, "
+        "bemerkung, bemerkungen, kommentar, kommentare, anmerkungen"
+    )
+)
+
 # A bare "Name"/"Nom" beside a first-name column is the family name (French and German forms).
 _BARE_NAMES = frozenset({"name", "names", "nom", "noms"})
 
@@ -159,6 +167,8 @@ def recognise(header: str) -> tuple[str, int] | None:
             score = 1000 + len(folded)
             if best is None or score > best[1]:
                 best = (field_name, score)
+    if folded.split()[0] in _COMMENT_WORDS:
+        best = (IGNORED, 500 + len(folded))
     for field_name, phrases in _PHRASES.items():
         for phrase in phrases:
             if folded == phrase:

@@ -39,7 +39,7 @@ def parse(
     path: Path, source: str, *, encoding: str | None, overrides: dict[str, str]
 ) -> SheetTable:
     text = decode(path.read_bytes(), source, encoding)
-    if not text.strip():
+    if not any(char.isalnum() for char in text):  # blank lines, or only delimiters
         raise InputError("the file is empty", Location(source))
     delimiter = sniff_delimiter(text)
     rows = _records(text, delimiter, source)
@@ -67,7 +67,7 @@ def decode(content: bytes, source: str, encoding: str | None) -> str:
         try:
             text = content.decode(candidate)
         except UnicodeDecodeError as error:
-            failure = failure or error
+            failure = error  # the last encoding tried is the most forgiving: its error tells most
             continue
         if "\x00" in text or _mostly_control(text[:_SNIFF_CHARS]):
             raise InputError(_NOT_A_SPREADSHEET, Location(source))

@@ -70,11 +70,13 @@ class _Entry:
     first_round: int | None
     last_round: int | None
     given_id: str | None
+    organisation_key: str = field(init=False)
+    name_key: str = field(init=False)
 
-    @property
-    def organisation_key(self) -> str:
+    def __post_init__(self) -> None:
         key = organisation_key(self.organisation)
-        return "" if key in _NO_ORGANISATION else key
+        self.organisation_key = "" if key in _NO_ORGANISATION else key
+        self.name_key = organisation_key(self.name)
 
 
 def build_registrations(table: SheetTable, source: str) -> Registrations:
@@ -95,6 +97,12 @@ def build_registrations(table: SheetTable, source: str) -> Registrations:
         rows = _rows_text(sorted({number for number, _ in reader.cleaned_cells}))
         warnings.append(f"control characters (invisible codes) were removed from cells in {rows}")
 
+    if not entries:
+        name_columns = [f for f in ("name", "first_name", "last_name") if f in table.mapping.fields]
+        raise InputError(
+            "every name cell is empty; there is no participant to plan for",
+            Location(source, table.sheet, None, table.label(table.mapping.fields[name_columns[0]])),
+        )
     organisation_index = table.mapping.fields.get("organisation")
     if organisation_index is None:
         raise InputError(
@@ -103,7 +111,7 @@ def build_registrations(table: SheetTable, source: str) -> Registrations:
             '--column organisation="<header>"',
             Location(source, table.sheet, table.header_row),
         )
-    if entries and all(not e.organisation_key for e in entries):
+    if all(not e.organisation_key for e in entries):
         raise InputError(
             "every organisation cell is empty; speedmeet needs organisations to keep "
             "colleagues apart (write a person's own name for someone who comes alone)",
@@ -145,9 +153,13 @@ def _header_list(table: SheetTable) -> str:
 
 
 def _rows_text(numbers: Sequence[int]) -> str:
-    shown = ", ".join(str(n) for n in numbers[:10])
-    more = f" and {len(numbers) - 10} more" if len(numbers) > 10 else ""
-    return f"row {shown}" if len(numbers) == 1 else f"rows {shown}{more}"
+    """Rows as a person would list them: "row 4", "rows 4 and 9", "rows 1, 2, ... and 35 more"."""
+    if len(numbers) == 1:
+        return f"row {numbers[0]}"
+    if len(numbers) > 10:
+        shown = ", ".join(str(n) for n in numbers[:10])
+        return f"rows {shown} and {len(numbers) - 10} more"
+    return "rows " + ", ".join(str(n) for n in numbers[:-1]) + f" and {numbers[-1]}"
 
 
 class _RowReader:
@@ -247,7 +259,7 @@ def _drop_duplicates(entries: list[_Entry], warnings: list[str]) -> list[_Entry]
     by_name: dict[tuple[str, str], list[_Entry]] = defaultdict(list)
     for entry in entries:
         email = entry.email.casefold() if entry.email else None
-        name_key = (organisation_key(entry.name), entry.organisation_key)
+        name_key = (entry.name_key, entry.organisation_key)
         first = by_email.get(email) if email else None
         reason = "same email"
         if first is None:
@@ -325,9 +337,9 @@ def _ids(entries: list[_Entry], table: SheetTable, source: str, warnings: list[s
 
     digests = [
         hashlib.sha256(
-            "\x1f".join(
-                (organisation_key(e.name), e.organisation_key, (e.email or "").casefold())
-            ).encode("utf-8")
+            "\x1f".join((e.name_key, e.organisation_key, (e.email or "").casefold())).encode(
+                "utf-8"
+            )
         ).hexdigest()
         for e in entries
     ]

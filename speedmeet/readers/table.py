@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from speedmeet.errors import InputError, Location
-from speedmeet.readers.columns import ColumnMapping, fold_header, header_row_score, map_columns
+from speedmeet.readers.columns import ColumnMapping, header_row_score, map_columns
 
 # An event of more people than this is not a speed meeting, and the solver would not cope.
 MAX_PARTICIPANT_ROWS = 50_000
@@ -80,6 +80,9 @@ def clean_text(text: str) -> tuple[str, bool]:
     Form answers pasted from other tools carry NULs, escape codes and zero-width spaces that
     would print as boxes on badges or break the csv and xlsx outputs.
     """
+    if text.isprintable():  # the usual cell: no control characters, no line breaks
+        tidy = " ".join(text.split())
+        return unicodedata.normalize("NFC", tidy), False
     normalised = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     kept: list[str] = []
     removed = False
@@ -155,14 +158,14 @@ def collect_table(
 ) -> SheetTable:
     """The non-blank rows below the header, cut to the header's width; refuse huge tables."""
     width = len(guess.headers)
-    folded_header = [fold_header(h) for h in guess.headers]
+    header = tuple(guess.headers)
     body: list[SheetRow] = []
     repeated_headers: list[int] = []
     for number, cells in _after(rows, guess.row):
         if is_blank(cells):
             continue
         padded = tuple(cells[:width]) + ("",) * (width - len(cells))
-        if [fold_header(header_text(c)) for c in padded] == folded_header:
+        if padded[0].strip() == header[0] and tuple(header_text(c) for c in padded) == header:
             repeated_headers.append(number)  # as when two exports are pasted one below the other
             continue
         body.append(SheetRow(number, padded))

@@ -8,6 +8,7 @@ advice.
 
 from __future__ import annotations
 
+import re
 import warnings
 import zipfile
 from collections.abc import Iterator
@@ -117,7 +118,7 @@ def _check_zip(path: Path, source: str) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+    except Exception as error:  # zipfile raises several kinds on hostile archives
         raise _damaged(source, error) from None
     if len(entries) > MAX_ZIP_ENTRIES:
         raise InputError(
@@ -165,9 +166,10 @@ def refuse_ole(path: Path, source: str) -> NoReturn:
 
 
 def _damaged(source: str, error: BaseException) -> InputError:
-    detail = (
-        str(error).strip().splitlines()[0][:120] if str(error).strip() else type(error).__name__
-    )
+    """One line, with the parser's reason cut before any dump of raw bytes."""
+    lines = str(error).strip().splitlines()
+    detail = re.split(r"\s*b['\"]", lines[0])[0] if lines else ""
+    detail = (detail[:80] + "...") if len(detail) > 80 else detail or type(error).__name__
     return InputError(
         f"the workbook is damaged and cannot be read ({detail}); {_SAVE_AS} again",
         Location(source),
