@@ -10,6 +10,7 @@ import contextlib
 import threading
 import time
 from collections.abc import Iterator
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -20,8 +21,9 @@ from rich.table import Table as RichTable
 
 from speedmeet import __version__
 from speedmeet.errors import InputError, SettingsError, SpeedmeetError
-from speedmeet.exports import OUTPUT_NAMES, write_plan_outputs
-from speedmeet.files import refuse_overwriting_inputs
+from speedmeet.exports import OUTPUT_NAMES, PrintOptions, write_plan_outputs
+from speedmeet.exports.pdf import PRINTABLES, write_print_kit
+from speedmeet.files import check_output_folder, refuse_overwriting_inputs
 from speedmeet.model import DEFAULT_ROUNDS, DEFAULT_TABLE_SIZE, DEFAULT_TIME_LIMIT, EventSettings
 from speedmeet.planfile import read_plan
 from speedmeet.planning import PlanOutcome, make_plan
@@ -29,6 +31,18 @@ from speedmeet.quality import Quality
 from speedmeet.readers import Registrations, read_registrations
 from speedmeet.solve.problem import Progress as SolveProgress
 from speedmeet.validate import validate
+
+
+class Paper(StrEnum):
+    A4 = "A4"
+    Letter = "Letter"
+
+
+class BadgeLayout(StrEnum):
+    a6_4up = "a6-4up"
+    card_10up = "card-10up"
+    letter_8up = "letter-8up"
+
 
 app = typer.Typer(
     name="speedmeet",
@@ -152,16 +166,20 @@ def _solve_with_progress(
     with Progress(
         TextColumn("[bold]Solving[/bold] {task.fields[phase]}"),
         BarColumn(),
-        TextColumn("{task.completed:.0f} / {task.total:.0f} pairs"),
+        TextColumn("{task.fields[pairs]}"),
         TimeElapsedColumn(),
         console=error_console,
         transient=True,
     ) as progress:
-        task = progress.add_task("solve", total=None, phase="")
+        task = progress.add_task("solve", total=None, phase="", pairs="")
 
         def report(update: SolveProgress) -> None:
             progress.update(
-                task, completed=update.pairs, total=max(update.bound, 1), phase=update.phase
+                task,
+                completed=update.pairs,
+                total=max(update.bound, 1),
+                phase=update.phase,
+                pairs=f"{update.pairs} / {update.bound} pairs",
             )
 
         def work() -> None:
@@ -220,6 +238,11 @@ def plan_command(
     round_minutes: Annotated[int | None, typer.Option(min=1, help="Length of a round.")] = None,
     break_minutes: Annotated[int, typer.Option(min=0, help="Break between rounds.")] = 0,
     no_print: Annotated[bool, typer.Option("--no-print", help="Skip the PDFs.")] = False,
+    paper: Annotated[Paper, typer.Option(help="Paper size of the PDFs.")] = Paper.A4,
+    badges: Annotated[BadgeLayout, typer.Option(help="Badge layout.")] = BadgeLayout.a6_4up,
+    qr: Annotated[
+        bool, typer.Option("--qr", help="Print a QR code with the id on badges.")
+    ] = False,
 ) -> None:
     """Read a registration spreadsheet, solve the rotation and write plan.json, plan.xlsx and PDFs."""
     with reporting_errors():
@@ -227,6 +250,7 @@ def plan_command(
             raise InputError(f"{participants}: no such file")
         folder = out if out is not None else participants.with_name(f"{participants.stem}-plan")
         refuse_overwriting_inputs(folder, [participants], OUTPUT_NAMES)
+        check_output_folder(folder)
         registrations = read_registrations(
             participants, sheet=sheet, encoding=encoding, columns=_parse_columns(column or [])
         )
@@ -247,7 +271,10 @@ def plan_command(
         outcome, interrupted = _solve_with_progress(registrations, settings)
         if interrupted:
             console.print("[yellow]Interrupted:[/yellow] writing the best plan found so far.")
-        written = write_plan_outputs(outcome.plan, folder, outcome.quality, print_kit=not no_print)
+        kit = (
+            None if no_print else PrintOptions(paper=paper.value, badge_layout=badges.value, qr=qr)
+        )
+        written = write_plan_outputs(outcome.plan, folder, outcome.quality, print_kit=kit)
         show_quality(
             outcome.quality,
             proven_optimal=outcome.result.proven_optimal,
@@ -258,6 +285,51 @@ def plan_command(
             f"Written in {folder} ({time.perf_counter() - began:.1f} s): "
             + ", ".join(path.name for path in written),
             highlight=False,
+        )
+
+
+@app.command("print")
+def print_command(
+    plan_dir: Annotated[Path, typer.Argument(metavar="PLAN_DIR", help="Folder holding plan.json.")],
+    what: Annotated[
+        str, typer.Option(help="Comma-separated: sheets, cards, itineraries, badges.")
+    ] = ",".join(PRINTABLES),
+    paper: Annotated[Paper, typer.Option(help="Paper size.")] = Paper.A4,
+    badges: Annotated[BadgeLayout, typer.Option(help="Badge layout.")] = BadgeLayout.a6_4up,
+    qr: Annotated[
+        bool, typer.Option("--qr", help="Print a QR code with the id on badges.")
+    ] = False,
+    skip: Annotated[
+        int, typer.Option(min=0, help="Labels already used on the first badge sheet.")
+    ] = 0,
+) -> None:
+    """Re-make the PDFs (round sheets, table cards, itineraries, badges) from a plan."""
+    with reporting_errors():
+        chosen = [item.strip() for item in what.split(",") if item.strip()]
+        unknown = [item for item in chosen if item not in PRINTABLES]
+        if unknown or not chosen:
+            raise SettingsError(
+                f"--what takes some of {', '.join(PRINTABLES)}; not {', '.join(unknown) or 'nothing'}"
+            )
+        plan = read_plan(plan_dir)
+        report = validate(plan)
+        if not report.ok:
+            raise SpeedmeetError(
+                f"{plan_dir}: the plan breaks the rules ({report.violations[0]}); "
+                "run `speedmeet check` for the full list"
+            )
+        folder = plan_dir if plan_dir.is_dir() else plan_dir.parent
+        written = write_print_kit(
+            plan,
+            folder,
+            what=chosen,
+            paper=paper.value,
+            badge_layout=badges.value,
+            qr=qr,
+            skip=skip,
+        )
+        console.print(
+            f"Written in {folder}: " + ", ".join(path.name for path in written), highlight=False
         )
 
 

@@ -72,6 +72,18 @@ def refuse_overwriting_inputs(
             )
 
 
+def check_output_folder(folder: Path) -> None:
+    """Fail before any work if the output folder could not be created or written to."""
+    folder = Path(folder)
+    for ancestor in [folder, *folder.parents]:
+        if ancestor.exists():
+            if not ancestor.is_dir():
+                raise OutputError(f"cannot write to {folder}: {ancestor} is a file, not a folder")
+            if not os.access(ancestor, os.W_OK | os.X_OK):
+                raise OutputError(f"cannot write to {folder}: {ancestor} is read-only")
+            return
+
+
 def make_output_folder(folder: Path) -> Path:
     """Create the output folder (and its parents) or say clearly why it cannot be."""
     folder = Path(folder)

@@ -56,7 +56,8 @@ def read_plan(location: Path) -> Plan:
         return Plan.model_validate(raw)
     except ValidationError as error:
         problems = "; ".join(
-            f"{'.'.join(str(part) for part in issue['loc']) or 'plan'}: {issue['msg']}"
+            f"{'.'.join(str(part) for part in issue['loc']) or 'plan'}: "
+            + issue["msg"].removeprefix("Value error, ")
             for issue in error.errors()
         )
         raise PlanFileError(f"{path}: {problems}") from None
