@@ -443,3 +443,61 @@ def test_reading_never_changes_the_input(tmp_path: Path) -> None:
         read_registrations(path)
         after = (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns)
         assert before == after
+
+
+@pytest.mark.parametrize("file_name", ["export.xls", "export", "EXPORT.XLSM"])
+def test_workbook_is_told_by_content_not_by_name(tmp_path: Path, file_name: str) -> None:
+    path = write_xlsx(tmp_path / "w.xlsx", [["Name", "Organisation"], ["Ana", "EPER"]])
+    renamed = path.rename(tmp_path / file_name)
+    assert [p.name for p in read_registrations(renamed).participants] == ["Ana"]
+
+
+def test_excel_separator_hint_line_is_obeyed(tmp_path: Path) -> None:
+    text = "sep=;\r\nName;Organisation;Interests\r\nAna;EPER;a, b\r\nBo;HUG;c\r\n"
+    registrations = read_registrations(write_csv(tmp_path / "r.csv", text))
+    assert registrations.header_row == 1  # Excel hides the hint line
+    assert registrations.participants[0].interests == ["a", "b"]
+
+
+def test_hosts_and_presence_windows_are_read(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [
+            ["Name", "Organisation", "Table host", "First round", "Last round"],
+            ["Ana", "EPER", "x", None, 2],
+            ["Bo", "HUG", "", 3, None],
+            ["Cy", "OSAR", "oui", None, None],
+        ],
+    )
+    people = by_name(read_registrations(path))
+    assert [(p.host, p.first_round, p.last_round) for p in people.values()] == [
+        (True, None, 2),
+        (False, 3, None),
+        (True, None, None),
+    ]
+
+
+def test_presence_window_backwards_is_refused(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [["Name", "Organisation", "First round", "Last round"], ["Ana", "EPER", 3, 2]],
+    )
+    assert message_of(path) == (
+        f"{path}, sheet 'Inscriptions', row 2: comes from round 3 but leaves after round 2"
+    )
+
+
+def test_column_override_for_split_names(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path / "r.xlsx",
+        [["Given", "Family", "Org"], ["Ana", "Silva", "EPER"], ["Bo", "Li", "HUG"]],
+    )
+    registrations = read_registrations(
+        path, columns={"first_name": "Given", "last_name": "family", "organisation": "Org"}
+    )
+    assert [p.name for p in registrations.participants] == ["Ana Silva", "Bo Li"]
+    assert registrations.mapping == [
+        ("first_name", "Given"),
+        ("last_name", "Family"),
+        ("organisation", "Org"),
+    ]

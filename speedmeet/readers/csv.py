@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import unicodedata
 from pathlib import Path
 
@@ -41,7 +42,12 @@ def parse(
     text = decode(path.read_bytes(), source, encoding)
     if not any(char.isalnum() for char in text):  # blank lines, or only delimiters
         raise InputError("the file is empty", Location(source))
-    delimiter = sniff_delimiter(text)
+    first_line, _, rest = text.partition("\n")
+    if re.fullmatch(r"sep=(.)\r?", first_line):
+        # Excel's hint line: it names the delimiter and is not shown as a row
+        delimiter, text = first_line[4], rest
+    else:
+        delimiter = sniff_delimiter(text)
     rows = _records(text, delimiter, source)
     guess = find_header(rows, overrides)
     if guess is None:

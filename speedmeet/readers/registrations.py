@@ -197,6 +197,13 @@ class _RowReader:
             return None
         given_id = _one_line(self.cell(row, "id")) if "id" in self.table.mapping.fields else None
         email = _one_line(self.cell(row, "email")) or None
+        first_round = self._round(row, "first_round")
+        last_round = self._round(row, "last_round")
+        if first_round is not None and last_round is not None and first_round > last_round:
+            raise InputError(
+                f"comes from round {first_round} but leaves after round {last_round}",
+                Location(self.source, self.table.sheet, row.number),
+            )
         return _Entry(
             row=row.number,
             name=name,
@@ -206,8 +213,8 @@ class _RowReader:
             languages=_values(self.cell(row, "languages")),
             role=_one_line(self.cell(row, "role")) or None,
             host=self._yes_no(row, "host"),
-            first_round=self._round(row, "first_round"),
-            last_round=self._round(row, "last_round"),
+            first_round=first_round,
+            last_round=last_round,
             given_id=given_id,
         )
 

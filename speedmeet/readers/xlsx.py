@@ -43,25 +43,25 @@ def detect(head: bytes) -> bool:
 def parse(path: Path, source: str, *, sheet: str | None, overrides: dict[str, str]) -> SheetTable:
     """The participant table of the chosen sheet, or of the first sheet that holds one."""
     _check_zip(path, source)
-    try:
-        import openpyxl
+    import openpyxl
 
-        with warnings.catch_warnings():
-            # openpyxl warns about features it drops (data validation, styles); not our user's concern
-            warnings.simplefilter("ignore")
-            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds on damaged files
-        raise _damaged(source, error) from None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+    # Opened by us, read-only, and handed over as a stream: openpyxl then does not judge the
+    # file by its name, so a workbook saved as "export.xls" or without a suffix still reads.
+    with path.open("rb") as stream, warnings.catch_warnings():
+        # openpyxl warns about features it drops (data validation, styles): not the user's concern
+        warnings.simplefilter("ignore")
+        try:
+            workbook = openpyxl.load_workbook(stream, read_only=True, data_only=True)
+        except Exception as error:  # openpyxl raises many kinds on damaged files
+            raise _damaged(source, error) from None
+        try:
             return _read_workbook(workbook, source, sheet, overrides)
-    except InputError:
-        raise
-    except Exception as error:  # damage found only while streaming the sheet's XML
-        raise _damaged(source, error) from None
-    finally:
-        workbook.close()
+        except InputError:
+            raise
+        except Exception as error:  # damage found only while streaming the sheet's XML
+            raise _damaged(source, error) from None
+        finally:
+            workbook.close()
 
 
 def _read_workbook(
