@@ -21,7 +21,7 @@ from rich.table import Table as RichTable
 
 from speedmeet import __version__
 from speedmeet.errors import InputError, SettingsError, SpeedmeetError
-from speedmeet.exports import OUTPUT_NAMES, PrintOptions, write_plan_outputs
+from speedmeet.exports import OUTPUT_NAMES, PDF_FILENAMES, PrintOptions, write_plan_outputs
 from speedmeet.exports.pdf import PRINTABLES, write_print_kit
 from speedmeet.files import check_output_folder, refuse_overwriting_inputs
 from speedmeet.model import DEFAULT_ROUNDS, DEFAULT_TABLE_SIZE, DEFAULT_TIME_LIMIT, EventSettings
@@ -150,7 +150,13 @@ def show_quality(
     if seconds is not None:
         table.add_row("solve time", f"{seconds:.2f} s")
     console.print(table)
-    for note in [*bound.reasons, *limits]:
+    notes = limits or list(bound.reasons)
+    if quality.perfect:
+        # A perfect plan needs no excuse; only unavoidable meetings are worth a word.
+        notes = [note for note in notes if "unavoidable" in note or "cannot" in note]
+    elif not notes:
+        notes = [f"the best possible is set by this: {bound.limiting}"]
+    for note in notes:
         console.print(f"  - {note}", highlight=False, markup=False)
 
 
@@ -286,6 +292,13 @@ def plan_command(
             + ", ".join(path.name for path in written),
             highlight=False,
         )
+        stale = [name for name in PDF_FILENAMES if (folder / name).exists() and kit is None]
+        if stale:
+            console.print(
+                f"[yellow]Warning:[/yellow] {', '.join(stale)} in {folder} still show an earlier "
+                f"plan; run `speedmeet print {folder}` to re-make them.",
+                highlight=False,
+            )
 
 
 @app.command("print")

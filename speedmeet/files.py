@@ -21,6 +21,13 @@ def _describe_os_error(path: Path, error: OSError) -> str:
     return f"cannot write {path}: {error.strerror or error}"
 
 
+def _current_umask() -> int:
+    """The process umask (read by setting and restoring it: there is no getter)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside `target`; on success it replaces `target` in one step."""
@@ -34,6 +41,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     temporary = Path(name)
     try:
         yield temporary
+        os.chmod(temporary, 0o666 & ~_current_umask())
         os.replace(temporary, target)
     except OSError as error:
         raise OutputError(_describe_os_error(target, error)) from None
