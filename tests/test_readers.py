@@ -501,3 +501,16 @@ def test_column_override_for_split_names(tmp_path: Path) -> None:
         ("last_name", "Family"),
         ("organisation", "Org"),
     ]
+
+
+def test_many_warnings_of_one_kind_are_counted_not_listed(tmp_path: Path) -> None:
+    rows: list[list[Cell]] = [["Name", "Organisation"]]
+    rows += [[f"Person {i}", None] for i in range(40)]  # 40 people without organisation
+    rows += [[None, "EPER"]] * 3  # 3 rows without a name
+    rows += [["Ana", "EPER"], ["Ana", "EPER"]]
+    registrations = read_registrations(write_xlsx(tmp_path / "r.xlsx", rows))
+    alone = [w for w in registrations.warnings if "no organisation" in w]
+    assert len(alone) == 31
+    assert alone[-1] == "10 more people have no organisation; each counts as their own"
+    assert "rows 42, 43 and 44 have no name and are skipped" in registrations.warnings
+    assert len(registrations.participants) == 41

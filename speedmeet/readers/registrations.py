@@ -15,8 +15,8 @@ from speedmeet.model import Participant, most_frequent_spelling, organisation_ke
 from speedmeet.readers.table import SheetRow, SheetTable, clean_text
 
 MAX_CELL_CHARS = 1_000
-# Beyond this many, look-alike organisation warnings are summed up in one line.
-MAX_LOOK_ALIKE_WARNINGS = 30
+# Beyond this many warnings of one kind, the rest are counted in one line.
+MAX_WARNINGS_OF_A_KIND = 30
 
 # Answers that mean "no organisation": each such person is their own organisation, so that five
 # people who wrote "Private" are not kept apart as if they were colleagues.
@@ -84,12 +84,16 @@ def build_registrations(table: SheetTable, source: str) -> Registrations:
     reader = _RowReader(table, source)
     entries: list[_Entry] = []
     warnings: list[str] = []
+    nameless: list[int] = []
     for row in table.rows:
         entry = reader.read(row)
         if entry is None:
-            warnings.append(f"row {row.number}: no name; the row is skipped")
+            nameless.append(row.number)
         else:
             entries.append(entry)
+    if nameless:
+        verb = "has no name and is" if len(nameless) == 1 else "have no name and are"
+        warnings.append(f"{_rows_text(nameless)} {verb} skipped")
     if table.repeated_headers:
         rows = _rows_text(table.repeated_headers)
         warnings.append(f"{rows} repeat the header row and are skipped")
@@ -262,6 +266,7 @@ def _drop_duplicates(entries: list[_Entry], warnings: list[str]) -> list[_Entry]
     Same name and organisation with two different emails are two people (namesakes).
     """
     kept: list[_Entry] = []
+    repeats: list[str] = []
     by_email: dict[str, _Entry] = {}
     by_name: dict[tuple[str, str], list[_Entry]] = defaultdict(list)
     for entry in entries:
@@ -280,7 +285,7 @@ def _drop_duplicates(entries: list[_Entry], warnings: list[str]) -> list[_Entry]
                 None,
             )
         if first is not None:
-            warnings.append(
+            repeats.append(
                 f"row {entry.row} repeats row {first.row} ({reason}: {entry.name}); "
                 f"counted once, row {first.row} is kept"
             )
@@ -289,6 +294,7 @@ def _drop_duplicates(entries: list[_Entry], warnings: list[str]) -> list[_Entry]
         if email:
             by_email[email] = entry
         by_name[name_key].append(entry)
+    warnings.extend(_capped(repeats, "more rows repeat an earlier registration; each counted once"))
     return kept
 
 
@@ -302,6 +308,7 @@ def _organisation_displays(entries: list[_Entry], warnings: list[str]) -> list[s
 
     taken = {organisation_key(name) for name in display.values()}
     result: list[str] = []
+    alone: list[str] = []
     for entry in entries:
         if entry.organisation_key:
             result.append(display[entry.organisation_key])
@@ -312,10 +319,11 @@ def _organisation_displays(entries: list[_Entry], warnings: list[str]) -> list[s
         taken.add(organisation_key(own))
         result.append(own)
         written = f" ('{entry.organisation}' counts as none)" if entry.organisation else ""
-        warnings.append(
+        alone.append(
             f"row {entry.row}: {entry.name} has no organisation{written}; "
             "they count as their own organisation"
         )
+    warnings.extend(_capped(alone, "more people have no organisation; each counts as their own"))
     return result
 
 
@@ -400,11 +408,17 @@ def _look_alike_organisations(entries: list[_Entry]) -> list[str]:
         f"organisations '{spelling[first]}' ({_rows_text(rows[first])}) and "
         f"'{spelling[second]}' ({_rows_text(rows[second])}) look alike but are kept apart; "
         "if they are one organisation, write them the same way"
-        for first, second in ordered_pairs[:MAX_LOOK_ALIKE_WARNINGS]
+        for first, second in ordered_pairs[:MAX_WARNINGS_OF_A_KIND]
     ]
-    if len(ordered_pairs) > MAX_LOOK_ALIKE_WARNINGS:
-        messages.append(
-            f"{len(ordered_pairs) - MAX_LOOK_ALIKE_WARNINGS:,} more pairs of organisations "
-            "look alike; check the spelling of organisations in the sheet"
-        )
+    if len(ordered_pairs) > MAX_WARNINGS_OF_A_KIND:
+        hidden = len(ordered_pairs) - MAX_WARNINGS_OF_A_KIND
+        messages.append(f"{hidden:,} more pairs of organisations look alike; check their spelling")
     return messages
+
+
+def _capped(lines: list[str], rest: str) -> list[str]:
+    """At most MAX_WARNINGS_OF_A_KIND lines of one kind, then one line counting the rest."""
+    if len(lines) <= MAX_WARNINGS_OF_A_KIND:
+        return lines
+    hidden = len(lines) - MAX_WARNINGS_OF_A_KIND
+    return [*lines[:MAX_WARNINGS_OF_A_KIND], f"{hidden:,} {rest}"]
