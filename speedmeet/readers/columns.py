@@ -90,7 +90,7 @@ _PHRASES: dict[str, tuple[str, ...]] = {
     "email": _phrases(
         "email, e mail, mail, courriel, adresse e mail, adresse email, email address, "
         "e mail address, e mail adresse, emailadresse, mailadresse, "
-        "adresse electronique, mel"
+        "adresse electronique, mel, messagerie, adresse de messagerie"
     ),
     "interests": _phrases(
         "interests, interest, interets, interet, centres d interet, centre d interet, "
@@ -157,29 +157,35 @@ def fold_header(text: str) -> str:
 
 def recognise(header: str) -> tuple[str, int] | None:
     """The field a header names and how strongly (exact phrases beat contained ones), or None."""
+    candidates = _candidates(header)
+    return candidates[0][:2] if candidates else None
+
+
+def _candidates(header: str) -> list[tuple[str, int, bool]]:
+    """Every field a header may name: (field, score, named at its start), strongest first."""
     folded = fold_header(header)
     if not folded:
-        return None
+        return []
     padded = f" {folded} "
-    best: tuple[str, int] | None = None
+    scores: dict[str, tuple[int, bool]] = {}
+
+    def offer(field_name: str, score: int, at_start: bool) -> None:
+        if field_name not in scores or score > scores[field_name][0]:
+            scores[field_name] = (score, at_start)
+
     for field_name, phrases in _EXACT.items():
         if folded in phrases:
-            score = 1000 + len(folded)
-            if best is None or score > best[1]:
-                best = (field_name, score)
+            offer(field_name, 1000 + len(folded), True)
     if folded.split()[0] in _COMMENT_WORDS:
-        best = (IGNORED, 500 + len(folded))
+        offer(IGNORED, 500 + len(folded), True)
     for field_name, phrases in _PHRASES.items():
         for phrase in phrases:
             if folded == phrase:
-                score = 1000 + len(phrase)
+                offer(field_name, 1000 + len(phrase), True)
             elif f" {phrase} " in padded:
-                score = len(phrase)
-            else:
-                continue
-            if best is None or score > best[1]:
-                best = (field_name, score)
-    return best
+                offer(field_name, len(phrase), padded.startswith(f" {phrase} "))
+    ranked = sorted(scores.items(), key=lambda item: -item[1][0])
+    return [(field_name, score, at_start) for field_name, (score, at_start) in ranked]
 
 
 def header_row_score(cells: Sequence[str], overrides: Mapping[str, str]) -> float:
@@ -236,20 +242,22 @@ def map_columns(headers: Sequence[str], overrides: Mapping[str, str]) -> ColumnM
             mapping.fields[field_name] = index
             taken.add(index)
 
-    best: dict[str, tuple[int, int]] = {}  # field -> (score, column index)
+    # Strongest claims first; a header whose best field went to a stronger header may still take
+    # a field it names at its start ("Role in your organisation" beside "Organisation").
+    claims: list[tuple[int, int, str]] = []  # (-score, column index, field)
     for index, header in enumerate(headers):
         if index in taken:
             continue
-        match = recognise(header)
-        if match is None:
+        for rank, (field_name, score, at_start) in enumerate(_candidates(header)):
+            if rank == 0 or at_start:
+                claims.append((-score, index, field_name))
+    settled: set[int] = set()
+    for _, index, field_name in sorted(claims):
+        if index in settled or index in taken or field_name in mapping.fields:
             continue
-        field_name, score = match
-        if field_name == IGNORED or field_name in mapping.fields:
-            continue
-        if field_name not in best or score > best[field_name][0]:
-            best[field_name] = (score, index)
-    for field_name, (_, index) in best.items():
-        mapping.fields[field_name] = index
+        settled.add(index)
+        if field_name != IGNORED:
+            mapping.fields[field_name] = index
 
     name_index = mapping.fields.get("name")
     if (
