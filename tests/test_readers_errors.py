@@ -68,6 +68,26 @@ def zip_lying_about_size(path: Path) -> Path:
     return path
 
 
+def entity_bomb(path: Path) -> Path:
+    """A workbook whose sheet XML defines entities that expand a billion times (billion laughs)."""
+    good_xlsx(path.with_name("base.xlsx"))
+    entities = '<!ENTITY lol0 "lol">' + "".join(
+        f'<!ENTITY lol{i} "{f"&lol{i - 1};" * 10}">' for i in range(1, 10)
+    )
+    with (
+        zipfile.ZipFile(path.with_name("base.xlsx")) as source,
+        zipfile.ZipFile(path, "w") as target,
+    ):
+        for entry in source.infolist():
+            part = source.read(entry.filename)
+            if entry.filename == "xl/worksheets/sheet1.xml":
+                text = part.decode("utf-8").replace("<t>Ana</t>", "<t>&lol9;</t>")
+                start = text.index("<worksheet")
+                part = (text[:start] + f"<!DOCTYPE worksheet [{entities}]>" + text[start:]).encode()
+            target.writestr(entry, part)
+    return path
+
+
 Maker = Callable[[Path], Path]
 
 
@@ -149,6 +169,13 @@ CATALOGUE: list[tuple[str, str, Maker, dict[str, object], str]] = [
         zip_lying_about_size,
         {},
         ": the workbook is damaged and cannot be read",  # prefix: zipfile's reason follows
+    ),
+    (
+        "XML entity bomb",
+        "r.xlsx",
+        entity_bomb,
+        {},
+        ": the workbook is damaged and cannot be read",  # prefix: the XML parser's reason follows
     ),
     (
         "a Word document renamed",
