@@ -16,7 +16,7 @@ import zxingcpp
 from pypdf import PdfReader
 
 from speedmeet.errors import SettingsError
-from speedmeet.exports.pdf import PDF_NAMES, PRINTABLES, write_print_kit
+from speedmeet.exports.pdf import PDF_NAMES, PRINTABLES, unprintable_characters, write_print_kit
 from speedmeet.model import EventSettings, Participant, Plan, Round, Table
 from speedmeet.validate import validate
 
@@ -261,6 +261,19 @@ def _characters_outside(path: Path, cells: list[tuple[float, float, float, float
 MM = 72 / 25.4
 
 
+CARD_CELLS = [
+    # card-10up on A4: 85 x 54 mm cards, 15 mm from the left, 13.5 mm from the top, 95 mm apart.
+    ((15 + c * 95) * MM, (13.5 + r * 54) * MM, (15 + c * 95 + 85) * MM, (13.5 + (r + 1) * 54) * MM)
+    for r in range(5)
+    for c in range(2)
+]
+A6_CELLS = [
+    (c * 105 * MM, r * 148.5 * MM, (c + 1) * 105 * MM, (r + 1) * 148.5 * MM)
+    for r in range(2)
+    for c in range(2)
+]
+
+
 def test_a_long_name_shrinks_and_never_leaves_its_badge(plan: Plan, tmp_path: Path) -> None:
     [badges] = write_print_kit(
         plan, tmp_path, what=["badges"], badge_layout="card-10up", only_participants=["P5", "P8"]
@@ -268,18 +281,32 @@ def test_a_long_name_shrinks_and_never_leaves_its_badge(plan: Plan, tmp_path: Pa
     sizes = _name_sizes(badges, [LONG_NAME, "Ana Silva"])
     assert sizes["Ana Silva"] >= 20
     assert sizes[LONG_NAME] < sizes["Ana Silva"] * 0.6
-    # card-10up on A4: 85 x 54 mm cards, 15 mm from the left, 13.5 mm from the top, 95 mm apart.
-    cells = [
-        (
-            (15 + c * 95) * MM,
-            (13.5 + r * 54) * MM,
-            (15 + c * 95 + 85) * MM,
-            (13.5 + (r + 1) * 54) * MM,
-        )
-        for r in range(5)
-        for c in range(2)
-    ]
+    assert _characters_outside(badges, CARD_CELLS) == []
+
+
+@pytest.mark.parametrize(("layout", "cells"), [("card-10up", CARD_CELLS), ("a6-4up", A6_CELLS)])
+def test_a_name_too_long_even_at_the_smallest_size_is_narrowed_to_fit(
+    plan: Plan, tmp_path: Path, layout: str, cells: list[tuple[float, float, float, float]]
+) -> None:
+    """One word of 120 letters cannot shrink or break enough: its letters are narrowed instead."""
+    plan.participants[7].name = "Wolfeschlegelsteinhausenbergerdorff" * 3 + "Senior"
+    plan.participants[7].organisation = "Organisation" * 12
+    [badges] = write_print_kit(
+        plan, tmp_path, what=["badges"], badge_layout=layout, only_participants=["P8"]
+    )
+    assert squeeze(plan.participants[7].name) in squeeze(page_texts(badges)[0])
     assert _characters_outside(badges, cells) == []
+
+
+def test_characters_no_shipped_font_has_are_reported_and_marked(plan: Plan, tmp_path: Path) -> None:
+    plan.participants[7].name = "王秀英"
+    plan.participants[8].name = "ተስፋዬ ገብረ"  # Tigrinya, Ethiopic script: shipped
+    plan.participants[8].organisation = "தமிழ் சங்கம்"  # Tamil: shipped
+    assert unprintable_characters(plan) == {"P8": "王秀英"}
+    [badges] = write_print_kit(plan, tmp_path, what=["badges"], only_participants=["P8", "P9"])
+    text = page_texts(badges)[0]
+    assert "\ufffd" * 3 in text
+    assert "ተስፋዬ" in text
 
 
 def test_itineraries_and_sheets_keep_text_inside_their_slips_and_page(kit: dict[str, Path]) -> None:

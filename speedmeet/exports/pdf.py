@@ -14,7 +14,14 @@ from speedmeet.errors import SettingsError
 from speedmeet.exports.pdf_badges import badge_layout as find_badge_layout
 from speedmeet.exports.pdf_badges import draw_badges
 from speedmeet.exports.pdf_cards import draw_table_cards
-from speedmeet.exports.pdf_common import KitPDF, paper_size, round_slots, selected_participants
+from speedmeet.exports.pdf_common import (
+    KitPDF,
+    clean,
+    paper_size,
+    plan_texts,
+    round_slots,
+    selected_participants,
+)
 from speedmeet.exports.pdf_itineraries import draw_itineraries
 from speedmeet.exports.pdf_sheets import draw_round_sheets
 from speedmeet.files import write_bytes_atomically
@@ -27,6 +34,25 @@ PDF_NAMES = {
     "itineraries": "itineraries.pdf",
     "badges": "badges.pdf",
 }
+
+
+def unprintable_characters(plan: Plan) -> dict[str, str]:
+    """Participant id -> characters of their name or organisation that no shipped font has.
+
+    Those print as a replacement mark (�) rather than vanish; the CLI can warn before anyone
+    prints (the fonts cover Latin, Greek, Cyrillic, Arabic, Hebrew, Ethiopic, Armenian, Georgian,
+    Devanagari, Bengali, Tamil and Thai; not Chinese, Japanese or Korean).
+    """
+    probe = KitPDF(100.0, 100.0, "", plan_texts(plan))
+    if not probe.unprintable:
+        return {}
+    found: dict[str, str] = {}
+    for person in plan.participants:
+        text = clean(f"{person.name} {person.organisation}")
+        characters = "".join(dict.fromkeys(c for c in text if ord(c) in probe.unprintable))
+        if characters:
+            found[person.id] = characters
+    return found
 
 
 def tables_to_reprint(

@@ -155,6 +155,7 @@ class _Style:
     name_pt: float
     name_min_pt: float
     name_h: float
+    name_lines: int
     organisation_pt: float
     organisation_h: float
     round_pt: float
@@ -163,6 +164,7 @@ class _Style:
     table_pt: float
     table_h: float
     min_column: float
+    max_bands: int
     qr: float
 
 
@@ -175,6 +177,7 @@ def _style(width: float, height: float) -> _Style:
             name_pt=42,
             name_min_pt=14,
             name_h=44,
+            name_lines=4,
             organisation_pt=16,
             organisation_h=17,
             round_pt=10,
@@ -183,6 +186,7 @@ def _style(width: float, height: float) -> _Style:
             table_pt=26,
             table_h=14,
             min_column=11,
+            max_bands=4,
             qr=28,
         )
     return _Style(
@@ -192,6 +196,7 @@ def _style(width: float, height: float) -> _Style:
         name_pt=24,
         name_min_pt=8,
         name_h=15,
+        name_lines=3,
         organisation_pt=9.5,
         organisation_h=5,
         round_pt=6.5,
@@ -200,6 +205,7 @@ def _style(width: float, height: float) -> _Style:
         table_pt=13,
         table_h=6.2,
         min_column=7.5,
+        max_bands=2,
         qr=min(17.0, height * 0.33),
     )
 
@@ -215,7 +221,13 @@ def _grid(
 ) -> float:
     """The round -> table grid ending at `bottom`, in as many bands as its width needs; returns its top."""
     label_w = min(14.0, width * 0.18)
-    columns = max(1, min(len(tables), int((width - label_w) // style.min_column)))
+    # Named tables ("Salle du Conseil") need wider columns, hence more bands, within a limit.
+    widest = max(
+        (pdf.width_of(clean(t), style.table_pt * 0.6, "B") for t in tables if t), default=0.0
+    )
+    column_need = max(style.min_column, widest + 1.5)
+    columns = max(1, min(len(tables), int((width - label_w) // column_need)))
+    columns = max(columns, math.ceil(len(tables) / style.max_bands))
     bands = max(1, math.ceil(len(tables) / columns))
     timed = style.time_h > 0 and any(slots)
     band_h = style.round_h + (style.time_h if timed else 0) + style.table_h
@@ -344,7 +356,14 @@ def _badge(
     free = room - name_h - organisation_h
     top += free / 2
     pdf.name_block(
-        person.name, inner_x, top, inner_w, name_h, size=style.name_pt, min_size=style.name_min_pt
+        person.name,
+        inner_x,
+        top,
+        inner_w,
+        name_h,
+        size=style.name_pt,
+        min_size=style.name_min_pt,
+        max_lines=style.name_lines,
     )
     top += name_h
     if organisation_h >= 2 * style.organisation_pt * 1.2 * POINT * 0.75:

@@ -27,14 +27,22 @@ from speedmeet.model import EventSettings, Participant, Plan, organisation_key
 
 FONT_FOLDER = Path(__file__).resolve().parent.parent / "fonts"
 FAMILY = "NotoSans"
-# Tried in this order for characters the main font lacks; DejaVu last for the scripts Noto Sans
-# (Latin, Greek, Cyrillic) does not cover and no dedicated font is shipped for (Armenian, Georgian...).
+# Noto Sans covers Latin (with Vietnamese), Greek and Cyrillic. The others are tried in this order
+# for characters it lacks, loaded only when a document needs them; one weight is enough for the
+# scripts rarer at the events this tool serves (a regular face then stands in for bold).
 FONT_FILES: dict[str, dict[str, str]] = {
     FAMILY: {"": "NotoSans-Regular.ttf", "B": "NotoSans-Bold.ttf"},
     "NotoSansArabic": {"": "NotoSansArabic-Regular.ttf", "B": "NotoSansArabic-Bold.ttf"},
     "NotoSansHebrew": {"": "NotoSansHebrew-Regular.ttf", "B": "NotoSansHebrew-Bold.ttf"},
-    "DejaVuSans": {"": "DejaVuSans.ttf"},
+    "NotoSansEthiopic": {"": "NotoSansEthiopic-Regular.ttf"},
+    "NotoSansArmenian": {"": "NotoSansArmenian-Regular.ttf"},
+    "NotoSansGeorgian": {"": "NotoSansGeorgian-Regular.ttf"},
+    "NotoSansDevanagari": {"": "NotoSansDevanagari-Regular.ttf"},
+    "NotoSansBengali": {"": "NotoSansBengali-Regular.ttf"},
+    "NotoSansTamil": {"": "NotoSansTamil-Regular.ttf"},
+    "NotoSansThai": {"": "NotoSansThai-Regular.ttf"},
 }
+REPLACEMENT = "\ufffd"  # printed for characters no shipped font has (Chinese, Japanese, Korean...)
 
 # Characters each font family covers, learnt when it is first loaded in this process.
 _COVERAGE: dict[str, frozenset[int]] = {}
@@ -207,7 +215,7 @@ class KitPDF(FPDF):
         missing = {
             ord(char) for text in (title, *texts) for char in clean(text) if not char.isspace()
         }
-        missing -= self._main_chars
+        missing -= frozenset.union(*(frozenset(font.cmap) for font in main_fonts))  # type: ignore[union-attr]
         fallbacks: list[str] = []
         for family in FONT_FILES:
             if family == FAMILY or not missing:
@@ -220,6 +228,9 @@ class KitPDF(FPDF):
             fallbacks.append(family)
         if fallbacks:
             self.set_fallback_fonts(fallbacks, exact_match=False)
+        self.unprintable = frozenset(missing)
+        """Characters of `texts` that no shipped font has: printed as REPLACEMENT, never dropped."""
+        self._replace = dict.fromkeys(missing, REPLACEMENT)
         self.set_font(FAMILY, "", 10)
         self._shaping = False
         # Width at 1 pt of each (text, style) measured so far: names recur on many pages.
@@ -233,6 +244,11 @@ class KitPDF(FPDF):
         covered = frozenset(self.fonts[family.lower()].cmap)  # type: ignore[union-attr]
         _COVERAGE[family] = covered
         return covered
+
+    def printable(self, text: str | None) -> str:
+        """`clean` text with the characters no shipped font has replaced by a visible mark."""
+        cleaned = clean(text)
+        return cleaned.translate(self._replace) if self._replace else cleaned
 
     def _is_plain(self, text: str) -> bool:
         """Whether the main font alone prints `text` glyph by glyph (no shaping, no fallback)."""
@@ -284,7 +300,7 @@ class KitPDF(FPDF):
         color: tuple[int, int, int] = BLACK,
     ) -> Fitted:
         """Draw one line of text in a box, vertically centred, shrunk to fit its width."""
-        text = clean(text)
+        text = self.printable(text)
         fitted = self.fit(
             text, width, size, min_size if min_size is not None else size * 0.5, style
         )
@@ -308,7 +324,7 @@ class KitPDF(FPDF):
 
     def wrap(self, text: str, width: float, size: float, style: str = "") -> list[str]:
         """Greedy word wrap at `size`; a single word wider than the line stays whole (it shrinks)."""
-        words = clean(text).split(" ")
+        words = self.printable(text).split(" ")
         lines: list[str] = []
         current = ""
         for word in words:
@@ -389,14 +405,14 @@ class KitPDF(FPDF):
     ) -> Fitted:
         """A name as large as its box allows, on one line or, when that makes it clearly larger,
         on up to `max_lines` lines broken at spaces so that the longest line is as short as possible."""
-        text = clean(text)
+        text = self.printable(text)
         words = text.split(" ")
         space = self.width_of(" ", 10.0, style)
         widths = [self.width_of(word, 10.0, style) for word in words]
         best_size, best_lines = -1.0, [text]
         for count in range(1, min(max_lines, len(words)) + 1):
             cap = min(size, height / (count * LEADING * POINT))
-            if count > 1 and cap < min_size:
+            if count > 1 and (cap < min_size or math.comb(len(words) - 1, count - 1) > 5000):
                 break
             widest, lines = _balanced_lines(words, widths, space, count)
             candidate = min(cap, 10.0 * width / widest * 0.99) if widest > 0 else cap
