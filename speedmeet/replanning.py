@@ -1,0 +1,543 @@
+"""Replanning mid-event: no-shows, early leavers and walk-ins, with the fewest seat changes.
+
+The rounds already held never change. People who leave stay in the rounds they attended; people
+who arrive join from the first replanned round. The solver (`speedmeet.solve.replan`) moves as
+few people as it can; this module turns the plan into what it needs, names new tables, says who
+moves where, and keeps every earlier version of plan.json beside the new one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import difflib
+import io
+import os
+import re
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from speedmeet.errors import SpeedmeetError
+from speedmeet.files import write_bytes_atomically, write_text_atomically
+from speedmeet.model import Participant, Plan, Round, Table, organisation_key, table_sizes
+from speedmeet.planfile import PLAN_FILENAME, read_plan, write_plan
+from speedmeet.quality import Quality
+from speedmeet.validate import validate
+
+CHANGES_FILENAME = "changes.csv"
+REPRINT_FOLDER = "reprint"
+HISTORY_FIELD = "replans"
+"""Extra plan.json field: one entry per replan, saying what changed and when."""
+
+_VERSION_FILE = re.compile(r"^plan\.v(\d+)\.json$")
+_NUMBERED_ID = re.compile(r"^(.*?)(\d+)$")
+
+
+class ReplanError(SpeedmeetError):
+    """A replan request that cannot be carried out as asked (unknown person, bad round...)."""
+
+
+@dataclass(frozen=True)
+class SeatChange:
+    """One person's table in one round, before and after (None: not seated)."""
+
+    participant_id: str
+    name: str
+    organisation: str
+    round: int
+    old_table: str | None
+    new_table: str | None
+
+    def describe(self) -> str:
+        """The line an organiser reads out: "Amira Haddad: round 3 table 4 -> table 7"."""
+        before = f"table {self.old_table}" if self.old_table is not None else "not seated"
+        after = f"table {self.new_table}" if self.new_table is not None else "leaves"
+        return f"{self.name}: round {self.round} {before} -> {after}"
+
+
+@dataclass
+class ReplanOutcome:
+    """The new plan, the one it replaces, and exactly what changed between them."""
+
+    plan: Plan
+    previous: Plan
+    from_round: int
+    changes: list[SeatChange]
+    moved: list[str]
+    """Ids of people already seated whose table changed in some round (their badge is wrong)."""
+    dropped: list[Participant]
+    added: list[Participant]
+    seconds: float
+    proven_optimal: bool
+    introduced_conflicts: int
+    """Repeats or same-organisation meetings the change could not avoid."""
+    quality_before: Quality | None
+    quality_after: Quality | None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def changed_rounds(self) -> list[int]:
+        """Rounds whose table lists differ from the previous plan (their sheets need reprinting)."""
+        return sorted({change.round for change in self.changes})
+
+    @property
+    def reprint_participants(self) -> list[str]:
+        """Ids whose badge or itinerary must be printed again: people who moved and walk-ins."""
+        return [*self.moved, *(p.id for p in self.added)]
+
+
+@dataclass(frozen=True)
+class PlanVersion:
+    """One plan.json kept in a plan folder, for `speedmeet history`."""
+
+    version: int
+    path: Path
+    when: datetime | None
+    participants: int
+    summary: str
+    current: bool
+
+
+def _fold_name(text: str) -> str:
+    return organisation_key(text)
+
+
+def resolve_drop(token: str, plan: Plan) -> str:
+    """The id of the participant meant by `token`: an id, or a name when it is not ambiguous."""
+    token = token.strip()
+    by_id = plan.participant_by_id()
+    if token in by_id:
+        return token
+    folded_ids = {pid.casefold(): pid for pid in by_id}
+    if token.casefold() in folded_ids:
+        return folded_ids[token.casefold()]
+    wanted = _fold_name(token)
+    matches = [p for p in plan.participants if wanted and _fold_name(p.name) == wanted]
+    if len(matches) == 1:
+        return matches[0].id
+    if matches:
+        candidates = ", ".join(f"{p.id} ({p.name}, {p.organisation})" for p in matches)
+        raise ReplanError(f"'{token}' could be several people: {candidates}; give the id instead")
+    names = [p.name for p in plan.participants]
+    close = difflib.get_close_matches(token, names, n=3, cutoff=0.7)
+    hint = f"; did you mean {' or '.join(repr(n) for n in close)}?" if close else ""
+    raise ReplanError(f"no participant has the id or name '{token}'{hint}")
+
+
+def next_participant_id(taken: Sequence[str] | set[str]) -> str:
+    """A fresh id continuing the plan's scheme: after P0070 comes P0071."""
+    taken_set = set(taken)
+    schemes: Counter[str] = Counter()
+    highest: dict[str, int] = {}
+    width: dict[str, int] = {}
+    for pid in taken_set:
+        match = _NUMBERED_ID.match(pid)
+        if match:
+            prefix, digits = match.groups()
+            schemes[prefix] += 1
+            highest[prefix] = max(highest.get(prefix, 0), int(digits))
+            width[prefix] = max(width.get(prefix, 0), len(digits))
+    if schemes:
+        prefix = max(schemes, key=lambda p: (schemes[p], p))
+        number, digits = highest[prefix] + 1, width[prefix]
+    else:
+        prefix, number, digits = "P", len(taken_set) + 1, 4
+    while f"{prefix}{number:0{digits}d}" in taken_set:
+        number += 1
+    return f"{prefix}{number:0{digits}d}"
+
+
+def _organisation_spellings(plan: Plan) -> dict[str, str]:
+    return {p.organisation_key: p.organisation for p in plan.participants}
+
+
+def parse_walk_in(text: str, existing: Plan) -> Participant:
+    """A walk-in from "Jean Dupont; Caritas Genève"; the organisation joins a known spelling.
+
+    Without an organisation the person is their own organisation, as the readers do.
+    """
+    name, _, organisation = text.partition(";")
+    name, organisation = " ".join(name.split()), " ".join(organisation.split())
+    if not name:
+        raise ReplanError(f"--add '{text}': give the person as \"name; organisation\"")
+    spelling = _organisation_spellings(existing).get(organisation_key(organisation or name))
+    return Participant(
+        id=next_participant_id({p.id for p in existing.participants}),
+        name=name,
+        organisation=spelling or organisation or name,
+    )
+
+
+def walk_ins_from_participants(
+    participants: Sequence[Participant], existing: Plan
+) -> tuple[list[Participant], list[str]]:
+    """People read from a late-arrivals sheet, minus those already in the plan (warned)."""
+    spellings = _organisation_spellings(existing)
+    known = {(_fold_name(p.name), p.organisation_key): p for p in existing.participants}
+    by_id = existing.participant_by_id()
+    walk_ins: list[Participant] = []
+    warnings: list[str] = []
+    for person in participants:
+        same = known.get((_fold_name(person.name), person.organisation_key))
+        if (
+            same is None
+            and person.id in by_id
+            and _fold_name(by_id[person.id].name) == _fold_name(person.name)
+        ):
+            same = by_id[person.id]
+        if same is not None:
+            warnings.append(
+                f"{person.name} ({person.organisation}) is already in the plan as {same.id}; not added"
+            )
+            continue
+        spelling = spellings.get(person.organisation_key, person.organisation)
+        walk_ins.append(person.model_copy(update={"organisation": spelling}))
+    return walk_ins, warnings
+
+
+def _attends_from(participant: Participant, from_round: int, rounds: int) -> bool:
+    return any(participant.present_in(r) for r in range(from_round, rounds + 1))
+
+
+def _attended_before(participant: Participant, from_round: int) -> bool:
+    return any(participant.present_in(r) for r in range(1, from_round))
+
+
+def _check_from_round(plan: Plan, from_round: int) -> None:
+    rounds = len(plan.rounds)
+    if not 1 <= from_round <= rounds:
+        raise ReplanError(
+            f"--from-round {from_round}: the plan has {rounds} rounds; give a round from 1 to {rounds}"
+        )
+
+
+def _participants_after(
+    plan: Plan, from_round: int, drop: Sequence[str], add: Sequence[Participant]
+) -> tuple[list[Participant], list[Participant], list[Participant], list[str]]:
+    """The participant list after the change: (everyone, dropped, added, warnings)."""
+    rounds = len(plan.rounds)
+    by_id = plan.participant_by_id()
+    dropped_ids: list[str] = []
+    for token in drop:
+        pid = resolve_drop(token, plan)
+        if pid in dropped_ids:
+            continue
+        if not _attends_from(by_id[pid], from_round, rounds):
+            person = by_id[pid]
+            raise ReplanError(
+                f"{person.name} ({pid}) does not attend round {from_round} or later; nothing to drop"
+            )
+        dropped_ids.append(pid)
+
+    everyone: list[Participant] = []
+    dropped: list[Participant] = []
+    for person in plan.participants:
+        if person.id not in dropped_ids:
+            everyone.append(person)
+            continue
+        dropped.append(person)
+        if _attended_before(person, from_round):
+            last = (
+                from_round - 1
+                if person.last_round is None
+                else min(person.last_round, from_round - 1)
+            )
+            everyone.append(person.model_copy(update={"last_round": last}))
+
+    taken = {p.id for p in plan.participants}
+    known = {(_fold_name(p.name), p.organisation_key): p.id for p in plan.participants}
+    spellings = _organisation_spellings(plan)
+    added: list[Participant] = []
+    warnings: list[str] = []
+    for person in add:
+        same = known.get((_fold_name(person.name), person.organisation_key))
+        if same is not None:
+            raise ReplanError(
+                f"{person.name} ({person.organisation}) is already in the plan as {same}"
+            )
+        pid = person.id if person.id not in taken else next_participant_id(taken)
+        taken.add(pid)
+        known[(_fold_name(person.name), person.organisation_key)] = pid
+        first = max(from_round, person.first_round or from_round)
+        if person.last_round is not None and person.last_round < first:
+            raise ReplanError(
+                f"{person.name} leaves after round {person.last_round}, before round {first}; nothing to add"
+            )
+        if first > rounds:
+            raise ReplanError(
+                f"{person.name} arrives after the last round ({rounds}); nothing to add"
+            )
+        newcomer = person.model_copy(
+            update={
+                "id": pid,
+                "organisation": spellings.get(person.organisation_key, person.organisation),
+                "first_round": first,
+            }
+        )
+        added.append(newcomer)
+        everyone.append(newcomer)
+    return everyone, dropped, added, warnings
+
+
+def _new_table_names(plan: Plan, count: int) -> list[str]:
+    """Names for tables the plan never had: after tables 1-14 come 15, 16..."""
+    used = {table.table for round_ in plan.rounds for table in round_.tables}
+    numbers = [int(name) for name in used if name.isdigit()]
+    number = max(numbers, default=0) + 1
+    names: list[str] = []
+    while len(names) < count:
+        if str(number) not in used:
+            names.append(str(number))
+        number += 1
+    return names
+
+
+def replan(
+    plan: Plan,
+    *,
+    from_round: int,
+    drop: Sequence[str] = (),
+    add: Sequence[Participant] = (),
+    time_limit: float = 10.0,
+    seed: int = 0,
+) -> ReplanOutcome:
+    """Replan rounds `from_round` onwards after people leave (`drop`) or arrive (`add`).
+
+    Pure: reads and writes no files. `drop` holds ids or unambiguous names.
+    """
+    from speedmeet.solve.replan import ReplanProblem, ReplanRound, solve_replan
+
+    started = time.monotonic()
+    _check_from_round(plan, from_round)
+    if not drop and not add:
+        raise ReplanError("nothing to replan: give at least one --drop or --add")
+    everyone, dropped, added, warnings = _participants_after(plan, from_round, drop, add)
+    rounds = len(plan.rounds)
+    settings = plan.settings
+
+    index = {p.id: i for i, p in enumerate(everyone)}
+    organisation_index: dict[str, int] = {}
+    organisations = [
+        organisation_index.setdefault(p.organisation_key, len(organisation_index)) for p in everyone
+    ]
+
+    held: Counter[tuple[int, int]] = Counter()
+    for round_ in plan.rounds[: from_round - 1]:
+        for table in round_.tables:
+            seated = sorted(index[pid] for pid in table.participants if pid in index)
+            for a_pos, a in enumerate(seated):
+                for b in seated[a_pos + 1 :]:
+                    held[a, b] += 1
+
+    replanned: list[ReplanRound] = []
+    for r in range(from_round, rounds + 1):
+        present = {p.id for p in everyone if p.present_in(r)}
+        if len(present) < 2:
+            who = "nobody" if not present else "only one person"
+            raise ReplanError(
+                f"after this change {who} would attend round {r}; there is nothing to plan"
+            )
+        old_tables = [
+            [index[pid] for pid in table.participants if pid in present]
+            for table in plan.rounds[r - 1].tables
+        ]
+        had_seat = {pid for table in plan.rounds[r - 1].tables for pid in table.participants}
+        newcomers = [index[p.id] for p in everyone if p.id in present and p.id not in had_seat]
+        count = len(table_sizes(len(present), settings.table_size, settings.tables))
+        replanned.append(ReplanRound(old_tables, newcomers, count))
+
+    problem = ReplanProblem(organisations, dict(held), replanned, seed=seed, time_limit=time_limit)
+    result = solve_replan(problem)
+    if not result.schedule:
+        raise ReplanError(
+            f"no new plan was found within the time limit of {time_limit:g} seconds; try a longer --time-limit"
+        )
+
+    widest = max(max(len(round_.old_tables), round_.table_count) for round_ in replanned)
+    widest_old = min(len(plan.rounds[r - 1].tables) for r in range(from_round, rounds + 1))
+    fresh_names = _new_table_names(plan, max(0, widest - widest_old))
+    new_rounds = list(plan.rounds[: from_round - 1])
+    for r, seating in zip(range(from_round, rounds + 1), result.schedule, strict=True):
+        old_round = plan.rounds[r - 1]
+        tables: list[Table] = []
+        for t, members in enumerate(seating):
+            if not members:
+                continue
+            name = (
+                old_round.tables[t].table
+                if t < len(old_round.tables)
+                else fresh_names[t - len(old_round.tables)]
+            )
+            tables.append(Table(table=name, participants=[everyone[p].id for p in members]))
+        new_rounds.append(Round(round=r, topic=old_round.topic, tables=tables))
+
+    moved_ids = [everyone[p].id for p in result.moved]
+    extras: dict[str, Any] = dict(plan.model_extra or {})
+    history = list(extras.get(HISTORY_FIELD, []))
+    history.append(
+        {
+            "at": datetime.now().astimezone().isoformat(timespec="seconds"),
+            "from_round": from_round,
+            "dropped": [p.id for p in dropped],
+            "added": [p.id for p in added],
+            "moved": moved_ids,
+        }
+    )
+    extras[HISTORY_FIELD] = history
+    new_plan = Plan(settings=settings, participants=everyone, rounds=new_rounds, **extras)
+
+    report = validate(new_plan)
+    if not report.ok:
+        problems = "; ".join(str(v) for v in report.violations[:5])
+        raise ReplanError(
+            f"the replanned plan breaks the rules ({problems}); the plan was not changed"
+        )
+    before = validate(plan)
+    if result.introduced_conflicts:
+        warnings.append(
+            f"{result.introduced_conflicts} repeat or same-organisation meeting(s) could not be avoided"
+        )
+    return ReplanOutcome(
+        plan=new_plan,
+        previous=plan,
+        from_round=from_round,
+        changes=seat_changes(plan, new_plan, from_round),
+        moved=moved_ids,
+        dropped=dropped,
+        added=added,
+        seconds=time.monotonic() - started,
+        proven_optimal=result.status == "optimal",
+        introduced_conflicts=result.introduced_conflicts,
+        quality_before=before.quality,
+        quality_after=report.quality,
+        warnings=warnings,
+    )
+
+
+def _table_order(name: str | None) -> tuple[int, int, str]:
+    if name is None:
+        return (1, 0, "")
+    return (0, int(name), "") if name.isdigit() else (0, 1 << 30, name)
+
+
+def seat_changes(before: Plan, after: Plan, from_round: int) -> list[SeatChange]:
+    """Every (person, round) whose table differs, sorted by round, then table, then name."""
+    old_seating, new_seating = before.seating(), after.seating()
+    people = {**before.participant_by_id(), **after.participant_by_id()}
+    changes: list[SeatChange] = []
+    for pid, person in people.items():
+        old = old_seating.get(pid, [None] * len(before.rounds))
+        new = new_seating.get(pid, [None] * len(after.rounds))
+        for r in range(from_round, len(after.rounds) + 1):
+            if old[r - 1] != new[r - 1]:
+                changes.append(
+                    SeatChange(pid, person.name, person.organisation, r, old[r - 1], new[r - 1])
+                )
+    changes.sort(
+        key=lambda c: (c.round, _table_order(c.old_table), _table_order(c.new_table), c.name)
+    )
+    return changes
+
+
+def changes_csv(changes: Sequence[SeatChange]) -> str:
+    """changes.csv text: one row per person and round whose table changed."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["round", "table before", "table after", "id", "name", "organisation"])
+    for change in changes:
+        writer.writerow(
+            [
+                change.round,
+                change.old_table or "",
+                change.new_table or "",
+                _safe_cell(change.participant_id),
+                _safe_cell(change.name),
+                _safe_cell(change.organisation),
+            ]
+        )
+    return buffer.getvalue()
+
+
+def _safe_cell(text: str) -> str:
+    """Keep a spreadsheet from reading a name as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def _version_numbers(folder: Path) -> list[int]:
+    found: list[int] = []
+    for path in folder.glob("plan.v*.json"):
+        match = _VERSION_FILE.match(path.name)
+        if match:
+            found.append(int(match.group(1)))
+    return sorted(found)
+
+
+def save_replan(folder: Path, outcome: ReplanOutcome) -> list[Path]:
+    """Keep the previous plan as plan.vN.json, then write plan.json and changes.csv atomically."""
+    folder = Path(folder)
+    current = folder / PLAN_FILENAME
+    kept = folder / f"plan.v{max(_version_numbers(folder), default=0) + 1}.json"
+    if current.exists():
+        try:
+            previous_bytes = current.read_bytes()
+        except OSError as error:
+            raise ReplanError(
+                f"cannot read {current} to keep it: {error.strerror or error}"
+            ) from None
+        write_bytes_atomically(kept, previous_bytes)
+        with contextlib.suppress(OSError):
+            stat = current.stat()
+            os.utime(kept, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    else:
+        write_plan(outcome.previous, kept)
+    write_plan(outcome.plan, current)
+    changes = folder / CHANGES_FILENAME
+    write_text_atomically(changes, "\ufeff" + changes_csv(outcome.changes))
+    return [kept, current, changes]
+
+
+def _summary(plan: Plan) -> tuple[str, datetime | None]:
+    history = (plan.model_extra or {}).get(HISTORY_FIELD) or []
+    if not history:
+        return "original plan", None
+    last = history[-1]
+    parts = [f"replanned from round {last.get('from_round')}"]
+    for key, verb in (("dropped", "dropped"), ("added", "added")):
+        ids = last.get(key) or []
+        if ids:
+            parts.append(f"{verb} {', '.join(ids)}")
+    parts.append(f"{len(last.get('moved') or [])} moved")
+    when: datetime | None = None
+    try:
+        when = datetime.fromisoformat(str(last.get("at")))
+    except ValueError:
+        when = None
+    return "; ".join(parts), when
+
+
+def plan_versions(folder: Path) -> list[PlanVersion]:
+    """Every kept version of the plan in `folder`, oldest first, the current plan.json last."""
+    folder = Path(folder)
+    if not (folder / PLAN_FILENAME).exists():
+        raise ReplanError(f"{folder}: no plan.json here; give the folder `speedmeet plan` wrote")
+    numbers = _version_numbers(folder)
+    files = [(n, folder / f"plan.v{n}.json", False) for n in numbers]
+    files.append((max(numbers, default=0) + 1, folder / PLAN_FILENAME, True))
+    versions: list[PlanVersion] = []
+    for number, path, current in files:
+        plan = read_plan(path)
+        summary, when = _summary(plan)
+        if when is None:
+            when = datetime.fromtimestamp(path.stat().st_mtime).astimezone()
+        attending = sum(
+            1
+            for p in plan.participants
+            if any(p.present_in(r) for r in range(1, len(plan.rounds) + 1))
+        )
+        versions.append(PlanVersion(number, path, when, attending, summary, current))
+    return versions
