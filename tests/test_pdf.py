@@ -46,6 +46,7 @@ TOPICS = ["What do migrants need?", "Which resources does each organisation brin
 
 def build_plan() -> Plan:
     participants = [Participant(id=pid, name=name, organisation=org) for pid, name, org in PEOPLE]
+    participants[8].host = True  # Jean Dupont hosts a table
     made = Plan(
         settings=EventSettings(
             rounds=3,
@@ -194,6 +195,7 @@ def test_round_sheets_show_the_round_time_topic_and_every_table(kit: dict[str, P
         assert f"Round {number}" in text
         assert TOPICS[number - 1] in text
         assert _tables_in_order(text) == ["1", "2", "3"]
+        assert "Université de Genève · table host" in text
     assert "14:20–14:35" in texts[1]
 
 

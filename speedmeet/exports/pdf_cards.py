@@ -19,6 +19,7 @@ from speedmeet.exports.pdf_common import (
     RULE,
     KitPDF,
     clean,
+    organisation_line,
     paper_size,
     plan_texts,
     round_slots,
@@ -29,6 +30,7 @@ from speedmeet.model import Participant, Plan
 
 SIDE = 12.0
 MAX_COLUMNS = 6
+MIN_INSIDE_SCALE = 0.8  # below this the host's list takes the whole inside page
 
 
 def _outside_half(pdf: KitPDF, top: float, height: float, table: str, title: str) -> None:
@@ -83,6 +85,24 @@ def _people_at(plan: Plan, table: str) -> list[list[Participant] | None]:
     return seated
 
 
+def _bands_and_columns(rounds: int) -> tuple[int, int]:
+    bands = max(1, math.ceil(rounds / MAX_COLUMNS))
+    return bands, max(1, math.ceil(rounds / bands))
+
+
+def _band_need(seated: list[list[Participant] | None]) -> float:
+    """Height at full size of one band of rounds: heading and the largest table's people."""
+    seats = max((len(people) for people in seated if people), default=1)
+    return 10 + seats * (10.5 * 1.2 + 8 * 1.2) * POINT + 2
+
+
+def _inside_scale(seated: list[list[Participant] | None], rounds: int, height: float) -> float:
+    """Type scale for the host's list in a space `height` tall (heading and margins included)."""
+    bands, _ = _bands_and_columns(rounds)
+    room = height - 7 - 11 - 6
+    return min(1.4, room / (bands * _band_need(seated) + (bands - 1) * 2))
+
+
 def _inside_half(
     pdf: KitPDF,
     top: float,
@@ -118,16 +138,11 @@ def _inside_half(
     )
     y += 11
     rounds = len(plan.rounds)
-    bands = max(1, math.ceil(rounds / MAX_COLUMNS))
-    columns = max(1, math.ceil(rounds / bands))
+    _, columns = _bands_and_columns(rounds)
     gap = 3.0
     column_w = (width - gap * (columns - 1)) / columns
-    seats = max((len(people) for people in seated if people), default=1)
-    per_person = (10.5 * 1.2 + 8 * 1.2) * POINT
-    band_need = 10 + seats * per_person + 2
-    room = top + height - 6 - y
-    scale = min(1.4, room / (bands * band_need + (bands - 1) * 2))
-    band_h = band_need * scale
+    scale = _inside_scale(seated, rounds, height)
+    band_h = _band_need(seated) * scale
     for index, people in enumerate(seated):
         band, column = divmod(index, columns)
         x = SIDE + column * (column_w + gap)
@@ -173,7 +188,7 @@ def _inside_half(
             row += name_h
             organisation_h = 8 * 1.2 * POINT * scale
             pdf.text_line(
-                person.organisation,
+                organisation_line(person),
                 x + 1.5,
                 row,
                 column_w - 3,
@@ -218,8 +233,12 @@ def draw_table_cards(
         _fold(pdf)
         seated = _people_at(plan, table)
         pdf.add_page()
-        _inside_half(pdf, half, half, plan, table, seated, slots)
-        with pdf.rotation(180, pdf.w / 2, half):
+        if _inside_scale(seated, len(plan.rounds), half) >= MIN_INSIDE_SCALE:
             _inside_half(pdf, half, half, plan, table, seated, slots)
-        _fold(pdf)
+            with pdf.rotation(180, pdf.w / 2, half):
+                _inside_half(pdf, half, half, plan, table, seated, slots)
+            _fold(pdf)
+        else:
+            # Too many rounds or people for half a sheet: the whole page, for the host's hand.
+            _inside_half(pdf, 0, pdf.h, plan, table, seated, slots)
     return pdf if chosen else None

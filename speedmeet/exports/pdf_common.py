@@ -154,6 +154,11 @@ def round_topic(plan: Plan, round_index: int) -> str:
     return clean(topics[round_index]) if round_index < len(topics) else ""
 
 
+def organisation_line(person: Participant) -> str:
+    """The line under a name in table lists: the organisation, and whether they host the table."""
+    return f"{person.organisation} · table host" if person.host else person.organisation
+
+
 def plan_texts(plan: Plan) -> list[str]:
     """Every string of the plan that may be printed, to choose the fonts a document needs."""
     texts = [plan.settings.title or "", *plan.settings.topics]

@@ -16,6 +16,7 @@ from speedmeet.exports.pdf_common import (
     RULE,
     KitPDF,
     clean,
+    organisation_line,
     paper_size,
     plan_texts,
     round_slots,
@@ -31,10 +32,6 @@ NAME_PT = 21.0
 ORGANISATION_PT = 13.5
 TABLE_PT = 26.0
 MIN_SCALE = 0.8  # names stay at 17 pt or more, still readable at two metres
-
-
-def _organisation_line(person: Participant) -> str:
-    return f"{person.organisation} · table host" if person.host else person.organisation
 
 
 def _draw_header(
@@ -115,7 +112,7 @@ def _table_box(
             style="B",
         )
         pdf.text_line(
-            _organisation_line(person),
+            organisation_line(person),
             x + 4,
             row + name_h,
             inner,
