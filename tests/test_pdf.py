@@ -371,6 +371,28 @@ def test_a_reprint_holds_only_the_chosen_people_and_rounds(plan: Plan, tmp_path:
         assert not name_found("Zoë Lefèvre", text) and not name_found("Ana Silva", text)
 
 
+def test_someone_who_leaves_early_sees_where_they_no_longer_sit(plan: Plan, tmp_path: Path) -> None:
+    plan.participants[8].last_round = 2
+    plan.rounds[2].tables[0].participants.remove("P9")
+    assert validate(plan).ok
+    slips, badges = write_print_kit(
+        plan, tmp_path, what=["itineraries", "badges"], only_participants=["P9"]
+    )
+    assert "not attending" in page_texts(slips)[0]
+    lines = page_texts(badges)[0].splitlines()
+    assert lines[lines.index("Table") + 1 :][6:9] == ["3", "14:40", "–"]
+
+
+def test_documents_can_be_asked_for_as_one_comma_separated_word(plan: Plan, tmp_path: Path) -> None:
+    written = write_print_kit(plan, tmp_path, what=["badges,sheets"])
+    assert [path.name for path in written] == ["round-sheets.pdf", "badges.pdf"]
+
+
+def test_an_empty_plan_prints_nothing(tmp_path: Path) -> None:
+    empty = Plan(settings=EventSettings(rounds=1, table_size=3), participants=[], rounds=[])
+    assert write_print_kit(empty, tmp_path) == []
+
+
 def test_nothing_to_reprint_writes_nothing(plan: Plan, tmp_path: Path) -> None:
     assert write_print_kit(plan, tmp_path, only_participants=[], only_rounds=[]) == []
 

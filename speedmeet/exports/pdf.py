@@ -77,13 +77,17 @@ def tables_to_reprint(
 
 
 def _check_what(what: Sequence[str]) -> list[str]:
+    """The documents asked for, in a known spelling; `--what sheets,badges` may arrive unsplit."""
     chosen: list[str] = []
     for item in what:
-        key = str(item).strip().casefold()
-        if key not in PRINTABLES:
-            raise SettingsError(f"cannot print {item!r}: choose from {', '.join(PRINTABLES)}")
-        if key not in chosen:
-            chosen.append(key)
+        for part in str(item).split(","):
+            key = part.strip().casefold()
+            if key not in PRINTABLES:
+                raise SettingsError(
+                    f"cannot print {part.strip()!r}: choose from {', '.join(PRINTABLES)}"
+                )
+            if key not in chosen:
+                chosen.append(key)
     return chosen
 
 
