@@ -76,6 +76,7 @@ def _table_box(
     pdf: KitPDF,
     table: Table,
     people: dict[str, Participant],
+    two_line_names: set[str],
     x: float,
     y: float,
     width: float,
@@ -101,16 +102,30 @@ def _table_box(
     row = y + header + 2 * scale
     for pid in table.participants:
         person = people[pid]
-        pdf.text_line(
-            person.name,
-            x + 4,
-            row,
-            inner,
-            name_h,
-            size=NAME_PT * scale,
-            min_size=min(12.0, NAME_PT * scale),
-            style="B",
-        )
+        if pid in two_line_names:
+            pdf.name_block(
+                person.name,
+                x + 4,
+                row,
+                inner,
+                2 * name_h,
+                size=NAME_PT * scale,
+                min_size=min(12.0, NAME_PT * scale),
+                align="L",
+                max_lines=2,
+            )
+            row += name_h
+        else:
+            pdf.text_line(
+                person.name,
+                x + 4,
+                row,
+                inner,
+                name_h,
+                size=NAME_PT * scale,
+                min_size=min(12.0, NAME_PT * scale),
+                style="B",
+            )
         pdf.text_line(
             organisation_line(person),
             x + 4,
@@ -124,15 +139,16 @@ def _table_box(
         row += name_h + organisation_h + 1.0 * scale
 
 
-def _box_height(seats: int, scale: float) -> float:
+def _box_height(table: Table, two_line_names: set[str], scale: float) -> float:
     per_person = (NAME_PT * 1.2 + ORGANISATION_PT * 1.25) * POINT + 1.0
-    return (13.0 + 2.0 + seats * per_person + 2.0) * scale
+    extra_lines = sum(1 for pid in table.participants if pid in two_line_names)
+    people = len(table.participants) * per_person + extra_lines * NAME_PT * 1.2 * POINT
+    return (13.0 + 2.0 + people + 2.0) * scale
 
 
-def _rows_and_scale(room: float, seats: int, tables: int) -> tuple[int, float]:
+def _rows_and_scale(room: float, natural: float, tables: int) -> tuple[int, float]:
     """Rows of tables per page and the type scale: full size, unless type a little smaller
     (never below MIN_SCALE) saves paper by fitting another row."""
-    natural = _box_height(seats, 1.0)
     rows = max(1, int((room + ROW_GAP) // (natural + ROW_GAP)))
     best = (rows, min(1.0, room / natural))
     for more in range(rows + 1, rows + 3):
@@ -164,6 +180,13 @@ def draw_round_sheets(
     people = plan.participant_by_id()
     slots = round_slots(plan.settings, len(plan.rounds))
     column_width = (width - 2 * MARGIN - COLUMN_GAP) / 2
+    # Names that would shrink below readable size on one line get two lines.
+    two_line_names = {
+        person.id
+        for person in plan.participants
+        if " " in pdf.printable(person.name)
+        and pdf.width_of(pdf.printable(person.name), NAME_PT * MIN_SCALE, "B") > column_width - 8
+    }
     drawn = False
     for index, round_ in enumerate(plan.rounds):
         if only_rounds is not None and round_.round not in only_rounds:
@@ -172,9 +195,9 @@ def draw_round_sheets(
         tables = round_.tables
         top = _header_height(pdf, plan, index)
         room = height - MARGIN - top
-        seats = max((len(t.participants) for t in tables), default=0)
-        rows, scale = _rows_and_scale(room, seats, len(tables))
-        box_h = _box_height(seats, scale)
+        natural = max((_box_height(t, two_line_names, 1.0) for t in tables), default=20.0)
+        rows, scale = _rows_and_scale(room, natural, len(tables))
+        box_h = natural * scale
         per_page = rows * 2
         pages = max(1, math.ceil(len(tables) / per_page))
         for page in range(pages):
@@ -184,5 +207,5 @@ def draw_round_sheets(
                 row, column = divmod(position, 2)
                 x = MARGIN + column * (column_width + COLUMN_GAP)
                 y = start + row * (box_h + ROW_GAP)
-                _table_box(pdf, table, people, x, y, column_width, box_h, scale)
+                _table_box(pdf, table, people, two_line_names, x, y, column_width, box_h, scale)
     return pdf if drawn else None
