@@ -578,3 +578,19 @@ def test_form_exports_are_mapped(headers: str, expected: dict[str, str]) -> None
     header_list = headers.split("|")
     mapping = map_columns(header_list, {})
     assert {field: header_list[i] for field, i in mapping.fields.items()} == expected
+
+
+def test_hidden_sheet_is_passed_over_for_a_visible_one(tmp_path: Path) -> None:
+    workbook = openpyxl.Workbook()
+    old = workbook.active
+    old.title = "Old list"
+    old.append(["Name", "Organisation"])
+    old.append(["Zed", "Old"])
+    old.sheet_state = "hidden"
+    current = workbook.create_sheet("Participants")
+    current.append(["Name", "Organisation"])
+    current.append(["Ana", "EPER"])
+    workbook.save(tmp_path / "r.xlsx")
+    registrations = read_registrations(tmp_path / "r.xlsx")
+    assert registrations.sheet == "Participants"
+    assert read_registrations(tmp_path / "r.xlsx", sheet="Old list").participants[0].name == "Zed"

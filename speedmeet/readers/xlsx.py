@@ -76,7 +76,9 @@ def _read_workbook(
         return collect_table(_rows(worksheet), guess, source, worksheet.title)
 
     first: tuple[Any, HeaderGuess] | None = None
-    for worksheet in workbook.worksheets:
+    # Visible sheets first: a hidden sheet is usually an old list or a lookup table.
+    ordered = sorted(workbook.worksheets, key=lambda ws: ws.sheet_state != "visible")
+    for worksheet in ordered:
         guess = find_header(_rows(worksheet), overrides)
         if guess is None:
             continue
