@@ -218,6 +218,19 @@ def test_markup_and_formulas_print_as_typed(kit: dict[str, Path]) -> None:
         assert squeeze('=HYPERLINK("http://example.invalid")') in text, name
 
 
+def test_page_count_aliases_are_not_expanded_in_names(plan: Plan, tmp_path: Path) -> None:
+    plan.participants[7].name = "Ana {nb} Silva"
+    [badges] = write_print_kit(plan, tmp_path, what=["badges"], only_participants=["P8"])
+    assert "Ana{nb}Silva" in squeeze(page_texts(badges)[0])
+
+
+def test_badges_ask_to_be_printed_at_actual_size(kit: dict[str, Path]) -> None:
+    preferences = PdfReader(kit["badges.pdf"]).trailer["/Root"]["/ViewerPreferences"]
+    assert preferences["/PrintScaling"] == "/None"
+    box = PdfReader(kit["badges.pdf"]).pages[0].mediabox
+    assert (round(float(box.width) / MM), round(float(box.height) / MM)) == (210, 297)
+
+
 def _name_sizes(path: Path, names: list[str]) -> dict[str, float]:
     """The largest type size any line of each name is set in, read from the text operators."""
     sizes: dict[str, float] = {}
