@@ -225,7 +225,7 @@ def test_page_count_aliases_are_not_expanded_in_names(plan: Plan, tmp_path: Path
 
 
 def test_badges_ask_to_be_printed_at_actual_size(kit: dict[str, Path]) -> None:
-    preferences = PdfReader(kit["badges.pdf"]).trailer["/Root"]["/ViewerPreferences"]
+    preferences: Any = PdfReader(kit["badges.pdf"]).root_object["/ViewerPreferences"]
     assert preferences["/PrintScaling"] == "/None"
     box = PdfReader(kit["badges.pdf"]).pages[0].mediabox
     assert (round(float(box.width) / MM), round(float(box.height) / MM)) == (210, 297)
