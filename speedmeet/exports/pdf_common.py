@@ -111,10 +111,10 @@ def name_order(participants: Iterable[Participant]) -> list[Participant]:
 
 def selected_participants(plan: Plan, only: Iterable[str] | None) -> list[Participant]:
     """Participants to print for, in name order; `only` (ids) limits them for a reprint."""
-    chosen = (
-        plan.participants if only is None else [p for p in plan.participants if p.id in set(only)]
-    )
-    return name_order(chosen)
+    if only is None:
+        return name_order(plan.participants)
+    wanted = set(only)
+    return name_order(p for p in plan.participants if p.id in wanted)
 
 
 _CLOCK = re.compile(r"^\s*(\d{1,2})\s*(?:[:hH.]\s*(\d{2})?)?\s*$")
