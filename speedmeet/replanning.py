@@ -24,7 +24,15 @@ from typing import Any
 
 from speedmeet.errors import SpeedmeetError
 from speedmeet.files import write_bytes_atomically, write_text_atomically
-from speedmeet.model import Participant, Plan, Round, Table, organisation_key, table_sizes
+from speedmeet.model import (
+    Participant,
+    Plan,
+    Round,
+    SolveSummary,
+    Table,
+    organisation_key,
+    table_sizes,
+)
 from speedmeet.planfile import PLAN_FILENAME, read_plan, write_plan
 from speedmeet.quality import Quality
 from speedmeet.validate import validate
@@ -392,16 +400,24 @@ def replan(
     new_plan = Plan(settings=settings, participants=everyone, rounds=new_rounds, **extras)
 
     report = validate(new_plan)
-    if not report.ok:
+    if not report.ok or report.quality is None:
         problems = "; ".join(str(v) for v in report.violations[:5])
         raise ReplanError(
             f"the replanned plan breaks the rules ({problems}); the plan was not changed"
         )
-    before = validate(plan)
     if result.introduced_conflicts:
         warnings.append(
-            f"{result.introduced_conflicts} repeat or same-organisation meeting(s) could not be avoided"
+            f"{result.introduced_conflicts} repeat or same-organisation meeting(s) "
+            "could not be avoided"
         )
+    new_plan.solve = SolveSummary(
+        status="replanned",
+        method="replan: fewest seat changes from the previous plan",
+        bound=report.quality.bound.value,
+        proven_optimal=False,
+        limits=list(warnings),
+    )
+    before = validate(plan)
     return ReplanOutcome(
         plan=new_plan,
         previous=plan,
@@ -541,3 +557,46 @@ def plan_versions(folder: Path) -> list[PlanVersion]:
         )
         versions.append(PlanVersion(number, path, when, attending, summary, current))
     return versions
+
+
+@dataclass
+class ReplanExports:
+    """What `write_replan_outputs` wrote, and anything it could not make."""
+
+    written: list[Path] = field(default_factory=list)
+    reprint: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def write_replan_outputs(
+    folder: Path, outcome: ReplanOutcome, *, print_kit: bool = True
+) -> ReplanExports:
+    """Re-make every export of the plan folder, and a `reprint/` folder with only what changed:
+    the badges and itineraries of people who moved or arrived, the sheets of changed rounds."""
+    from speedmeet.exports import PDF_FILENAMES, write_plan_outputs
+    from speedmeet.exports.pdf import write_print_kit
+
+    folder = Path(folder)
+    exports = ReplanExports()
+    if outcome.quality_after is None:
+        exports.notes.append("the new plan has no quality figures; exports were not re-made")
+        return exports
+    exports.written = write_plan_outputs(
+        outcome.plan, folder, outcome.quality_after, print_kit=None
+    )
+    if not print_kit:
+        return exports
+    exports.written.extend(write_print_kit(outcome.plan, folder))
+    reprint = folder / REPRINT_FOLDER
+    for name in PDF_FILENAMES:
+        # A reprint folder from an earlier replan would mix old pages with new ones.
+        with contextlib.suppress(FileNotFoundError):
+            (reprint / name).unlink()
+    if outcome.changed_rounds:
+        exports.reprint = write_print_kit(
+            outcome.plan,
+            reprint,
+            only_participants=outcome.reprint_participants,
+            only_rounds=outcome.changed_rounds,
+        )
+    return exports

@@ -147,7 +147,13 @@ def solve_replan(problem: ReplanProblem) -> ReplanResult:
             len(tables) >= max(len(round_.old_tables), round_.table_count)
             for tables, round_ in zip(focus, problem.rounds, strict=True)
         )
-        if covers_all or (best.introduced_conflicts == 0 and level >= 1):
+        if covers_all:
+            break
+        if best.introduced_conflicts > 0:
+            continue
+        # No avoidable conflict left. A wider focus can still find fewer moves (one person's
+        # move covering several rounds), which is worth one try when this model was easy.
+        if level >= 1 or result.status != "optimal":
             break
     if best is None:
         best = ReplanResult(status="unknown", schedule=[])

@@ -1,0 +1,205 @@
+"""`speedmeet replan` and `speedmeet history`: the commands an organiser runs between rounds.
+
+The lead's `speedmeet.cli` registers them on the app; errors go through its `reporting_errors`,
+imported when a command runs so that the two modules can import each other's names freely.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from speedmeet.errors import SpeedmeetError
+from speedmeet.model import Participant, Plan
+from speedmeet.planfile import read_plan, resolve_plan_path
+from speedmeet.quality import Quality
+from speedmeet.replanning import (
+    ReplanError,
+    ReplanOutcome,
+    parse_walk_in,
+    plan_versions,
+    replan,
+    save_replan,
+    walk_ins_from_participants,
+    write_replan_outputs,
+)
+
+SHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt")
+"""An --add value ending like this is a spreadsheet of late arrivals, not a name."""
+
+
+def _walk_ins(values: list[str], plan: Plan) -> tuple[list[Participant], list[str]]:
+    """People from --add: "name; organisation" or a spreadsheet read like `speedmeet plan`."""
+    walk_ins: list[Participant] = []
+    warnings: list[str] = []
+    for value in values:
+        path = Path(value)
+        if path.suffix.lower() in SHEET_SUFFIXES:
+            if not path.is_file():
+                raise ReplanError(f"--add {value}: no such file")
+            from speedmeet.readers import read_registrations
+
+            registrations = read_registrations(path)
+            warnings.extend(registrations.warnings)
+            found, skipped = walk_ins_from_participants(registrations.participants, plan)
+            walk_ins.extend(found)
+            warnings.extend(skipped)
+        else:
+            walk_ins.append(parse_walk_in(value, plan))
+    return walk_ins, warnings
+
+
+def _quality_table(before: Quality | None, after: Quality | None) -> RichTable:
+    table = RichTable(title="Plan quality", box=None, padding=(0, 2))
+    table.add_column("figure", style="bold")
+    table.add_column("before", justify="right")
+    table.add_column("after", justify="right")
+
+    def figures(quality: Quality | None) -> list[str]:
+        if quality is None:
+            return ["-"] * 4
+        return [
+            str(quality.participants),
+            f"{quality.new_pairs} of {quality.bound.value} ({quality.share:.1%})",
+            str(quality.repeats),
+            str(quality.same_organisation),
+        ]
+
+    labels = ["participants", "new cross-organisation pairs", "repeats", "same-organisation"]
+    for label, old, new in zip(labels, figures(before), figures(after), strict=True):
+        table.add_row(label, old, new)
+    return table
+
+
+def show_outcome(console: Console, outcome: ReplanOutcome) -> None:
+    """Who leaves, who arrives, who moves where, and how the plan stands now."""
+    for person in outcome.dropped:
+        console.print(
+            f"Leaves after round {outcome.from_round - 1}: {person.name} ({person.id})"
+            if outcome.from_round > 1
+            else f"Removed: {person.name} ({person.id})",
+            highlight=False,
+            markup=False,
+        )
+    for person in outcome.added:
+        console.print(
+            f"Joins from round {person.first_round}: {person.name} ({person.id}, "
+            f"{person.organisation})",
+            highlight=False,
+            markup=False,
+        )
+    moved = set(outcome.moved)
+    shown = [c for c in outcome.changes if c.participant_id in moved or c.old_table is None]
+    console.print(
+        f"{len(moved)} {'person moves' if len(moved) == 1 else 'people move'} "
+        f"(rounds {outcome.from_round} onwards; earlier rounds unchanged):",
+        highlight=False,
+    )
+    for change in shown:
+        console.print(f"  {change.describe()}", highlight=False, markup=False)
+    console.print(_quality_table(outcome.quality_before, outcome.quality_after))
+    for warning in outcome.warnings:
+        console.print(f"[yellow]Warning:[/yellow] {warning}", highlight=False)
+    console.print(f"Replanned in {outcome.seconds:.2f} s.", highlight=False)
+
+
+def replan_command(
+    plan_dir: Annotated[Path, typer.Argument(metavar="PLAN_DIR", help="Folder holding plan.json.")],
+    from_round: Annotated[
+        int,
+        typer.Option("--from-round", help="First round to replan; earlier rounds have been held."),
+    ],
+    drop: Annotated[
+        list[str] | None,
+        typer.Option(help="Someone who leaves or did not come: id or name (repeatable)."),
+    ] = None,
+    add: Annotated[
+        list[str] | None,
+        typer.Option(
+            help='A walk-in as "name; organisation", or a spreadsheet of them (repeatable).'
+        ),
+    ] = None,
+    time_limit: Annotated[
+        float, typer.Option(min=0.1, help="Seconds the search may take at most.")
+    ] = 10.0,
+    seed: Annotated[int, typer.Option(help="Same request and seed, same new plan.")] = 0,
+    print_kit: Annotated[
+        bool, typer.Option("--pdf/--no-pdf", help="Re-make the PDFs and the reprint folder.")
+    ] = True,
+) -> None:
+    """Replan the rounds still to come after people leave or walk in, moving as few as possible.
+
+    The previous plan is kept as plan.vN.json; changes.csv lists every seat that changed and
+    reprint/ holds only the pages to print again.
+    """
+    from speedmeet.cli import reporting_errors
+
+    console = Console()
+    with reporting_errors():
+        plan = read_plan(plan_dir)
+        folder = resolve_plan_path(plan_dir).parent
+        walk_ins, warnings = _walk_ins(add or [], plan)
+        if add and not walk_ins and not drop:
+            raise ReplanError("everyone in --add is already in the plan; nothing to replan")
+        outcome = replan(
+            plan,
+            from_round=from_round,
+            drop=drop or [],
+            add=walk_ins,
+            time_limit=time_limit,
+            seed=seed,
+        )
+        outcome.warnings[:0] = warnings
+        saved = save_replan(folder, outcome)
+        show_outcome(console, outcome)
+        try:
+            exports = write_replan_outputs(folder, outcome, print_kit=print_kit)
+        except SpeedmeetError as error:
+            raise SpeedmeetError(
+                f"the new plan is saved ({saved[1]}), but the exports failed: {error.describe()}"
+            ) from None
+        written = [*saved, *(path for path in exports.written if path not in saved)]
+        console.print(
+            f"Kept the previous plan as {saved[0].name}; written in {folder}: "
+            + ", ".join(path.name for path in written),
+            highlight=False,
+        )
+        if exports.reprint:
+            console.print(
+                f"To reprint ({folder / 'reprint'}): "
+                + ", ".join(path.name for path in exports.reprint),
+                highlight=False,
+            )
+        for note in exports.notes:
+            console.print(f"[yellow]Note:[/yellow] {note}", highlight=False)
+
+
+def history_command(
+    plan_dir: Annotated[Path, typer.Argument(metavar="PLAN_DIR", help="Folder holding plan.json.")],
+) -> None:
+    """List the versions of a plan kept by `speedmeet replan`, oldest first."""
+    from speedmeet.cli import reporting_errors
+
+    console = Console()
+    with reporting_errors():
+        versions = plan_versions(plan_dir)
+        table = RichTable(title=f"Plan versions in {plan_dir}")
+        table.add_column("version", justify="right")
+        table.add_column("file")
+        table.add_column("time")
+        table.add_column("participants", justify="right")
+        table.add_column("what changed")
+        for version in versions:
+            when = version.when.strftime("%Y-%m-%d %H:%M") if version.when else "-"
+            table.add_row(
+                f"v{version.version}" + (" (current)" if version.current else ""),
+                version.path.name,
+                when,
+                str(version.participants),
+                version.summary,
+            )
+        console.print(table)
