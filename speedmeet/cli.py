@@ -21,7 +21,13 @@ from rich.table import Table as RichTable
 
 from speedmeet import __version__
 from speedmeet.errors import InputError, SettingsError, SpeedmeetError
-from speedmeet.exports import OUTPUT_NAMES, PDF_FILENAMES, PrintOptions, write_plan_outputs
+from speedmeet.exports import (
+    OUTPUT_NAMES,
+    PDF_FILENAMES,
+    PrintOptions,
+    write_meetings_report,
+    write_plan_outputs,
+)
 from speedmeet.exports.pdf import PRINTABLES, write_print_kit
 from speedmeet.files import check_output_folder, refuse_overwriting_inputs
 from speedmeet.model import DEFAULT_ROUNDS, DEFAULT_TABLE_SIZE, DEFAULT_TIME_LIMIT, EventSettings
@@ -343,6 +349,29 @@ def print_command(
         )
         console.print(
             f"Written in {folder}: " + ", ".join(path.name for path in written), highlight=False
+        )
+
+
+@app.command("report")
+def report_command(
+    plan_dir: Annotated[Path, typer.Argument(metavar="PLAN_DIR", help="Folder holding plan.json.")],
+) -> None:
+    """Write meetings.xlsx: who met whom, per person and per organisation, after the event."""
+    with reporting_errors():
+        plan = read_plan(plan_dir)
+        report = validate(plan)
+        if not report.ok:
+            raise SpeedmeetError(
+                f"{plan_dir}: the plan breaks the rules ({report.violations[0]}); "
+                "run `speedmeet check` for the full list"
+            )
+        folder = plan_dir if plan_dir.is_dir() else plan_dir.parent
+        path = write_meetings_report(plan, folder)
+        assert report.quality is not None
+        console.print(
+            f"Written {path}: {report.quality.new_pairs} cross-organisation pairs met "
+            f"among {report.quality.participants} people from {report.quality.organisations} organisations.",
+            highlight=False,
         )
 
 

@@ -10,15 +10,16 @@ from pathlib import Path
 from typing import Literal
 
 from speedmeet.exports.pdf import write_print_kit
-from speedmeet.exports.xlsx import write_plan_xlsx
+from speedmeet.exports.xlsx import write_meetings_xlsx, write_plan_xlsx
 from speedmeet.files import make_output_folder
 from speedmeet.model import Plan
 from speedmeet.planfile import PLAN_FILENAME, write_plan
 from speedmeet.quality import Quality
 
 XLSX_FILENAME = "plan.xlsx"
+MEETINGS_FILENAME = "meetings.xlsx"
 PDF_FILENAMES = ("round-sheets.pdf", "table-cards.pdf", "itineraries.pdf", "badges.pdf")
-OUTPUT_NAMES = (PLAN_FILENAME, XLSX_FILENAME, *PDF_FILENAMES)
+OUTPUT_NAMES = (PLAN_FILENAME, XLSX_FILENAME, MEETINGS_FILENAME, *PDF_FILENAMES)
 """Every file a plan folder may receive, so that no input is ever written over."""
 
 
@@ -51,3 +52,9 @@ def write_plan_outputs(
             )
         )
     return written
+
+
+def write_meetings_report(plan: Plan, folder: Path) -> Path:
+    """meetings.xlsx beside the plan: who met whom, per person and per organisation."""
+    make_output_folder(folder)
+    return write_meetings_xlsx(plan, folder / MEETINGS_FILENAME)

@@ -13,6 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from speedmeet.files import atomic_path
+from speedmeet.meetings import who_met_whom
 from speedmeet.model import Plan
 from speedmeet.quality import Quality
 
@@ -120,6 +121,60 @@ def write_plan_xlsx(plan: Plan, path: Path, quality: Quality) -> Path:
                 _cell(by_person, person.name),
                 _cell(by_person, person.organisation),
                 *(_cell(by_person, table, alignment=centred) for table in tables),
+            ]
+        )
+
+    with atomic_path(path) as temporary:
+        workbook.save(temporary)
+    return path
+
+
+def write_meetings_xlsx(plan: Plan, path: Path) -> Path:
+    """Who met whom, per person and per organisation: the report for the funder."""
+    people = plan.participant_by_id()
+    by_person, by_organisation = who_met_whom(plan)
+    workbook = Workbook(write_only=True)
+
+    sheet = workbook.create_sheet("People")
+    _prepare_for_print(sheet, [10, 28, 28, 12, 16, 90], header_row=1)
+    sheet.append(
+        _header(
+            sheet,
+            ["ID", "Name", "Organisation", "People met", "Organisations met", "Met (round)"],
+        )
+    )
+    for person in sorted(plan.participants, key=lambda p: (p.name.casefold(), p.id)):
+        met = by_person[person.id].met
+        organisations = {people[other].organisation for other in met} - {person.organisation}
+        listing = "; ".join(
+            f"{people[other].name}, {people[other].organisation} ({', '.join(map(str, rounds))})"
+            for other, rounds in sorted(
+                met.items(), key=lambda item: (item[1], people[item[0]].name)
+            )
+        )
+        sheet.append(
+            [
+                _cell(sheet, person.id),
+                _cell(sheet, person.name),
+                _cell(sheet, person.organisation),
+                _cell(sheet, len(met)),
+                _cell(sheet, len(organisations)),
+                _cell(sheet, listing),
+            ]
+        )
+
+    sheet = workbook.create_sheet("Organisations")
+    _prepare_for_print(sheet, [34, 10, 18, 100], header_row=1)
+    sheet.append(_header(sheet, ["Organisation", "People", "Organisations met", "Met (pairs)"]))
+    for organisation in sorted(by_organisation, key=str.casefold):
+        entry = by_organisation[organisation]
+        listing = "; ".join(f"{other} ({count})" for other, count in entry.met.items())
+        sheet.append(
+            [
+                _cell(sheet, organisation),
+                _cell(sheet, entry.people),
+                _cell(sheet, len(entry.met)),
+                _cell(sheet, listing),
             ]
         )
 
