@@ -220,11 +220,13 @@ def draw_table_cards(
 ) -> KitPDF | None:
     """The tent cards of the chosen tables (all when None), or None when there are none."""
     portrait_w, portrait_h = paper_size(paper)
+    chosen = [name for name in table_names(plan) if tables is None or name in tables]
+    if not chosen:
+        return None
     title = clean(plan.settings.title)
     pdf = KitPDF(portrait_h, portrait_w, f"{title or 'Event'}: table cards", plan_texts(plan))
     slots = round_slots(plan.settings, len(plan.rounds))
     half = pdf.h / 2
-    chosen = [name for name in table_names(plan) if tables is None or name in tables]
     for table in chosen:
         pdf.add_page()
         _outside_half(pdf, half, half, table, title)
@@ -241,4 +243,4 @@ def draw_table_cards(
         else:
             # Too many rounds or people for half a sheet: the whole page, for the host's hand.
             _inside_half(pdf, 0, pdf.h, plan, table, seated, slots)
-    return pdf if chosen else None
+    return pdf

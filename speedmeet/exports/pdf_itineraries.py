@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from speedmeet.exports.pdf_common import (
+    BLACK,
     GREY,
     LIGHT,
     RULE,
@@ -98,7 +99,7 @@ def _slip(
             size=11.5,
             min_size=5,
             style="B" if table is not None else "",
-            color=(0, 0, 0) if table is not None else GREY,
+            color=BLACK if table is not None else GREY,
         )
         top += row_h
 
@@ -106,6 +107,8 @@ def _slip(
 def draw_itineraries(plan: Plan, paper: str, participants: Sequence[Participant]) -> KitPDF | None:
     """Slips for `participants` in the given order, or None when there is nobody to print for."""
     width, height = paper_size(paper)
+    if not participants:
+        return None
     title = clean(plan.settings.title)
     pdf = KitPDF(width, height, f"{title or 'Event'}: itineraries", plan_texts(plan))
     seating = plan.seating()
@@ -133,4 +136,4 @@ def draw_itineraries(plan: Plan, paper: str, participants: Sequence[Participant]
             slip_w,
             slip_h,
         )
-    return pdf if participants else None
+    return pdf

@@ -175,8 +175,11 @@ def draw_round_sheets(
 ) -> KitPDF | None:
     """The round sheets document, or None when no round is selected."""
     width, height = paper_size(paper)
-    title = clean(plan.settings.title) or "Round sheets"
-    pdf = KitPDF(width, height, f"{title}: round sheets", plan_texts(plan))
+    chosen = [r for r in plan.rounds if only_rounds is None or r.round in only_rounds]
+    if not chosen:
+        return None
+    title = clean(plan.settings.title)
+    pdf = KitPDF(width, height, f"{title or 'Event'}: round sheets", plan_texts(plan))
     people = plan.participant_by_id()
     slots = round_slots(plan.settings, len(plan.rounds))
     column_width = (width - 2 * MARGIN - COLUMN_GAP) / 2
@@ -187,11 +190,8 @@ def draw_round_sheets(
         if " " in pdf.printable(person.name)
         and pdf.width_of(pdf.printable(person.name), NAME_PT * MIN_SCALE, "B") > column_width - 8
     }
-    drawn = False
-    for index, round_ in enumerate(plan.rounds):
-        if only_rounds is not None and round_.round not in only_rounds:
-            continue
-        drawn = True
+    for round_ in chosen:
+        index = round_.round - 1
         tables = round_.tables
         top = _header_height(pdf, plan, index)
         room = height - MARGIN - top
@@ -208,4 +208,4 @@ def draw_round_sheets(
                 x = MARGIN + column * (column_width + COLUMN_GAP)
                 y = start + row * (box_h + ROW_GAP)
                 _table_box(pdf, table, people, two_line_names, x, y, column_width, box_h, scale)
-    return pdf if drawn else None
+    return pdf
