@@ -44,8 +44,15 @@ def _walk_ins(values: list[str], plan: Plan) -> tuple[list[Participant], list[st
             from speedmeet.readers import read_registrations
 
             registrations = read_registrations(path)
-            warnings.extend(registrations.warnings)
-            found, skipped = walk_ins_from_participants(registrations.participants, plan)
+            has_ids = any(field == "id" for field, _ in registrations.mapping)
+            warnings.extend(
+                warning
+                for warning in registrations.warnings
+                if has_ids or not warning.startswith("no id column")
+            )
+            found, skipped = walk_ins_from_participants(
+                registrations.participants, plan, keep_ids=has_ids
+            )
             walk_ins.extend(found)
             warnings.extend(skipped)
         else:

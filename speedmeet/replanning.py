@@ -182,29 +182,33 @@ def parse_walk_in(text: str, existing: Plan) -> Participant:
 
 
 def walk_ins_from_participants(
-    participants: Sequence[Participant], existing: Plan
+    participants: Sequence[Participant], existing: Plan, *, keep_ids: bool = True
 ) -> tuple[list[Participant], list[str]]:
-    """People read from a late-arrivals sheet, minus those already in the plan (warned)."""
+    """People read from a late-arrivals sheet, minus those already in the plan (warned).
+
+    With `keep_ids` False (the sheet had no id column) they get ids continuing the plan's.
+    """
     spellings = _organisation_spellings(existing)
     known = {(_fold_name(p.name), p.organisation_key): p for p in existing.participants}
     by_id = existing.participant_by_id()
+    taken = set(by_id)
     walk_ins: list[Participant] = []
     warnings: list[str] = []
     for person in participants:
         same = known.get((_fold_name(person.name), person.organisation_key))
-        if (
-            same is None
-            and person.id in by_id
-            and _fold_name(by_id[person.id].name) == _fold_name(person.name)
-        ):
-            same = by_id[person.id]
+        if same is None and person.id in by_id:
+            if _fold_name(by_id[person.id].name) == _fold_name(person.name):
+                same = by_id[person.id]
         if same is not None:
             warnings.append(
-                f"{person.name} ({person.organisation}) is already in the plan as {same.id}; not added"
+                f"{person.name} ({person.organisation}) is already in the plan as {same.id}; "
+                "not added"
             )
             continue
+        pid = person.id if keep_ids else next_participant_id(taken)
+        taken.add(pid)
         spelling = spellings.get(person.organisation_key, person.organisation)
-        walk_ins.append(person.model_copy(update={"organisation": spelling}))
+        walk_ins.append(person.model_copy(update={"id": pid, "organisation": spelling}))
     return walk_ins, warnings
 
 
