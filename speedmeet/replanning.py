@@ -196,9 +196,9 @@ def walk_ins_from_participants(
     warnings: list[str] = []
     for person in participants:
         same = known.get((_fold_name(person.name), person.organisation_key))
-        if same is None and person.id in by_id:
-            if _fold_name(by_id[person.id].name) == _fold_name(person.name):
-                same = by_id[person.id]
+        namesake = by_id.get(person.id)
+        if same is None and namesake and _fold_name(namesake.name) == _fold_name(person.name):
+            same = namesake
         if same is not None:
             warnings.append(
                 f"{person.name} ({person.organisation}) is already in the plan as {same.id}; "
