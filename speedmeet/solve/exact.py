@@ -51,21 +51,28 @@ def _run(solver: cp_model.CpSolver, model: cp_model.CpModel, stop: threading.Eve
         watcher.join()
 
 
-class _RoundsModel:
-    """Seats for some rounds of an event, scoring pairs not yet met in the other rounds."""
+@dataclass(frozen=True)
+class Block:
+    """Tables of one round whose people may be reseated among them (all others stay put)."""
+
+    round: int
+    tables: tuple[int, ...]
+    sizes: tuple[int, ...]
+    people: tuple[int, ...]
+
+
+class _SeatingModel:
+    """Seats for some blocks of tables, scoring cross-organisation pairs not met elsewhere."""
 
     def __init__(
         self,
         organisations: Sequence[int],
-        table_sizes: Sequence[int],
-        rounds: int,
+        blocks: Sequence[Block],
         already_met: set[tuple[int, int]],
     ) -> None:
         self.model = cp_model.CpModel()
         self.organisations = organisations
-        self.table_sizes = table_sizes
-        self.rounds = rounds
-        self.n = len(organisations)
+        self.blocks = blocks
         self.seat: dict[tuple[int, int, int], cp_model.IntVar] = {}
         self.met: dict[tuple[int, int], cp_model.IntVar] = {}
         self._seat_everyone_once()
@@ -74,43 +81,42 @@ class _RoundsModel:
         self._count_new_pairs(already_met)
 
     def _seat_everyone_once(self) -> None:
-        for r in range(self.rounds):
-            for p in range(self.n):
+        for b, block in enumerate(self.blocks):
+            for p in block.people:
                 row = []
-                for t in range(len(self.table_sizes)):
-                    var = self.model.new_bool_var(f"seat_p{p}_r{r}_t{t}")
-                    self.seat[p, r, t] = var
+                for t in range(len(block.tables)):
+                    var = self.model.new_bool_var(f"seat_p{p}_b{b}_t{t}")
+                    self.seat[p, b, t] = var
                     row.append(var)
                 self.model.add_exactly_one(row)
 
     def _fill_every_table(self) -> None:
-        for r in range(self.rounds):
-            for t, size in enumerate(self.table_sizes):
-                self.model.add(sum(self.seat[p, r, t] for p in range(self.n)) == size)
+        for b, block in enumerate(self.blocks):
+            for t, size in enumerate(block.sizes):
+                self.model.add(sum(self.seat[p, b, t] for p in block.people) == size)
 
     def _order_interchangeable_tables(self) -> None:
-        """Among tables of one size, the j-th holds nobody numbered below j (sorted by minimum)."""
-        start = 0
-        while start < len(self.table_sizes):
-            end = start
-            while end < len(self.table_sizes) and self.table_sizes[end] == self.table_sizes[start]:
-                end += 1
-            for r in range(self.rounds):
+        """Among a block's tables of one size, the j-th holds none of its j first people."""
+        for b, block in enumerate(self.blocks):
+            people = sorted(block.people)
+            for start, end in _same_size_runs(block.sizes):
                 for j in range(end - start):
-                    for p in range(min(j, self.n)):
-                        self.model.add(self.seat[p, r, start + j] == 0)
-            start = end
+                    for p in people[:j]:
+                        self.model.add(self.seat[p, b, start + j] == 0)
 
     def _count_new_pairs(self, already_met: set[tuple[int, int]]) -> None:
-        for p, q in combinations(range(self.n), 2):
-            if self.organisations[p] == self.organisations[q] or (p, q) in already_met:
-                continue
+        sharing: dict[tuple[int, int], list[int]] = {}
+        for b, block in enumerate(self.blocks):
+            for p, q in combinations(sorted(block.people), 2):
+                if self.organisations[p] != self.organisations[q] and (p, q) not in already_met:
+                    sharing.setdefault((p, q), []).append(b)
+        for (p, q), blocks in sharing.items():
             together = []
-            for r in range(self.rounds):
-                for t in range(len(self.table_sizes)):
-                    var = self.model.new_bool_var(f"together_p{p}_q{q}_r{r}_t{t}")
-                    self.model.add_implication(var, self.seat[p, r, t])
-                    self.model.add_implication(var, self.seat[q, r, t])
+            for b in blocks:
+                for t in range(len(self.blocks[b].tables)):
+                    var = self.model.new_bool_var(f"together_p{p}_q{q}_b{b}_t{t}")
+                    self.model.add_implication(var, self.seat[p, b, t])
+                    self.model.add_implication(var, self.seat[q, b, t])
                     together.append(var)
             met = self.model.new_bool_var(f"met_p{p}_q{q}")
             self.model.add(met <= sum(together))
@@ -118,25 +124,46 @@ class _RoundsModel:
         self.model.maximize(sum(self.met.values()))
 
     def hint(self, schedule: Schedule) -> None:
-        for r, tables in enumerate(schedule):
-            for t, members in enumerate(tables):
-                for p in members:
-                    for t2 in range(len(self.table_sizes)):
-                        self.model.add_hint(self.seat[p, r, t2], t2 == t)
+        """Start from the current seats, tables reordered as the symmetry breaking wants."""
+        for b, block in enumerate(self.blocks):
+            seated = [sorted(schedule[block.round][t]) for t in block.tables]
+            order = list(range(len(seated)))
+            for start, end in _same_size_runs(block.sizes):
+                order[start:end] = sorted(order[start:end], key=lambda t: min(seated[t]))
+            for t, source in enumerate(order):
+                for p in seated[source]:
+                    for t2 in range(len(block.tables)):
+                        self.model.add_hint(self.seat[p, b, t2], t2 == t)
 
     def cap(self, most: int) -> None:
         """No more new pairs than the bound: reaching it then proves optimality at once."""
         self.model.add(sum(self.met.values()) <= most)
 
-    def read(self, solver: cp_model.CpSolver) -> Schedule:
-        schedule: Schedule = []
-        for r in range(self.rounds):
-            tables: list[list[int]] = [[] for _ in self.table_sizes]
-            for (p, rr, t), var in self.seat.items():
-                if rr == r and solver.boolean_value(var):
-                    tables[t].append(p)
-            schedule.append([sorted(members) for members in tables])
-        return schedule
+    def read(self, solver: cp_model.CpSolver, schedule: Schedule) -> Schedule:
+        """The schedule with every block reseated as the solver says."""
+        result = [[list(members) for members in tables] for tables in schedule]
+        for b, block in enumerate(self.blocks):
+            tables: list[list[int]] = [[] for _ in block.tables]
+            for p in block.people:
+                for t in range(len(block.tables)):
+                    if solver.boolean_value(self.seat[p, b, t]):
+                        tables[t].append(p)
+            for t, members in zip(block.tables, tables, strict=True):
+                result[block.round][t] = sorted(members)
+        return result
+
+
+def _same_size_runs(sizes: Sequence[int]) -> list[tuple[int, int]]:
+    """(start, end) of each run of equal table sizes: tables interchangeable with each other."""
+    runs = []
+    start = 0
+    while start < len(sizes):
+        end = start
+        while end < len(sizes) and sizes[end] == sizes[start]:
+            end += 1
+        runs.append((start, end))
+        start = end
+    return runs
 
 
 def solve_exactly(
@@ -153,35 +180,56 @@ def solve_exactly(
     stop: threading.Event | None,
 ) -> ExactOutcome:
     """The whole event as one CP-SAT model: for small events, where it can prove optimality."""
-    rounds_model = _RoundsModel(organisations, table_sizes, rounds, set())
-    rounds_model.cap(bound)
+    everyone = tuple(range(len(organisations)))
+    tables = tuple(range(len(table_sizes)))
+    blocks = [Block(r, tables, tuple(table_sizes), everyone) for r in range(rounds)]
+    seating_model = _SeatingModel(organisations, blocks, set())
+    seating_model.cap(bound)
     if hint is not None:
-        _reorder_for_symmetry(hint, table_sizes)
-        rounds_model.hint(hint)
+        seating_model.hint(hint)
     solver = _solver(seed, workers, deterministic_seconds, wall_seconds)
-    status = _run(solver, rounds_model.model, stop)
+    status = _run(solver, seating_model.model, stop)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return ExactOutcome(None, 0, False)
+    empty: Schedule = [[[] for _ in table_sizes] for _ in range(rounds)]
     return ExactOutcome(
-        rounds_model.read(solver), round(solver.objective_value), status == cp_model.OPTIMAL
+        seating_model.read(solver, empty),
+        round(solver.objective_value),
+        status == cp_model.OPTIMAL,
     )
+
+
+def reseat(
+    organisations: Sequence[int],
+    schedule: Schedule,
+    blocks: Sequence[Block],
+    *,
+    seed: int,
+    workers: int,
+    deterministic_seconds: float,
+    wall_seconds: float,
+    stop: threading.Event | None,
+) -> Schedule | None:
+    """Re-solve some tables exactly with the rest of the schedule fixed (a large-neighbourhood
+    step): the best reseating CP-SAT finds within its budget, starting from the current one."""
+    free = {(block.round, t) for block in blocks for t in block.tables}
+    already_met: set[tuple[int, int]] = set()
+    for r, tables in enumerate(schedule):
+        for t, members in enumerate(tables):
+            if (r, t) not in free:
+                already_met.update(combinations(sorted(members), 2))
+    seating_model = _SeatingModel(organisations, blocks, already_met)
+    seating_model.hint(schedule)
+    solver = _solver(seed, workers, deterministic_seconds, wall_seconds)
+    status = _run(solver, seating_model.model, stop)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return seating_model.read(solver, schedule)
 
 
 def small_enough(n: int, table_count: int, rounds: int) -> bool:
     """Whether the whole-event model is small enough to pay off (a few thousand booleans)."""
     return n <= 24 and n * (n - 1) // 2 * rounds * table_count <= 12_000
-
-
-def _reorder_for_symmetry(schedule: Schedule, table_sizes: Sequence[int]) -> None:
-    """Order tables of equal size by their smallest member, as the model requires."""
-    for tables in schedule:
-        start = 0
-        while start < len(table_sizes):
-            end = start
-            while end < len(table_sizes) and table_sizes[end] == table_sizes[start]:
-                end += 1
-            tables[start:end] = sorted(tables[start:end], key=min)
-            start = end
 
 
 def _solver(

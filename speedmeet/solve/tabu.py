@@ -21,6 +21,14 @@ import numpy as np
 
 from speedmeet.solve.seating import IntArray, Seating
 
+TENURE_LOW = 4
+TENURE_PER_PERSON = 0.2
+"""A person who left a table stays away from it for 4 to about 10 + n / 5 steps (random)."""
+
+PATIENCE_BASE = 200
+PATIENCE_PER_PERSON = 20
+"""Steps without a new best before the search jumps: longer for larger events."""
+
 ROUNDS_PER_STEP = 4
 """Rounds whose swaps are scored per step (chosen at random among those holding waste)."""
 
@@ -46,9 +54,9 @@ def tabu_search(seating: Seating, rng: np.random.Generator, budget: SearchBudget
     best_members = seating.members.copy()
     tabu_table = np.full((rounds, n + 1), -1, dtype=np.int32)
     tabu_until = np.zeros((rounds, n + 1), dtype=np.int64)
-    tenure_low = 4
-    tenure_high = 10 + min(n, 200) // 5
-    patience = 200 + 20 * n
+    tenure_low = TENURE_LOW
+    tenure_high = TENURE_LOW + 6 + int(TENURE_PER_PERSON * min(n, 200))
+    patience = PATIENCE_BASE + PATIENCE_PER_PERSON * n
     stalled = 0
     step = 0
     while step < budget.steps and best_waste > budget.target_waste:
