@@ -7,13 +7,18 @@ import threading
 import time
 from collections.abc import Sequence
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from speedmeet.model import EventSettings, Participant, Plan, Round, Table, table_sizes
 from speedmeet.solve import bound_for, solve
+from speedmeet.solve.engine import count_pairs
+from speedmeet.solve.greedy import greedy_schedule
 from speedmeet.solve.problem import Instance, Progress, Schedule, SolveResult
+from speedmeet.solve.seating import Seating
+from speedmeet.solve.tabu import SearchBudget, tabu_search
 from speedmeet.validate import validate
 
 
@@ -136,6 +141,44 @@ def test_same_seed_gives_the_same_plan() -> None:
     first = solve_checked(organisations, 5, 5, seed=7)
     second = solve_checked(organisations, 5, 5, seed=7)
     assert first.schedule == second.schedule
+
+
+def test_the_search_is_deterministic_for_a_seed() -> None:
+    # A step budget, not the clock, ends the search: same seed, same steps, same seating.
+    organisations = [o for o in range(12) for _ in range(1 + o % 3)]
+    sizes = table_sizes(len(organisations), 4)
+
+    def search(seed: int) -> list[list[list[int]]]:
+        rng = np.random.default_rng(seed)
+        seating = Seating(organisations, sizes, greedy_schedule(organisations, sizes, 7, rng))
+        tabu_search(seating, rng, SearchBudget(400, 0, lambda: False, lambda waste: None))
+        return seating.schedule()
+
+    assert search(3) == search(3)
+
+
+def test_swap_scores_match_a_full_recount() -> None:
+    # The incremental score of every swap equals the waste recounted from scratch.
+    organisations = [0, 0, 0, 1, 1, 2, 3, 4, 5, 5, 6]
+    sizes = table_sizes(len(organisations), 3)
+    rng = np.random.default_rng(5)
+    seating = Seating(organisations, sizes, greedy_schedule(organisations, sizes, 4, rng))
+    everyone = np.arange(len(organisations), dtype=np.int32)
+    for r in range(4):
+        deltas = seating.swap_deltas(r, everyone, seating.round_regret(r))
+        for a in range(len(organisations)):
+            for b in range(len(organisations)):
+                if seating.table_of[r, a] == seating.table_of[r, b]:
+                    continue
+                schedule = seating.schedule()
+                ta, tb = seating.table_of[r, a], seating.table_of[r, b]
+                schedule[r][ta] = [b if p == a else p for p in schedule[r][ta]]
+                schedule[r][tb] = [a if p == b else p for p in schedule[r][tb]]
+                recount = Seating(organisations, sizes, schedule).waste
+                assert recount - seating.waste == deltas[a, b]
+    seating.swap(0, 0, int(np.flatnonzero(seating.table_of[0] != seating.table_of[0, 0])[0]))
+    assert seating.waste == Seating(organisations, sizes, seating.schedule()).waste
+    assert seating.pairs == count_pairs(Instance(organisations, sizes, 4), seating.schedule())
 
 
 def test_stop_returns_promptly_with_a_valid_plan() -> None:
