@@ -24,12 +24,12 @@ from speedmeet.errors import InputError, SettingsError, SpeedmeetError
 from speedmeet.exports import (
     OUTPUT_NAMES,
     PDF_FILENAMES,
-    PrintOptions,
     write_meetings_report,
     write_plan_outputs,
 )
 from speedmeet.exports.pdf import PRINTABLES, write_print_kit
-from speedmeet.files import check_output_folder, refuse_overwriting_inputs
+from speedmeet.exports.pdf_common import round_slots
+from speedmeet.files import all_or_nothing, check_output_folder, refuse_overwriting_inputs
 from speedmeet.model import DEFAULT_ROUNDS, DEFAULT_TABLE_SIZE, DEFAULT_TIME_LIMIT, EventSettings
 from speedmeet.planfile import read_plan
 from speedmeet.planning import PlanOutcome, make_plan
@@ -201,16 +201,22 @@ def _solve_with_progress(
                 )
             except BaseException as error:  # handed to the main thread, re-raised there
                 failure.append(error)
+            finally:
+                done.set()
 
+        # Waiting on an Event, not Thread.join(): an interrupted join can report a live thread
+        # as finished, and Ctrl-C must only ask the solver to stop, never lose its result.
+        done = threading.Event()
         worker = threading.Thread(target=work, name="speedmeet-solver", daemon=True)
         worker.start()
-        while worker.is_alive():
+        while not done.is_set():
             try:
-                worker.join(timeout=0.1)
+                done.wait(timeout=0.1)
             except KeyboardInterrupt:
-                interrupted = True
-                stop.set()
-                error_console.print("Stopping: keeping the best plan found so far...")
+                if not interrupted:
+                    interrupted = True
+                    stop.set()
+                    error_console.print("Stopping: keeping the best plan found so far...")
     if failure:
         raise failure[0]
     return outcome[0], interrupted
@@ -278,15 +284,19 @@ def plan_command(
             start=start,
             round_minutes=round_minutes,
             break_minutes=break_minutes,
+            paper=paper.value,
+            badge_layout=badges.value,
+            qr=qr,
         )
+        round_slots(settings, settings.rounds)  # a bad --start fails now, not after the solve
         began = time.perf_counter()
         outcome, interrupted = _solve_with_progress(registrations, settings)
         if interrupted:
             console.print("[yellow]Interrupted:[/yellow] writing the best plan found so far.")
-        kit = (
-            None if no_print else PrintOptions(paper=paper.value, badge_layout=badges.value, qr=qr)
-        )
-        written = write_plan_outputs(outcome.plan, folder, outcome.quality, print_kit=kit)
+        with all_or_nothing():  # Ctrl-C or a full disk midway keeps every previous file
+            written = write_plan_outputs(
+                outcome.plan, folder, outcome.quality, print_kit=not no_print
+            )
         show_quality(
             outcome.quality,
             proven_optimal=outcome.result.proven_optimal,
@@ -298,7 +308,7 @@ def plan_command(
             + ", ".join(path.name for path in written),
             highlight=False,
         )
-        stale = [name for name in PDF_FILENAMES if (folder / name).exists() and kit is None]
+        stale = [name for name in PDF_FILENAMES if (folder / name).exists() and no_print]
         if stale:
             console.print(
                 f"[yellow]Warning:[/yellow] {', '.join(stale)} in {folder} still show an earlier "
@@ -313,17 +323,21 @@ def print_command(
     what: Annotated[
         str, typer.Option(help="Comma-separated: sheets, cards, itineraries, badges.")
     ] = ",".join(PRINTABLES),
-    paper: Annotated[Paper, typer.Option(help="Paper size.")] = Paper.A4,
-    badges: Annotated[BadgeLayout, typer.Option(help="Badge layout.")] = BadgeLayout.a6_4up,
+    paper: Annotated[
+        Paper | None, typer.Option(help="Paper size (default: as when planned).")
+    ] = None,
+    badges: Annotated[
+        BadgeLayout | None, typer.Option(help="Badge layout (default: as when planned).")
+    ] = None,
     qr: Annotated[
-        bool, typer.Option("--qr", help="Print a QR code with the id on badges.")
-    ] = False,
+        bool | None, typer.Option("--qr/--no-qr", help="QR code with the id on badges.")
+    ] = None,
     skip: Annotated[
         int, typer.Option(min=0, help="Labels already used on the first badge sheet.")
     ] = 0,
 ) -> None:
     """Re-make the PDFs (round sheets, table cards, itineraries, badges) from a plan."""
-    with reporting_errors():
+    with reporting_errors(), all_or_nothing():
         chosen = [item.strip() for item in what.split(",") if item.strip()]
         unknown = [item for item in chosen if item not in PRINTABLES]
         if unknown or not chosen:
@@ -342,8 +356,8 @@ def print_command(
             plan,
             folder,
             what=chosen,
-            paper=paper.value,
-            badge_layout=badges.value,
+            paper=paper.value if paper else None,
+            badge_layout=badges.value if badges else None,
             qr=qr,
             skip=skip,
         )

@@ -78,6 +78,9 @@ class EventSettings(BaseModel):
     start: str | None = None
     round_minutes: int | None = Field(default=None, ge=1)
     break_minutes: int = Field(default=0, ge=0)
+    paper: Literal["A4", "Letter"] = "A4"
+    badge_layout: str = "a6-4up"
+    qr: bool = False
 
 
 def table_sizes(participant_count: int, table_size: int, tables: int | None = None) -> list[int]:

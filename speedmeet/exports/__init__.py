@@ -5,9 +5,7 @@ openpyxl, fpdf2 and segno are imported only inside this package.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from speedmeet.exports.pdf import write_print_kit
 from speedmeet.exports.xlsx import write_meetings_xlsx, write_plan_xlsx
@@ -23,34 +21,18 @@ OUTPUT_NAMES = (PLAN_FILENAME, XLSX_FILENAME, MEETINGS_FILENAME, *PDF_FILENAMES)
 """Every file a plan folder may receive, so that no input is ever written over."""
 
 
-@dataclass(frozen=True)
-class PrintOptions:
-    """How the PDFs look: paper, badge layout, QR codes."""
-
-    paper: Literal["A4", "Letter"] = "A4"
-    badge_layout: str = "a6-4up"
-    qr: bool = False
-
-
 def write_plan_outputs(
-    plan: Plan, folder: Path, quality: Quality, *, print_kit: PrintOptions | None = PrintOptions()
+    plan: Plan, folder: Path, quality: Quality, *, print_kit: bool = True
 ) -> list[Path]:
     """Write plan.json first (the source of truth), then the workbook and, unless `print_kit` is
-    None, the PDFs. Each file is written atomically."""
+    False, the PDFs (paper, badges and QR as the plan's settings say). Each file is written
+    atomically."""
     make_output_folder(folder)
     written = [folder / PLAN_FILENAME]
     write_plan(plan, written[0])
     written.append(write_plan_xlsx(plan, folder / XLSX_FILENAME, quality))
-    if print_kit is not None:
-        written.extend(
-            write_print_kit(
-                plan,
-                folder,
-                paper=print_kit.paper,
-                badge_layout=print_kit.badge_layout,
-                qr=print_kit.qr,
-            )
-        )
+    if print_kit:
+        written.extend(write_print_kit(plan, folder))
     return written
 
 

@@ -96,9 +96,9 @@ def write_print_kit(
     folder: Path,
     *,
     what: Sequence[str] = PRINTABLES,
-    paper: Literal["A4", "Letter"] = "A4",
-    badge_layout: str = "a6-4up",
-    qr: bool = False,
+    paper: Literal["A4", "Letter"] | None = None,
+    badge_layout: str | None = None,
+    qr: bool | None = None,
     skip: int = 0,
     only_participants: Collection[str] | None = None,
     only_rounds: Collection[int] | None = None,
@@ -107,8 +107,12 @@ def write_print_kit(
 
     `only_participants` (ids) limits badges, itineraries and table cards to those people;
     `only_rounds` (1-based) limits round sheets and table cards to those rounds; both serve a
-    reprint after `replan`. A document with nothing to show is not written.
+    reprint after `replan`. A document with nothing to show is not written. Paper, badge layout
+    and QR default to the plan's settings, so a reprint looks like the first print.
     """
+    paper = paper or plan.settings.paper
+    badge_layout = badge_layout or plan.settings.badge_layout
+    qr = plan.settings.qr if qr is None else qr
     chosen = _check_what(what)
     paper_size(paper)
     layout = find_badge_layout(badge_layout, paper)
