@@ -9,6 +9,8 @@ from itertools import combinations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from speedmeet.model import EventSettings, Participant, Plan, Round, Table
 from speedmeet.planfile import read_plan, write_plan
@@ -364,3 +366,30 @@ def test_no_meeting_of_a_held_round_is_repeated(seventy: Plan) -> None:
     ]
     assert not held.intersection(later)
     assert len(later) == len(set(later))
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    from_round=st.integers(1, 4),
+    leavers=st.sets(st.integers(1, 20), max_size=6),
+    walk_ins=st.lists(st.sampled_from(["Org 0-0", "Org 3-1", "Visitors"]), max_size=4),
+    seed=st.integers(0, 3),
+)
+def test_any_change_gives_a_valid_plan_that_keeps_the_held_rounds(
+    twenty: Plan, from_round: int, leavers: set[int], walk_ins: list[str], seed: int
+) -> None:
+    if not leavers and not walk_ins:
+        return
+    added = [parse_walk_in(f"Walk In {k}; {org}", twenty) for k, org in enumerate(walk_ins)]
+    drop = [f"P{k:04d}" for k in sorted(leavers)]
+    outcome = replan(twenty, from_round=from_round, drop=drop, add=added, seed=seed, time_limit=3)
+    assert_sound(outcome)
+    for pid in drop:
+        if pid in outcome.plan.participant_by_id():
+            assert all(table_of(outcome.plan, pid, r) is None for r in range(from_round, 5))
+        else:
+            assert from_round == 1
+    for person in outcome.added:
+        assert all(table_of(outcome.plan, person.id, r) for r in range(from_round, 5))
