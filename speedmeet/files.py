@@ -8,6 +8,7 @@ import errno
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from pathlib import Path
 
 from speedmeet.errors import OutputError
@@ -28,9 +29,37 @@ def _current_umask() -> int:
     return mask
 
 
+_PENDING: ContextVar[list[tuple[Path, Path]] | None] = ContextVar("_PENDING", default=None)
+"""Inside `all_or_nothing()`: finished temporaries waiting to replace their targets."""
+
+
+@contextlib.contextmanager
+def all_or_nothing() -> Iterator[None]:
+    """Group atomic writes so that a failure or Ctrl-C midway leaves every previous file as it
+    was: each file is written to its temporary, and all are moved into place only at the end."""
+    if _PENDING.get() is not None:  # already inside a group: join it
+        yield
+        return
+    pending: list[tuple[Path, Path]] = []
+    token = _PENDING.set(pending)
+    try:
+        yield
+        for temporary, target in pending:
+            try:
+                os.replace(temporary, target)
+            except OSError as error:
+                raise OutputError(_describe_os_error(target, error)) from None
+    finally:
+        _PENDING.reset(token)
+        for temporary, _ in pending:
+            with contextlib.suppress(FileNotFoundError):
+                temporary.unlink()
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside `target`; on success it replaces `target` in one step."""
+    """Yield a temporary path beside `target`; on success it replaces `target` in one step
+    (inside `all_or_nothing()`, together with the group's other files at its end)."""
     target = Path(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -39,15 +68,22 @@ def atomic_path(target: Path) -> Iterator[Path]:
     except OSError as error:
         raise OutputError(_describe_os_error(target, error)) from None
     temporary = Path(name)
+    pending = _PENDING.get()
+    deferred = False
     try:
         yield temporary
         os.chmod(temporary, 0o666 & ~_current_umask())
-        os.replace(temporary, target)
+        if pending is not None:
+            pending.append((temporary, target))
+            deferred = True
+        else:
+            os.replace(temporary, target)
     except OSError as error:
         raise OutputError(_describe_os_error(target, error)) from None
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()
+        if not deferred:
+            with contextlib.suppress(FileNotFoundError):
+                temporary.unlink()
 
 
 def write_bytes_atomically(target: Path, content: bytes) -> None:
