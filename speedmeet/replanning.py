@@ -577,7 +577,12 @@ def write_replan_outputs(
 ) -> ReplanExports:
     """Re-make every export of the plan folder, and a `reprint/` folder with only what changed:
     the badges and itineraries of people who moved or arrived, the sheets of changed rounds."""
-    from speedmeet.exports import PDF_FILENAMES, write_plan_outputs
+    from speedmeet.exports import (
+        MEETINGS_FILENAME,
+        PDF_FILENAMES,
+        write_meetings_report,
+        write_plan_outputs,
+    )
     from speedmeet.exports.pdf import write_print_kit
 
     folder = Path(folder)
@@ -586,11 +591,18 @@ def write_replan_outputs(
         exports.notes.append("the new plan has no quality figures; exports were not re-made")
         return exports
     exports.written = write_plan_outputs(
-        outcome.plan, folder, outcome.quality_after, print_kit=None
+        outcome.plan, folder, outcome.quality_after, print_kit=print_kit
     )
+    if (folder / MEETINGS_FILENAME).exists():
+        exports.written.append(write_meetings_report(outcome.plan, folder))
     if not print_kit:
+        stale = [name for name in PDF_FILENAMES if (folder / name).exists()]
+        if stale:
+            exports.notes.append(
+                f"{', '.join(stale)} still show the previous plan; "
+                f"run `speedmeet print {folder}` to re-make them"
+            )
         return exports
-    exports.written.extend(write_print_kit(outcome.plan, folder))
     reprint = folder / REPRINT_FOLDER
     for name in PDF_FILENAMES:
         # A reprint folder from an earlier replan would mix old pages with new ones.
