@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from speedmeet.errors import SpeedmeetError
+from speedmeet.files import all_or_nothing
 from speedmeet.model import Participant, Plan
 from speedmeet.planfile import read_plan, resolve_plan_path
 from speedmeet.quality import Quality
@@ -161,14 +161,10 @@ def replan_command(
             seed=seed,
         )
         outcome.warnings[:0] = warnings
-        saved = save_replan(folder, outcome)
-        show_outcome(console, outcome)
-        try:
+        with all_or_nothing():  # a failure midway leaves plan.json and every export as they were
+            saved = save_replan(folder, outcome)
             exports = write_replan_outputs(folder, outcome, print_kit=print_kit)
-        except SpeedmeetError as error:
-            raise SpeedmeetError(
-                f"the new plan is saved ({saved[1]}), but the exports failed: {error.describe()}"
-            ) from None
+        show_outcome(console, outcome)
         written = [*saved, *(path for path in exports.written if path not in saved)]
         console.print(
             f"Kept the previous plan as {saved[0].name}; written in {folder}: "

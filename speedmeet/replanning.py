@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from speedmeet.errors import SpeedmeetError
-from speedmeet.files import write_bytes_atomically, write_text_atomically
+from speedmeet.files import atomic_path, write_text_atomically
 from speedmeet.model import (
     Participant,
     Plan,
@@ -509,10 +509,12 @@ def save_replan(folder: Path, outcome: ReplanOutcome) -> list[Path]:
             raise ReplanError(
                 f"cannot read {current} to keep it: {error.strerror or error}"
             ) from None
-        write_bytes_atomically(kept, previous_bytes)
-        with contextlib.suppress(OSError):
-            stat = current.stat()
-            os.utime(kept, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        with atomic_path(kept) as temporary:
+            temporary.write_bytes(previous_bytes)
+            # The kept file carries the old plan's time, which `speedmeet history` shows.
+            with contextlib.suppress(OSError):
+                stat = current.stat()
+                os.utime(temporary, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     else:
         write_plan(outcome.previous, kept)
     write_plan(outcome.plan, current)

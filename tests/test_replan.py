@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from collections import Counter
+from datetime import datetime
 from itertools import combinations
 from pathlib import Path
 
@@ -323,6 +325,8 @@ def test_changes_csv_lists_each_changed_seat_sorted_by_round_and_table(seventy: 
 
 def test_replanning_twice_keeps_both_old_versions(tmp_path: Path, twenty: Plan) -> None:
     write_plan(twenty, tmp_path / "plan.json")
+    planned_at = datetime(2026, 3, 5, 9, 30).astimezone()
+    os.utime(tmp_path / "plan.json", (planned_at.timestamp(), planned_at.timestamp()))
     original = (tmp_path / "plan.json").read_bytes()
     first = replan(twenty, from_round=2, drop=["P0001"])
     save_replan(tmp_path, first)
@@ -339,6 +343,7 @@ def test_replanning_twice_keeps_both_old_versions(tmp_path: Path, twenty: Plan) 
         (3, True, 21),
     ]
     assert versions[0].summary == "original plan"
+    assert versions[0].when == planned_at
     assert versions[1].summary.startswith("replanned from round 2; dropped P0001")
     assert "added P0021" in versions[2].summary
     history = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))["replans"]
