@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from speedmeet.model import EventSettings, Participant, Plan, Round, Table, table_sizes
-from speedmeet.solve import bound_for, solve
+from speedmeet.solve import bound_for, engine, solve
 from speedmeet.solve.engine import count_pairs
 from speedmeet.solve.greedy import greedy_schedule
 from speedmeet.solve.problem import Instance, Progress, Schedule, SolveResult
@@ -200,6 +200,24 @@ def test_stop_returns_promptly_with_a_valid_plan() -> None:
     if result.pairs < result.bound:
         assert result.status == "interrupted"
     assert reports and reports[-1].bound == result.bound
+
+
+def test_stop_during_the_greedy_start_of_a_large_event(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Without a design to start from, 8,000 people take seconds of greedy placement; a stop
+    # part-way deals out the remaining rounds at once, and the plan is still valid.
+    monkeypatch.setattr(engine, "_construct", lambda instance: None)
+    organisations = [p // 3 for p in range(8000)]
+    stop = threading.Event()
+    timer = threading.Timer(0.3, stop.set)
+    timer.start()
+    started = time.monotonic()
+    result = solve(Instance(organisations, table_sizes(8000, 8), 4, time_limit=60), stop=stop)
+    elapsed = time.monotonic() - started
+    timer.cancel()
+    assert elapsed < 0.3 + 1.0
+    assert result.status == "interrupted"
+    report = validate(as_plan(organisations, 8, result.schedule))
+    assert report.ok, report.violations[:3]
 
 
 def test_time_limit_is_honoured() -> None:

@@ -112,7 +112,7 @@ def solve(
     method = "construction"
     if schedule is None:
         clock.phase = "greedy"
-        schedule = _greedy(instance, rng)
+        schedule = _greedy(instance, rng, clock)
         method = "greedy"
     pairs = count_pairs(instance, schedule)
     clock.report(pairs, force=True)
@@ -180,8 +180,10 @@ def count_pairs(instance: Instance, schedule: Schedule) -> int:
     return len(met)
 
 
-def _greedy(instance: Instance, rng: np.random.Generator) -> Schedule:
-    return greedy_schedule(instance.organisations, instance.table_sizes, instance.rounds, rng)
+def _greedy(instance: Instance, rng: np.random.Generator, clock: _Clock) -> Schedule:
+    return greedy_schedule(
+        instance.organisations, instance.table_sizes, instance.rounds, rng, clock.should_stop
+    )
 
 
 def _construct(instance: Instance) -> Schedule | None:
