@@ -1,0 +1,403 @@
+"""The catalogue of bad inputs, run through the real `speedmeet` command as an organiser types it.
+
+Each case must end with exit code 1, exactly one line `Error: ...` (after any violations that
+`check` lists), no traceback, and nothing written or changed: the input's bytes stay the same and
+no output folder appears. The README's "Troubleshooting" section lists every message below; a test
+keeps the two in step. Commands run from the case's folder so that messages name files as typed.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from speedmeet import cli
+from speedmeet.planfile import read_plan, write_plan
+from tests.conftest import affine_plane_3, make_participants, plan_from_schedule
+from tests.test_readers_errors import ole_file, zip_declaring
+
+README = Path(__file__).parents[1] / "README.md"
+
+
+@pytest.fixture(autouse=True)
+def wide_console() -> Iterator[None]:
+    """Keep each message on one line whatever terminal runs the tests."""
+    saved = cli.console.width, cli.error_console.width
+    cli.console.width = cli.error_console.width = 400
+    yield
+    cli.console.width, cli.error_console.width = saved
+
+
+def write_bytes(name: str, content: bytes) -> Callable[[Path], None]:
+    def make(folder: Path) -> None:
+        (folder / name).write_bytes(content)
+
+    return make
+
+
+def workbook(rows: Sequence[Sequence[object]]) -> Callable[[Path], None]:
+    def make(folder: Path) -> None:
+        book = openpyxl.Workbook()
+        for row in rows:
+            book.active.append(row)
+        book.save(folder / "participants.xlsx")
+
+    return make
+
+
+GOOD_ROWS = [["Name", "Organisation"]] + [
+    [f"Person {i}", f"Organisation {i % 4}"] for i in range(8)
+]
+
+
+def registrations_csv(people: int, name: str = "participants.csv") -> Callable[[Path], None]:
+    def make(folder: Path) -> None:
+        with (folder / name).open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["Name", "Organisation"])
+            writer.writerows([f"Person {i}", f"Organisation {i % 900}"] for i in range(people))
+
+    return make
+
+
+def truncated_workbook(folder: Path) -> None:
+    workbook(GOOD_ROWS)(folder)
+    path = folder / "participants.xlsx"
+    path.write_bytes(path.read_bytes()[:1500])
+
+
+def password_protected(folder: Path) -> None:
+    ole_file(folder / "participants.xlsx", "EncryptionInfo", "EncryptedPackage")
+
+
+def zip_bomb(folder: Path) -> None:
+    zip_declaring(folder / "participants.xlsx", 3 * 1024**3)
+
+
+def plan_edited(change: Callable[[dict[str, object]], None] | None) -> Callable[[Path], None]:
+    """plan.json of 9 people from 9 organisations (tables of 3, 4 rounds), then edited by hand."""
+
+    def make(folder: Path) -> None:
+        plan = plan_from_schedule(
+            make_participants([f"Organisation {i}" for i in range(9)]),
+            affine_plane_3(),
+            table_size=3,
+        )
+        path = folder / "plan.json"
+        write_plan(plan, path)
+        if change is not None:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            change(raw)
+            path.write_text(json.dumps(raw, indent=2), encoding="utf-8")
+
+    return make
+
+
+def seat_twice(raw: dict[str, object]) -> None:
+    """Person 1 also takes Person 4's seat at table 2 of round 1."""
+    raw["rounds"][0]["tables"][1]["participants"][0] = "P1"  # type: ignore[index]
+
+
+def unknown_id(raw: dict[str, object]) -> None:
+    raw["rounds"][0]["tables"][0]["participants"][0] = "P99"  # type: ignore[index]
+
+
+def wrong_version(raw: dict[str, object]) -> None:
+    raw["version"] = 2
+
+
+def not_json(folder: Path) -> None:
+    """The usual slip when editing by hand: a comma forgotten at the end of a line."""
+    (folder / "plan.json").write_text(
+        '{\n  "format": "speedmeet-plan",\n  "version": 1\n  "settings": {}\n}\n',
+        encoding="utf-8",
+    )
+
+
+def file_in_the_way(folder: Path) -> None:
+    registrations_csv(8)(folder)
+    (folder / "participants-plan").write_text("notes", encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    make: Callable[[Path], None]
+    args: list[str]
+    message: str
+    """The one `Error:` line, without its "Error: " prefix."""
+    details: tuple[str, ...] = ()
+    """Lines printed on stderr before the error line (the rules `check` finds broken)."""
+
+
+FIELDS = (
+    "id, name, first_name, last_name, organisation, email, interests, languages, role, host, "
+    "first_round, last_round, consent"
+)
+
+CATALOGUE: list[Case] = [
+    Case(
+        "file that does not exist",
+        lambda folder: None,
+        ["plan", "participants.xlsx"],
+        "participants.xlsx: no such file",
+    ),
+    Case(
+        "empty file",
+        write_bytes("participants.xlsx", b""),
+        ["plan", "participants.xlsx"],
+        "participants.xlsx: the file is empty",
+    ),
+    Case(
+        "renamed PDF",
+        write_bytes("participants.xlsx", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n"),
+        ["plan", "participants.xlsx"],
+        "participants.xlsx: this is a PDF document, not a spreadsheet; export the registrations "
+        "as .xlsx or .csv",
+    ),
+    Case(
+        "random bytes",
+        write_bytes("participants.xlsx", bytes(range(256)) * 16),
+        ["plan", "participants.xlsx"],
+        "participants.xlsx: this is not a spreadsheet: it is neither an Excel workbook nor a "
+        "text (csv) file",
+    ),
+    Case(
+        "password-protected workbook",
+        password_protected,
+        ["plan", "participants.xlsx"],
+        "participants.xlsx: the workbook is password-protected; open it in Excel, remove the "
+        "password (File > Info > Protect Workbook) and save it again",
+    ),
+    Case(
+        "corrupt workbook",
+        truncated_workbook,
+        ["plan", "participants.xlsx"],
+        "participants.xlsx: the workbook is damaged and cannot be read (File is not a zip file); "
+        "open it in Excel or LibreOffice and save it as .xlsx or .csv again",
+    ),
+    Case(
+        "zip bomb disguised as a workbook",
+        zip_bomb,
+        ["plan", "participants.xlsx"],
+        "participants.xlsx: the workbook would unpack to 3,072 MB, more than the 200 MB "
+        "speedmeet accepts; refusing to open it (is it a zip bomb?)",
+    ),
+    Case(
+        "headers but no rows",
+        workbook([["Registrations"], [], ["Name", "Organisation", "Email"]]),
+        ["plan", "participants.xlsx"],
+        "participants.xlsx, sheet 'Sheet': the header is in row 3 but there are no participant "
+        "rows below it",
+    ),
+    Case(
+        "no name column",
+        workbook([["ID", "Org", "Mail"], [1, "EPER", "a@example.org"]]),
+        ["plan", "participants.xlsx"],
+        "participants.xlsx, sheet 'Sheet', row 1: no column with the participants' names; "
+        "headers found: 'ID', 'Org', 'Mail'. Name it with --column name=\"<header>\" "
+        "(or first_name and last_name)",
+    ),
+    Case(
+        "every organisation empty",
+        workbook([["Name", "Organisation"], ["Ana", None], ["Bo", " "]]),
+        ["plan", "participants.xlsx"],
+        "participants.xlsx, sheet 'Sheet', column 'Organisation': every organisation cell is "
+        "empty; speedmeet needs organisations to keep colleagues apart (write a person's own "
+        "name for someone who comes alone)",
+    ),
+    Case(
+        "duplicate ids",
+        workbook(
+            [["ID", "Name", "Organisation"], [1, "Ana", "EPER"], [2, "Bo", "HUG"], [1, "Cy", "X"]]
+        ),
+        ["plan", "participants.xlsx"],
+        "participants.xlsx, sheet 'Sheet', row 4, column 'ID': id '1' is used by rows 2 and 4; "
+        "ids must be unique",
+    ),
+    Case(
+        "10,000-character cell",
+        workbook([["Name", "Organisation"], ["Ana", "EPER"], ["B" * 10_000, "HUG"]]),
+        ["plan", "participants.xlsx"],
+        "participants.xlsx, sheet 'Sheet', row 3, column 'Name': the cell holds 10,000 "
+        "characters; at most 1,000 are accepted (was something pasted by mistake?)",
+    ),
+    Case(
+        "100,000 rows",
+        registrations_csv(100_000),
+        ["plan", "participants.csv"],
+        "participants.csv, row 50002: more than 50,000 participant rows; speedmeet plans events "
+        "of up to 50,000 people",
+    ),
+    Case(
+        "check: a person seated twice in a round",
+        plan_edited(seat_twice),
+        ["check", "plan.json"],
+        "plan.json: the plan breaks 2 rule(s)",
+        (
+            "[seated-once] round 1: Person 1 (P1) sits at 2 tables",
+            "[seated-once] round 1: Person 4 (P4) has no table",
+        ),
+    ),
+    Case(
+        "check: an unknown id",
+        plan_edited(unknown_id),
+        ["check", "plan.json"],
+        "plan.json: the plan breaks 2 rule(s)",
+        (
+            "[unknown-participant] round 1, table 1: unknown id 'P99'",
+            "[seated-once] round 1: Person 1 (P1) has no table",
+        ),
+    ),
+    Case(
+        "check: wrong version",
+        plan_edited(wrong_version),
+        ["check", "plan.json"],
+        "plan.json: plan version 2 is not supported (expected 1)",
+    ),
+    Case(
+        "check: not JSON",
+        not_json,
+        ["check", "plan.json"],
+        "plan.json: not valid JSON (line 4, column 3: Expecting ',' delimiter)",
+    ),
+    Case(
+        "print: a plan that breaks the rules",
+        plan_edited(seat_twice),
+        ["print", "plan.json"],
+        "plan.json: the plan breaks the rules ([seated-once] round 1: Person 1 (P1) sits at 2 "
+        "tables); run `speedmeet check` for the full list",
+    ),
+    Case(
+        "a single participant",
+        registrations_csv(1),
+        ["plan", "participants.csv"],
+        "a speed meeting needs at least 2 participants; the list has 1",
+    ),
+    Case(
+        "too few people for a rotation",
+        registrations_csv(3),
+        ["plan", "participants.csv"],
+        "3 participants fill only one table of 5: nobody can rotate; use a smaller "
+        "--table-size or --tables 2",
+    ),
+    Case(
+        "--tables more than half the people",
+        registrations_csv(6),
+        ["plan", "participants.csv", "--tables", "4"],
+        "4 tables for 6 participants would leave someone alone at a table; use at most 3 tables",
+    ),
+    Case(
+        "--column with an unknown field",
+        workbook(GOOD_ROWS),
+        ["plan", "participants.xlsx", "--column", "orga=Organisation"],
+        f"participants.xlsx: unknown field 'orga' in --column; the fields are {FIELDS}",
+    ),
+    Case(
+        "--column without =",
+        workbook(GOOD_ROWS),
+        ["plan", "participants.xlsx", "--column", "Organisme"],
+        "--column takes FIELD=\"Header in the sheet\", not 'Organisme'",
+    ),
+    Case(
+        "--column naming a header that is not in the sheet",
+        workbook(GOOD_ROWS),
+        ["plan", "participants.xlsx", "--column", "organisation=Organisme"],
+        "participants.xlsx, sheet 'Sheet', row 1: no column 'Organisme' for organisation (given "
+        "with --column); headers found: 'Name', 'Organisation'",
+    ),
+    Case(
+        "--sheet that does not exist",
+        workbook(GOOD_ROWS),
+        ["plan", "participants.xlsx", "--sheet", "Participants"],
+        "participants.xlsx: no sheet named 'Participants'; the sheets are 'Sheet'",
+    ),
+    Case(
+        "--start that is not a time",
+        registrations_csv(8),
+        ["plan", "participants.csv", "--start", "25:99", "--round-minutes", "10"],
+        "start time '25:99' is not a time of day like 14:00",
+    ),
+    Case(
+        "--out naming the input file",
+        registrations_csv(8),
+        ["plan", "participants.csv", "--out", "participants.csv"],
+        "the output folder participants.csv is the input file itself; choose another --out",
+    ),
+    Case(
+        "a file where the output folder should be",
+        file_in_the_way,
+        ["plan", "participants.csv"],
+        "cannot write to participants-plan: participants-plan is a file, not a folder",
+    ),
+]
+
+
+def snapshot(folder: Path) -> dict[str, bytes | None]:
+    """Every path under `folder` with its bytes (None for a folder)."""
+    return {
+        str(path.relative_to(folder)): None if path.is_dir() else path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+    }
+
+
+@pytest.mark.parametrize("case", CATALOGUE, ids=[case.name for case in CATALOGUE])
+def test_bad_input_is_one_clear_error_and_writes_nothing(
+    case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case.make(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    before = snapshot(tmp_path)
+
+    result = CliRunner().invoke(cli.app, case.args)
+
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert lines == [*case.details, f"Error: {case.message}"]
+    assert snapshot(tmp_path) == before
+
+
+def test_readme_lists_every_case_with_its_message() -> None:
+    readme = README.read_text(encoding="utf-8")
+    section = readme.split("## Troubleshooting", 1)[1].split("\n## ", 1)[0]
+    for case in CATALOGUE:
+        assert case.message in section, case.name
+        for detail in case.details:
+            assert detail in section, (case.name, detail)
+
+
+def test_control_characters_are_removed_with_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A form pasted from a terminal or an old database: a bell, an escape sequence, a vertical tab.
+    rows = ["Name,Organisation", "Ana\x07 Silva,EPER\x0b", "Bo\x1b[31m,HUG"]
+    rows += [f"Person {i},Organisation {i}" for i in range(4)]
+    source = tmp_path / "participants.csv"
+    source.write_bytes(("\n".join(rows) + "\n").encode("utf-8"))
+    monkeypatch.chdir(tmp_path)
+
+    result = CliRunner().invoke(
+        cli.app, ["plan", "participants.csv", "--table-size", "3", "--no-print"]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert (
+        "Warning: control characters (invisible codes) were removed from cells in rows 2 and 3"
+        in result.stdout
+    )
+    assert not any(char in result.output for char in "\x07\x0b\x1b")
+    plan = read_plan(tmp_path / "participants-plan")
+    names = {p.name: p.organisation for p in plan.participants}
+    assert names["Ana Silva"] == "EPER"
+    assert names["Bo[31m"] == "HUG"
+    text = (tmp_path / "participants-plan" / "plan.json").read_text(encoding="utf-8")
+    assert not any(char in text for char in "\x07\x0b\x1b")

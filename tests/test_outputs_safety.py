@@ -1,0 +1,332 @@
+"""What speedmeet writes is safe to open, never half-written, private and reproducible.
+
+Hostile names stay plain text in every output; an interruption or a full disk while writing keeps
+the previous files; no command opens a network connection; PDFs carry no e-mail addresses; the
+same input, settings and seed give the same plan.json, and ids do not depend on row order.
+"""
+
+from __future__ import annotations
+
+import csv
+import errno
+import io
+import json
+import os
+import random
+import socket
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from fpdf import FPDF
+from openpyxl.workbook.workbook import Workbook
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from speedmeet import cli
+from speedmeet.planfile import read_plan
+from speedmeet.readers import read_registrations
+from speedmeet.replanning import SeatChange, changes_csv
+from speedmeet.validate import validate
+
+README = Path(__file__).parents[1] / "README.md"
+HOSTILE = [
+    '=HYPERLINK("http://x","click")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1+1)",
+    "-2+3",
+    "<script>alert(1)</script>",
+]
+OUTPUTS = ("plan.json", "plan.xlsx")
+
+
+@pytest.fixture(autouse=True)
+def wide_console() -> Iterator[None]:
+    saved = cli.console.width, cli.error_console.width
+    cli.console.width = cli.error_console.width = 400
+    yield
+    cli.console.width, cli.error_console.width = saved
+
+
+def write_registrations(path: Path, people: list[tuple[str, str]]) -> Path:
+    """A csv with name, organisation and an e-mail address for each person."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Name", "Organisation", "Email"])
+        for i, (name, organisation) in enumerate(people):
+            writer.writerow([name, organisation, f"person{i}@example.org"])
+    return path
+
+
+def event(path: Path, size: int = 12) -> Path:
+    return write_registrations(path, [(f"Person {i}", f"Organisation {i}") for i in range(size)])
+
+
+def plan_files(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
+def leftovers(folder: Path) -> list[Path]:
+    """Temporary files an interrupted write could leave behind."""
+    return sorted(folder.rglob("*.part"))
+
+
+def pdf_text(path: Path) -> str:
+    return "".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def without_spaces(text: str) -> str:
+    return "".join(text.split())
+
+
+# Formula and markup injection
+
+
+@pytest.fixture(scope="module")
+def hostile_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A planned event (with every PDF) in which five people have names that look like code."""
+    folder = tmp_path_factory.mktemp("hostile")
+    people = [(name, f"Organisation {i}") for i, name in enumerate(HOSTILE)]
+    people += [(f"Person {i}", f"Organisation {i}") for i in range(5, 12)]
+    source = write_registrations(folder / "hostile.csv", people)
+    result = CliRunner().invoke(
+        cli.app, ["plan", str(source), "--table-size", "3", "--rounds", "2", "--time-limit", "2"]
+    )
+    assert result.exit_code == 0, result.output
+    return folder / "hostile-plan"
+
+
+def test_hostile_names_are_text_cells_in_the_workbook(hostile_plan: Path) -> None:
+    workbook = openpyxl.load_workbook(hostile_plan / "plan.xlsx")
+    for sheet in workbook:
+        if sheet.title == "Summary":
+            continue
+        cells = [cell for row in sheet.iter_rows() for cell in row]
+        for name in HOSTILE:
+            matches = [cell for cell in cells if cell.value == name]
+            assert matches, (sheet.title, name)
+            assert all(cell.data_type == "s" for cell in matches), (sheet.title, name)
+    with zipfile.ZipFile(hostile_plan / "plan.xlsx") as archive:
+        for part in archive.namelist():
+            if part.startswith("xl/worksheets/"):
+                assert b"<f>" not in archive.read(part), part  # no formula anywhere
+
+
+def test_hostile_names_are_verbatim_in_plan_json(hostile_plan: Path) -> None:
+    raw = json.loads((hostile_plan / "plan.json").read_text(encoding="utf-8"))
+    names = {person["name"] for person in raw["participants"]}
+    assert set(HOSTILE) <= names
+    assert validate(read_plan(hostile_plan)).ok
+
+
+@pytest.mark.parametrize(
+    "pdf", ["round-sheets.pdf", "table-cards.pdf", "itineraries.pdf", "badges.pdf"]
+)
+def test_hostile_names_are_printed_as_text_without_emails(hostile_plan: Path, pdf: str) -> None:
+    text = pdf_text(hostile_plan / pdf)
+    compact = without_spaces(text)
+    for name in HOSTILE:
+        assert without_spaces(name) in compact, (pdf, name)
+    # Privacy: badges, sheets, cards and itineraries show names, organisations and tables only.
+    assert "example.org" not in text
+    assert "person0" not in text
+
+
+def test_changes_csv_neutralises_formulas() -> None:
+    changes = [
+        SeatChange(f"P{i}", name, name, 2, "1", "2") for i, name in enumerate(HOSTILE, start=1)
+    ]
+    rows = list(csv.reader(io.StringIO(changes_csv(changes))))
+    names = [row[4] for row in rows[1:]]
+    organisations = [row[5] for row in rows[1:]]
+    # OWASP CSV injection: a cell that starts with = + - @ gets a leading apostrophe.
+    expected = [f"'{name}" if name[0] in "=+-@" else name for name in HOSTILE]
+    assert names == expected
+    assert organisations == expected
+
+
+# Never lose work
+
+
+def plan_twice(tmp_path: Path, *, print_kit: bool) -> tuple[list[str], dict[str, bytes]]:
+    """Plan once and return the command for a second, different plan and the first's files."""
+    source = event(tmp_path / "event.csv")
+    args = ["plan", str(source), "--table-size", "3", "--rounds", "2", "--time-limit", "2"]
+    if not print_kit:
+        args.append("--no-print")
+    first = CliRunner().invoke(cli.app, args)
+    assert first.exit_code == 0, first.output
+    return [*args, "--title", "Second plan"], plan_files(tmp_path / "event-plan")
+
+
+def test_ctrl_c_while_writing_the_workbook_keeps_the_previous_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    second, before = plan_twice(tmp_path, print_kit=False)
+
+    finished = Workbook.save
+
+    def save_half(workbook: Workbook, filename: str) -> None:
+        finished(workbook, io.BytesIO())  # let openpyxl close its streams, then write half
+        Path(filename).write_bytes(b"PK\x03\x04 half a workbook")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Workbook, "save", save_half)
+    result = CliRunner().invoke(cli.app, second)
+
+    assert result.exit_code == 130, result.output
+    assert "Interrupted: nothing was written." in result.stderr
+    assert plan_files(tmp_path / "event-plan") == before
+    assert leftovers(tmp_path) == []
+
+
+def test_ctrl_c_between_two_pdfs_keeps_every_previous_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    second, before = plan_twice(tmp_path, print_kit=True)
+    assert {"plan.json", "plan.xlsx", "round-sheets.pdf", "badges.pdf"} <= set(before)
+    finished = FPDF.output
+    calls: list[int] = []
+
+    def interrupted_output(document: FPDF, *args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 2:  # the round sheets are done, the table cards are not
+            raise KeyboardInterrupt
+        return finished(document, *args, **kwargs)
+
+    monkeypatch.setattr(FPDF, "output", interrupted_output)
+    result = CliRunner().invoke(cli.app, second)
+
+    assert result.exit_code == 130, result.output
+    assert len(calls) == 2
+    assert plan_files(tmp_path / "event-plan") == before
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        (errno.ENOSPC, "the disk is full"),
+        (errno.EROFS, "the folder is read-only or not yours"),
+    ],
+)
+def test_full_disk_or_read_only_folder_is_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int, message: str
+) -> None:
+    second, before = plan_twice(tmp_path, print_kit=False)
+    monkeypatch.chdir(tmp_path)
+    second[1] = "event.csv"  # as typed in the folder, so the message names files the same way
+
+    def refuse(source: Any, target: Any) -> None:
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(os, "replace", refuse)
+    result = CliRunner().invoke(cli.app, second)
+
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    error = f"Error: cannot write event-plan/plan.json: {message}"
+    assert [line for line in result.stderr.splitlines() if line.strip()] == [error]
+    assert plan_files(tmp_path / "event-plan") == before
+    assert leftovers(tmp_path) == []
+    readme_message = error.replace("event-plan", "participants-plan")
+    assert readme_message in README.read_text(encoding="utf-8")
+
+
+def test_read_only_output_folder_is_refused_before_any_work(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Tests run as root, where chmod stops nothing: ask os.access what an ordinary user would get.
+    second, before = plan_twice(tmp_path, print_kit=False)
+    monkeypatch.chdir(tmp_path)
+    second[1] = "event.csv"
+    real_access = os.access
+
+    def read_only(path: Any, mode: int, **kwargs: Any) -> bool:
+        if Path(path).resolve() == (tmp_path / "event-plan").resolve() and mode & os.W_OK:
+            return False
+        return real_access(path, mode, **kwargs)
+
+    monkeypatch.setattr(os, "access", read_only)
+    result = CliRunner().invoke(cli.app, second)
+
+    assert result.exit_code == 1, result.output
+    error = "Error: cannot write to event-plan: event-plan is read-only"
+    assert [line for line in result.stderr.splitlines() if line.strip()] == [error]
+    assert "Solving" not in result.output
+    assert plan_files(tmp_path / "event-plan") == before
+    readme_message = error.replace("event-plan", "participants-plan")
+    assert readme_message in README.read_text(encoding="utf-8")
+
+
+# Privacy
+
+
+def test_no_command_opens_a_network_connection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("speedmeet tried to open a network connection")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    source = event(tmp_path / "event.csv", size=9)
+    folder = tmp_path / "event-plan"
+    commands = [
+        ["plan", str(source), "--table-size", "3", "--rounds", "2", "--no-print"],
+        ["check", str(folder)],
+        ["print", str(folder), "--what", "sheets,badges"],
+        ["report", str(folder)],
+    ]
+    registered = {command.name for command in cli.app.registered_commands}
+    if "replan" in registered:
+        commands.append(["replan", str(folder), "--drop", "Person 1", "--from-round", "2"])
+    for command in commands:
+        result = CliRunner().invoke(cli.app, command)
+        assert result.exit_code == 0, (command, result.output)
+        assert not isinstance(result.exception, AssertionError), command
+    assert (folder / "round-sheets.pdf").exists()
+    assert validate(read_plan(folder)).ok
+
+
+# Determinism
+
+
+def test_same_input_settings_and_seed_give_identical_plan_json(tmp_path: Path) -> None:
+    # 36 people from 14 organisations at tables of 6 over 5 rounds cannot be perfect, so the
+    # search runs until its time limit: the plan must still not depend on the clock.
+    source = write_registrations(
+        tmp_path / "event.csv", [(f"Person {i}", f"Organisation {i % 14}") for i in range(36)]
+    )
+    contents = []
+    for attempt in range(2):
+        folder = tmp_path / f"run{attempt}"
+        args = ["plan", str(source), "--table-size", "6", "--rounds", "5", "--seed", "3"]
+        result = CliRunner().invoke(
+            cli.app, [*args, "--time-limit", "2", "--no-print", "--out", str(folder)]
+        )
+        assert result.exit_code == 0, result.output
+        contents.append((folder / "plan.json").read_bytes())
+    assert contents[0] == contents[1]
+
+
+def test_ids_do_not_depend_on_row_order(tmp_path: Path) -> None:
+    people = [(f"Person {i}", f"Organisation {i % 5}") for i in range(30)]
+    people.append(("Person 3", "Organisation 4"))  # same name, other organisation
+    shuffled = people[:]
+    random.Random(7).shuffle(shuffled)
+    ids = []
+    for name, order in (("sorted.csv", people), ("shuffled.csv", shuffled)):
+        rows = [(person, organisation) for person, organisation in order]
+        with (tmp_path / name).open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["Name", "Organisation"])
+            writer.writerows(rows)
+        registrations = read_registrations(tmp_path / name)
+        ids.append({(p.name, p.organisation): p.id for p in registrations.participants})
+    assert len(ids[0]) == len(people)
+    assert ids[0] == ids[1]
