@@ -17,6 +17,9 @@ others that can give or take a person. Everyone else keeps their seat as a const
 answer still has to introduce a repeat, the focus widens and the model is solved again.
 People inside and outside the focus never share a table, so the meetings that can change are
 only those between two people in focus, which keeps the model small.
+
+The search starts from a greedy seating (valid, usually free of conflicts) so that an answer
+exists at once; changes too big for one model (many leave at once) are solved round by round.
 """
 
 from __future__ import annotations
@@ -42,13 +45,13 @@ LARGEST_FOCUS = 30
 
 FIRST_WORK_SHARE = 0.1
 IMPROVEMENT_WORK_SHARE = 0.05
+"""Deterministic work (CP-SAT's unit, roughly a second) per model, as a share of the time limit:
+the first model, then each wider one. Counting work rather than seconds gives the same plan for
+the same request however busy the machine is; the time limit stays a hard stop."""
 
 LARGEST_MODEL = 60_000
 """A focus needing more pair-and-table links than this is solved round by round (first try)
 or not at all (widening)."""
-"""Deterministic work (CP-SAT's unit, roughly a second) per model, as a share of the time limit:
-the first model, then each wider one. Counting work rather than seconds gives the same plan for
-the same request however busy the machine is; the time limit stays a hard stop."""
 
 
 @dataclass(frozen=True)
