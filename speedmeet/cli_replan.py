@@ -122,12 +122,16 @@ def replan_command(
     ],
     drop: Annotated[
         list[str] | None,
-        typer.Option(help="Someone who leaves or did not come: id or name (repeatable)."),
+        typer.Option(
+            metavar="ID|NAME",
+            help="Someone who leaves or did not come: id or name (repeatable).",
+        ),
     ] = None,
     add: Annotated[
         list[str] | None,
         typer.Option(
-            help='A walk-in as "name; organisation", or a spreadsheet of them (repeatable).'
+            metavar='"NAME; ORG"|FILE',
+            help='A walk-in as "name; organisation", or a spreadsheet of them (repeatable).',
         ),
     ] = None,
     time_limit: Annotated[
