@@ -20,6 +20,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
 from speedmeet import __version__
+from speedmeet.cli_replan import history_command, replan_command
 from speedmeet.errors import InputError, SettingsError, SpeedmeetError
 from speedmeet.exports import (
     OUTPUT_NAMES,
@@ -410,6 +411,10 @@ def check_command(
             seconds=None,
             limits=solve.limits if solve else [],
         )
+
+
+app.command("replan")(replan_command)
+app.command("history")(history_command)
 
 
 def main() -> None:
