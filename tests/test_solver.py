@@ -256,8 +256,14 @@ def test_every_plan_seats_everyone_once_at_tables_of_the_given_sizes(
     assert result.bound == bound
 
 
-@pytest.mark.parametrize("rounds", [0])
-def test_no_rounds_gives_an_empty_plan(rounds: int) -> None:
-    result = solve(Instance([0, 1, 2], [3], rounds))
+def test_no_rounds_gives_an_empty_plan() -> None:
+    result = solve(Instance([0, 1, 2], [3], 0))
     assert result.schedule == []
     assert result.pairs == 0
+
+
+def test_one_table_seats_everyone_together_at_once() -> None:
+    # Three people from two organisations at one table: the two cross pairs meet in round 1.
+    result = solve_checked([0, 0, 1], 3, 4, time_limit=30)
+    assert result.pairs == result.bound == 2
+    assert result.seconds < 1

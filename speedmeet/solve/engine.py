@@ -104,6 +104,12 @@ def solve(
         return SolveResult(
             "optimal", [[] for _ in range(instance.rounds)], 0, 0, True, 0.0, "empty", limits
         )
+    if len(instance.table_sizes) == 1:
+        everyone = [[list(range(instance.n))] for _ in range(instance.rounds)]
+        pairs = count_pairs(instance, everyone)
+        return SolveResult(
+            "optimal", everyone, pairs, bound, True, clock.elapsed, "one table", limits
+        )
     rng = np.random.default_rng(instance.seed)
     meetings = total_meetings(instance.table_sizes, instance.rounds)
 

@@ -66,7 +66,8 @@ class Seating:
         dtype = np.int8 if self.rounds < 120 else np.int16
         org = self.organisations
         conflict = np.zeros((n + 1, n + 1), dtype=dtype)
-        conflict[:n, :n] = org[:, None] == org[None, :]
+        for members in _by_organisation(org).values():
+            conflict[np.ix_(members, members)] = 1
         for r in range(self.rounds):
             seats = self.members[r]
             conflict[seats[:, :, None], seats[:, None, :]] += 1
@@ -74,8 +75,8 @@ class Seating:
         conflict[n, :] = 0
         conflict[:, n] = 0
         self.conflict = conflict
-        upper = np.triu(conflict[:n, :n].astype(np.int32) - 1, 1)
-        self.waste = int(np.clip(upper, 0, None).sum())
+        # both triangles counted, in the matrix's own small type: no n x n temporary of int32
+        self.waste = int(np.maximum(conflict - 1, 0).sum(dtype=np.int64)) // 2
 
     @property
     def pairs(self) -> int:
@@ -177,3 +178,10 @@ class Seating:
         """Waste among the pairs (person, other): the part of the total a swap can change."""
         counts = self.conflict[person, others].astype(np.int32) - 1
         return int(np.clip(counts, 0, None).sum())
+
+
+def _by_organisation(organisations: IntArray) -> dict[int, IntArray]:
+    """The people of each organisation, as index arrays."""
+    order = np.argsort(organisations, kind="stable").astype(np.int32)
+    values, starts = np.unique(organisations[order], return_index=True)
+    return {int(o): part for o, part in zip(values, np.split(order, starts[1:]), strict=True)}
