@@ -1,0 +1,304 @@
+"""A long fuzz run over what reaches speedmeet from outside: registration files and events.
+
+    python benchmarks/fuzz_inputs.py --seconds 300 [--seed N] [--crashes DIR] [--only readers|plan]
+
+Readers get random bytes, the example workbook with bytes flipped or cut, the same workbook with
+its sheet XML damaged inside a valid zip (so the XML parser, not the zip reader, is reached), and
+csv files with random text, delimiters and encodings. `speedmeet plan` (the real CLI, in process,
+`--no-print`) gets random events of 1-300 people with random organisations and settings.
+
+The only acceptable outcomes are: participants read (with unique ids), one InputError, a plan that
+`speedmeet.validate.validate` accepts, or exit code 1 with one `Error:` line. Anything else is a
+crash: its input is saved in the crashes folder with the traceback beside it, and the run ends
+with exit code 1. A reader taking more than 10 s on one file counts as a crash too (a hang).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import random
+import sys
+import tempfile
+import time
+import traceback
+import zipfile
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from speedmeet import cli
+from speedmeet.errors import InputError
+from speedmeet.planfile import read_plan
+from speedmeet.readers import read_registrations
+from speedmeet.validate import validate
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "participants.xlsx"
+SLOW_READ_SECONDS = 10.0
+
+
+@dataclass
+class Tally:
+    """Outcomes per kind of input, the slowest read, and the crashes saved so far."""
+
+    counts: Counter[tuple[str, str]] = field(default_factory=Counter)
+    slowest: tuple[float, str] = (0.0, "")
+    crashes: list[Path] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One fuzz input: the file's bytes and the name it is saved under (its suffix matters)."""
+
+    kind: str
+    name: str
+    content: bytes
+
+
+def _flip_bytes(rng: random.Random, content: bytes) -> bytes:
+    changed = bytearray(content)
+    for _ in range(rng.randint(1, 16)):
+        changed[rng.randrange(len(changed))] = rng.randrange(256)
+    if rng.random() < 0.3:
+        changed = changed[: rng.randrange(len(changed) + 1)]
+    if rng.random() < 0.2:
+        at = rng.randrange(len(changed) + 1)
+        changed[at:at] = rng.randbytes(rng.randint(1, 64))
+    return bytes(changed)
+
+
+def random_bytes(rng: random.Random, example: bytes, csv_text: bytes) -> Sample:
+    suffix = rng.choice([".xlsx", ".csv", ".txt", ".xls"])
+    return Sample("random bytes", f"random{suffix}", rng.randbytes(rng.randint(0, 4096)))
+
+
+def mutated_workbook(rng: random.Random, example: bytes, csv_text: bytes) -> Sample:
+    return Sample("mutated xlsx bytes", "mutated.xlsx", _flip_bytes(rng, example))
+
+
+def damaged_sheet_xml(rng: random.Random, example: bytes, csv_text: bytes) -> Sample:
+    """A well-formed zip whose parts are damaged: the XML parser and openpyxl must cope."""
+    output = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(example)) as source,
+        zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        names = source.namelist()
+        victim = rng.choice([name for name in names if name.endswith(".xml")] or names)
+        for name in names:
+            part = source.read(name)
+            if name == victim and part:
+                part = _flip_bytes(rng, part)
+            if rng.random() < 0.03:
+                continue  # a part missing altogether
+            target.writestr(name, part)
+    return Sample("damaged xml in xlsx", "damaged.xlsx", output.getvalue())
+
+
+def mutated_csv(rng: random.Random, example: bytes, csv_text: bytes) -> Sample:
+    return Sample("mutated csv bytes", "mutated.csv", _flip_bytes(rng, csv_text))
+
+
+def random_csv_table(rng: random.Random, example: bytes, csv_text: bytes) -> Sample:
+    """Rows of random text under a plausible header, in a random delimiter and encoding."""
+    alphabet = "abcdeéèüßœ ,;\t\"'=+-@\n\r\x07\u200b\u202eأب中文🙂"
+    header = rng.choice(
+        [["Name", "Organisation"], ["Nom", "Prénom", "Organisme", "E-mail"], ["ID", "Name"], []]
+    )
+    rows = [header] if header else []
+    for _ in range(rng.randint(0, 40)):
+        rows.append(
+            [
+                "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+                for _ in range(rng.randint(1, 6))
+            ]
+        )
+    delimiter = rng.choice([",", ";", "\t"])
+    text = "\n".join(delimiter.join(row) for row in rows)
+    if rng.random() < 0.05:
+        text += "\x00"  # a NUL makes it binary: refused as a whole
+    encoding = rng.choice(["utf-8", "utf-8-sig", "utf-16", "cp1252"])
+    return Sample("random csv table", "table.csv", text.encode(encoding, errors="replace"))
+
+
+MAKERS: list[Callable[[random.Random, bytes, bytes], Sample]] = [
+    random_bytes,
+    mutated_workbook,
+    damaged_sheet_xml,
+    mutated_csv,
+    random_csv_table,
+]
+
+
+def example_as_csv(example: Path) -> bytes:
+    """The example event written as a semicolon csv, the seed for csv mutations."""
+    registrations = read_registrations(example)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(["N°", "Nom", "Organisme", "E-mail"])
+    for person in registrations.participants:
+        writer.writerow([person.id, person.name, person.organisation, person.email or ""])
+    return buffer.getvalue().encode("cp1252", errors="replace")
+
+
+def save_crash(crashes: Path, tally: Tally, label: str, files: dict[str, bytes], why: str) -> None:
+    folder = crashes / f"{len(tally.crashes) + 1:03d}-{label.replace(' ', '-')}"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        (folder / name).write_bytes(content)
+    (folder / "why.txt").write_text(why, encoding="utf-8")
+    tally.crashes.append(folder)
+    print(f"CRASH ({label}) saved in {folder}", flush=True)
+
+
+def fuzz_reader(
+    rng: random.Random, work: Path, crashes: Path, tally: Tally, seeds: tuple[bytes, bytes]
+) -> None:
+    sample = rng.choice(MAKERS)(rng, *seeds)
+    path = work / sample.name
+    path.write_bytes(sample.content)
+    began = time.perf_counter()
+    problem = ""
+    try:
+        registrations = read_registrations(path)
+    except InputError as error:
+        outcome = "refused"
+        if not str(error).startswith(str(path)) or "\n" in str(error):
+            problem = f"unclear message: {error!r}"
+    except Exception:
+        outcome = "crash"
+        problem = traceback.format_exc()
+    else:
+        outcome = "read"
+        ids = [p.id for p in registrations.participants]
+        if not ids or len(set(ids)) != len(ids):
+            problem = f"participants read with missing or repeated ids: {ids[:20]}"
+    seconds = time.perf_counter() - began
+    tally.slowest = max(tally.slowest, (seconds, sample.kind))
+    if seconds > SLOW_READ_SECONDS:
+        problem = problem or f"reading took {seconds:.1f} s"
+    if problem:
+        outcome = "crash"
+        save_crash(crashes, tally, sample.kind, {sample.name: sample.content}, problem)
+    tally.counts[(sample.kind, outcome)] += 1
+
+
+def random_event_csv(rng: random.Random) -> tuple[bytes, list[str]]:
+    """A registration csv of 1-300 people (mostly few) and random `plan` options."""
+    people = rng.choice([rng.randint(2, 24), rng.randint(2, 80), rng.randint(1, 300)])
+    kinds = rng.randint(1, people)
+    skew = rng.uniform(0.0, 3.0)
+    weights = [1.0 / (rank + 1) ** skew for rank in range(kinds)]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["Name", "Organisation", "Email"])
+    for i, index in enumerate(rng.choices(range(kinds), weights=weights, k=people)):
+        organisation = rng.choice([f"Organisation {index}", f" ORGANISATION {index}  "])
+        if rng.random() < 0.05:
+            organisation = ""
+        writer.writerow([f"Person {i}", organisation, f"person{i}@example.org"])
+    options = ["--rounds", str(rng.randint(1, 8)), "--table-size", str(rng.randint(2, 9))]
+    if rng.random() < 0.3:
+        options += ["--tables", str(rng.randint(2, 40))]
+    options += ["--seed", str(rng.randint(0, 1000))]
+    return buffer.getvalue().encode("utf-8"), options
+
+
+def fuzz_plan(rng: random.Random, work: Path, crashes: Path, tally: Tally) -> None:
+    content, options = random_event_csv(rng)
+    source = work / "event.csv"
+    source.write_bytes(content)
+    out = work / "event-plan"
+    for old in out.glob("*") if out.exists() else []:
+        old.unlink()
+    arguments = [
+        "plan",
+        str(source),
+        *options,
+        "--time-limit",
+        "1",
+        "--no-print",
+        "--out",
+        str(out),
+    ]
+    result = CliRunner().invoke(cli.app, arguments)
+    problem = ""
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        problem = "".join(traceback.format_exception(result.exception))
+    elif result.exit_code == 0:
+        outcome = "planned"
+        report = validate(read_plan(out))
+        if not report.ok:
+            problem = "invalid plan: " + "; ".join(str(v) for v in report.violations[:10])
+    else:
+        outcome = "refused"
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        if result.exit_code != 1 or len(lines) != 1 or not lines[0].startswith("Error: "):
+            problem = f"exit {result.exit_code}, stderr:\n{result.stderr}"
+    if problem:
+        outcome = "crash"
+        why = f"speedmeet {' '.join(options)}\n\n{problem}\n\n{result.output}"
+        save_crash(crashes, tally, "plan", {"event.csv": content}, why)
+    tally.counts[("random event (plan)", outcome)] += 1
+
+
+def report(tally: Tally, seconds: float) -> None:
+    kinds = sorted({kind for kind, _ in tally.counts})
+    outcomes = sorted({outcome for _, outcome in tally.counts})
+    print(f"\n{sum(tally.counts.values())} inputs in {seconds:.0f} s")
+    print(f"{'input':28}" + "".join(f"{outcome:>10}" for outcome in outcomes))
+    for kind in kinds:
+        print(f"{kind:28}" + "".join(f"{tally.counts[(kind, o)]:>10}" for o in outcomes))
+    print(f"slowest read: {tally.slowest[0]:.2f} s ({tally.slowest[1]})")
+    if tally.crashes:
+        print(f"{len(tally.crashes)} crash(es), inputs saved in:")
+        for folder in tally.crashes:
+            print(f"  {folder}")
+    else:
+        print("no crash")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=60.0, help="how long to run")
+    parser.add_argument("--seed", type=int, default=None, help="repeat a run exactly")
+    parser.add_argument("--crashes", type=Path, default=Path("fuzz-crashes"))
+    parser.add_argument("--only", choices=["readers", "plan"], default=None)
+    parser.add_argument(
+        "--plan-share", type=float, default=0.15, help="share of inputs that are events to plan"
+    )
+    arguments = parser.parse_args()
+    seed = arguments.seed if arguments.seed is not None else random.randrange(2**32)
+    print(f"fuzzing for {arguments.seconds:.0f} s, seed {seed}", flush=True)
+    rng = random.Random(seed)
+    cli.console.width = cli.error_console.width = 400  # one message, one line
+    seeds = (EXAMPLE.read_bytes(), example_as_csv(EXAMPLE))
+    tally = Tally()
+    began = time.monotonic()
+    last_note = began
+    with tempfile.TemporaryDirectory(prefix="speedmeet-fuzz-") as scratch:
+        work = Path(scratch)
+        while time.monotonic() - began < arguments.seconds:
+            plan_turn = arguments.only == "plan" or (
+                arguments.only is None and rng.random() < arguments.plan_share
+            )
+            if plan_turn:
+                fuzz_plan(rng, work, arguments.crashes, tally)
+            else:
+                fuzz_reader(rng, work, arguments.crashes, tally, seeds)
+            if time.monotonic() - last_note > 30:
+                last_note = time.monotonic()
+                print(
+                    f"  {sum(tally.counts.values())} inputs, {len(tally.crashes)} crashes",
+                    flush=True,
+                )
+    report(tally, time.monotonic() - began)
+    return 1 if tally.crashes else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
