@@ -31,7 +31,13 @@ from speedmeet.exports import (
 from speedmeet.exports.pdf import PRINTABLES, write_print_kit
 from speedmeet.exports.pdf_common import round_slots
 from speedmeet.files import all_or_nothing, check_output_folder, refuse_overwriting_inputs
-from speedmeet.model import DEFAULT_ROUNDS, DEFAULT_TABLE_SIZE, DEFAULT_TIME_LIMIT, EventSettings
+from speedmeet.model import (
+    DEFAULT_ROUNDS,
+    DEFAULT_TABLE_SIZE,
+    DEFAULT_TIME_LIMIT,
+    EventSettings,
+    Plan,
+)
 from speedmeet.planfile import read_plan
 from speedmeet.planning import PlanOutcome, make_plan
 from speedmeet.quality import Quality
@@ -318,6 +324,18 @@ def plan_command(
             )
 
 
+def read_valid_plan(location: Path) -> tuple[Plan, Quality]:
+    """A plan to print or report from: one that follows the rules, or one clear error."""
+    plan = read_plan(location)
+    report = validate(plan)
+    if not report.ok or report.quality is None:
+        raise SpeedmeetError(
+            f"{location}: the plan breaks the rules ({report.violations[0]}); "
+            "run `speedmeet check` for the full list"
+        )
+    return plan, report.quality
+
+
 @app.command("print")
 def print_command(
     plan_dir: Annotated[Path, typer.Argument(metavar="PLAN_DIR", help="Folder holding plan.json.")],
@@ -345,13 +363,7 @@ def print_command(
             raise SettingsError(
                 f"--what takes some of {', '.join(PRINTABLES)}; not {', '.join(unknown) or 'nothing'}"
             )
-        plan = read_plan(plan_dir)
-        report = validate(plan)
-        if not report.ok:
-            raise SpeedmeetError(
-                f"{plan_dir}: the plan breaks the rules ({report.violations[0]}); "
-                "run `speedmeet check` for the full list"
-            )
+        plan, _ = read_valid_plan(plan_dir)
         folder = plan_dir if plan_dir.is_dir() else plan_dir.parent
         written = write_print_kit(
             plan,
@@ -373,19 +385,12 @@ def report_command(
 ) -> None:
     """Write meetings.xlsx: who met whom, per person and per organisation, after the event."""
     with reporting_errors():
-        plan = read_plan(plan_dir)
-        report = validate(plan)
-        if not report.ok:
-            raise SpeedmeetError(
-                f"{plan_dir}: the plan breaks the rules ({report.violations[0]}); "
-                "run `speedmeet check` for the full list"
-            )
+        plan, quality = read_valid_plan(plan_dir)
         folder = plan_dir if plan_dir.is_dir() else plan_dir.parent
         path = write_meetings_report(plan, folder)
-        assert report.quality is not None
         console.print(
-            f"Written {path}: {report.quality.new_pairs} cross-organisation pairs met "
-            f"among {report.quality.participants} people from {report.quality.organisations} organisations.",
+            f"Written {path}: {quality.new_pairs} cross-organisation pairs met among "
+            f"{quality.participants} people from {quality.organisations} organisations.",
             highlight=False,
         )
 
