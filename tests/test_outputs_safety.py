@@ -96,20 +96,26 @@ def hostile_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
         cli.app, ["plan", str(source), "--table-size", "3", "--rounds", "2", "--time-limit", "2"]
     )
     assert result.exit_code == 0, result.output
+    report = CliRunner().invoke(cli.app, ["report", str(folder / "hostile-plan")])
+    assert report.exit_code == 0, report.output
     return folder / "hostile-plan"
 
 
-def test_hostile_names_are_text_cells_in_the_workbook(hostile_plan: Path) -> None:
-    workbook = openpyxl.load_workbook(hostile_plan / "plan.xlsx")
-    for sheet in workbook:
-        if sheet.title == "Summary":
-            continue
-        cells = [cell for row in sheet.iter_rows() for cell in row]
-        for name in HOSTILE:
-            matches = [cell for cell in cells if cell.value == name]
-            assert matches, (sheet.title, name)
-            assert all(cell.data_type == "s" for cell in matches), (sheet.title, name)
-    with zipfile.ZipFile(hostile_plan / "plan.xlsx") as archive:
+@pytest.mark.parametrize("workbook_name", ["plan.xlsx", "meetings.xlsx"])
+def test_hostile_names_are_text_cells_in_the_workbooks(
+    hostile_plan: Path, workbook_name: str
+) -> None:
+    workbook = openpyxl.load_workbook(hostile_plan / workbook_name)
+    cells = [cell for sheet in workbook for row in sheet.iter_rows() for cell in row]
+    for name in HOSTILE:
+        matches = [cell for cell in cells if cell.value == name]
+        assert matches, name
+        assert all(cell.data_type == "s" for cell in matches), name
+    if workbook_name == "plan.xlsx":  # every round sheet and the list by participant
+        for sheet in workbook.worksheets[1:]:
+            values = {cell.value for row in sheet.iter_rows() for cell in row}
+            assert set(HOSTILE) <= values, sheet.title
+    with zipfile.ZipFile(hostile_plan / workbook_name) as archive:
         for part in archive.namelist():
             if part.startswith("xl/worksheets/"):
                 assert b"<f>" not in archive.read(part), part  # no formula anywhere
