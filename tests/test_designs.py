@@ -193,6 +193,14 @@ def test_more_rounds_than_a_complete_design_still_reach_everyone() -> None:
     assert_perfect(singletons(16), 4, 7)
 
 
+def test_a_complete_design_with_colleagues_meets_every_other_organisation() -> None:
+    # Kirkman's design meets every pair in 7 rounds, so colleagues cannot be kept apart; the
+    # bound is every cross-organisation pair, and the 8th round repeats the first.
+    organisations = [0, 0, 1, 1, 1, *range(2, 12)]
+    schedule = assert_perfect(organisations, 3, 8)
+    assert schedule[7] == schedule[0]
+
+
 @pytest.mark.parametrize(
     ("organisations", "table_size", "rounds"),
     [

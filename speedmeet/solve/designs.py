@@ -36,6 +36,9 @@ IntArray = npt.NDArray[np.int64]
 _SEARCH_NODES = 20_000
 """Backtracking budget when looking for a difference array beyond the direct field product."""
 
+_PRODUCT_SEARCH_LIMIT = 400
+"""Largest table count for which a difference array beyond the direct product is searched."""
+
 _FULL_CHECK_LIMIT = 400_000
 """Largest number of seated pairs whose meetings are counted one by one before a plan is returned."""
 
@@ -100,37 +103,48 @@ def _compatible_values(ring: ProductRing, fixed: list[int], count: int) -> list[
     only the components where two values differ matter.
     """
     fixed_masks = _zero_patterns(ring, fixed)
-    split = [ring.split(v) for v in range(ring.size)]
 
     def compatible(a: int, b: int) -> bool:
         differ = sum(
-            1 << c for c, (x, y) in enumerate(zip(split[a], split[b], strict=True)) if x != y
+            1 << c
+            for c, (x, y) in enumerate(zip(ring.split(a), ring.split(b), strict=True))
+            if x != y
         )
         return all(mask & differ for mask in fixed_masks)
 
     direct = [ring.embed(i) for i in range(count)]
     if all(compatible(a, b) for i, a in enumerate(direct) for b in direct[i + 1 :]):
         return direct
+    if ring.size > _PRODUCT_SEARCH_LIMIT:
+        return None
+
+    components = np.array([ring.split(v) for v in range(ring.size)], dtype=np.int64)
+    differ = np.zeros((ring.size, ring.size), dtype=np.int64)
+    for c in range(components.shape[1]):
+        differ |= (components[:, None, c] != components[None, :, c]).astype(np.int64) << c
+    allowed_matrix = np.ones((ring.size, ring.size), dtype=bool)
+    for mask in fixed_masks:
+        allowed_matrix &= (differ & mask) != 0
+    allowed = allowed_matrix.tolist()
 
     chosen: list[int] = []
     nodes = 0
 
-    def extend(start: int) -> bool:
+    def extend(candidates: list[int]) -> bool:
         nonlocal nodes
         if len(chosen) == count:
             return True
-        for value in range(start, ring.size):
+        for position, value in enumerate(candidates):
             nodes += 1
-            if nodes > _SEARCH_NODES:
+            if nodes > _SEARCH_NODES or len(candidates) - position < count - len(chosen):
                 return False
-            if all(compatible(value, other) for other in chosen):
-                chosen.append(value)
-                if extend(value + 1):
-                    return True
-                chosen.pop()
+            chosen.append(value)
+            if extend([v for v in candidates[position + 1 :] if allowed[value][v]]):
+                return True
+            chosen.pop()
         return False
 
-    return list(chosen) if extend(0) else None
+    return list(chosen) if extend(list(range(ring.size))) else None
 
 
 @dataclass(frozen=True)
@@ -272,7 +286,7 @@ def grid_template(
         seats=seats,
         groups=groups,
         proven=True,
-        complete=rounds == tables,
+        complete=tables == 1,  # people of one group never meet
     )
 
 
@@ -290,7 +304,9 @@ def resolvable_template(points: int, table_size: int, rounds: int) -> Template |
     if grid is None and tables % table_size == 0:
         # Too many rounds for the grid: as many grid rounds as the field product gives, the
         # rest inside the groups.
-        for grid_rounds in range(min(rounds, tables) - 1, 0, -1):
+        # Inside a group of `tables` people, one person meets at most tables - 1 others.
+        inner_most = (tables - 1) // (table_size - 1)
+        for grid_rounds in range(min(rounds, tables) - 1, max(0, rounds - inner_most - 1), -1):
             grid = grid_template(tables, table_size, grid_rounds, search=False)
             if grid is not None:
                 break
@@ -311,7 +327,7 @@ def resolvable_template(points: int, table_size: int, rounds: int) -> Template |
         seats=np.concatenate((grid.seats, inside)),
         groups=None,
         proven=inner.proven,
-        complete=grid.complete and inner.complete,
+        complete=grid.rounds == tables and inner.complete,
     )
 
 
@@ -638,7 +654,11 @@ def construct(instance: Instance) -> Schedule | None:
     bound = upper_bound({i: str(o) for i, o in enumerate(organisations)}, [sizes] * rounds).value
 
     for template in _candidates(points, table_size, rounds):
-        occupant = place(template, min(rounds, template.rounds), organisations, holes)
+        # A design in which everyone meets everyone cannot keep colleagues apart, and need not:
+        # it reaches every cross-organisation pair, so any labelling does.
+        everyone_meets = template.complete and rounds >= template.rounds
+        apart = list(range(n)) if everyone_meets else organisations
+        occupant = place(template, min(rounds, template.rounds), apart, holes)
         if occupant is None:
             continue
         schedule = _schedule(template, rounds, occupant)
