@@ -1,9 +1,10 @@
 """The solve, in phases that stop as soon as the bound is reached.
 
-1. a combinatorial design fitted to the event (`designs.construct`), when one exists;
-2. otherwise a greedy schedule, one round at a time;
-3. tabu search over swaps (`tabu.py`) from the better of the two;
-4. for small events, CP-SAT on the whole event, which can prove optimality.
+1. cheap starts, best kept: a combinatorial design fitted to the event
+   (`designs.construct`), a rotation deal (`greedy.dealt_round`, instant at any size) and a
+   greedy schedule built one round at a time;
+2. tabu search over swaps (`tabu.py`) from the best start, for events up to `DENSE_LIMIT`;
+3. for small events, CP-SAT on the whole event, which can prove optimality.
 
 Determinism: every choice comes from a generator seeded by `Instance.seed`, the tabu search
 runs for a counted number of steps and CP-SAT for a deterministic time budget. So the same
@@ -23,7 +24,7 @@ import numpy as np
 
 from speedmeet.solve.bounds import bound_for
 from speedmeet.solve.exact import small_enough, solve_exactly
-from speedmeet.solve.greedy import greedy_schedule
+from speedmeet.solve.greedy import dealt_round, greedy_schedule
 from speedmeet.solve.problem import (
     Instance,
     Progress,
@@ -113,14 +114,7 @@ def solve(
     rng = np.random.default_rng(instance.seed)
     meetings = total_meetings(instance.table_sizes, instance.rounds)
 
-    clock.phase = "construction"
-    schedule = _construct(instance)
-    method = "construction"
-    if schedule is None:
-        clock.phase = "greedy"
-        schedule = _greedy(instance, rng, clock)
-        method = "greedy"
-    pairs = count_pairs(instance, schedule)
+    schedule, pairs, method = _start(instance, bound, rng, clock)
     clock.report(pairs, force=True)
 
     if pairs < bound and instance.n <= DENSE_LIMIT and not clock.should_stop():
@@ -170,6 +164,42 @@ def solve(
     clock.report(pairs, force=True)
     status: Status = "interrupted" if clock.interrupted() else ("optimal" if proven else "feasible")
     return SolveResult(status, schedule, pairs, bound, proven, clock.elapsed, method, limits)
+
+
+def _start(
+    instance: Instance, bound: int, rng: np.random.Generator, clock: _Clock
+) -> tuple[Schedule, int, str]:
+    """The best of the cheap starts, stopping at the first that reaches the bound: a design,
+    the rotation deal, then the greedy schedule (skipped for a huge event that has a start)."""
+    best: tuple[Schedule, int, str] | None = None
+    starts: list[tuple[str, Callable[[], Schedule | None]]] = [
+        ("construction", lambda: _construct(instance)),
+        ("rotation", lambda: _dealt(instance)),
+        ("greedy", lambda: _greedy(instance, rng, clock)),
+    ]
+    for method, make in starts:
+        if best is not None and (
+            clock.should_stop() or (method == "greedy" and instance.n > DENSE_LIMIT)
+        ):
+            break
+        clock.phase = method
+        schedule = make()
+        if schedule is None:
+            continue
+        pairs = count_pairs(instance, schedule)
+        if best is None or pairs > best[1]:
+            best = (schedule, pairs, method)
+            clock.report(pairs)
+        if pairs >= bound:
+            break
+    assert best is not None, "the rotation deal always gives a schedule"
+    return best
+
+
+def _dealt(instance: Instance) -> Schedule:
+    return [
+        dealt_round(instance.organisations, instance.table_sizes, r) for r in range(instance.rounds)
+    ]
 
 
 def count_pairs(instance: Instance, schedule: Schedule) -> int:
