@@ -124,6 +124,7 @@ def test_exact_search_proves_an_optimum_below_the_naive_bound() -> None:
     assert result.pairs == 13
     assert result.proven_optimal
     assert result.status == "optimal"
+    assert any("no plan reaches more than 13" in why for why in result.limits)
 
 
 def test_bound_knows_there_are_no_two_orthogonal_latin_squares_of_order_six() -> None:

@@ -159,10 +159,15 @@ def solve(
                 method += " + exact"
             schedule, pairs = outcome.schedule, outcome.pairs
             proven = outcome.proven_optimal
+            if proven and pairs < bound:
+                limits.append(
+                    f"an exhaustive search proves that no plan reaches more than {pairs} "
+                    "new pairs for this event"
+                )
     proven = proven or pairs >= bound
     clock.phase = "done"
     clock.report(pairs, force=True)
-    status: Status = "interrupted" if clock.interrupted() else ("optimal" if proven else "feasible")
+    status: Status = "optimal" if proven else ("interrupted" if clock.interrupted() else "feasible")
     return SolveResult(status, schedule, pairs, bound, proven, clock.elapsed, method, limits)
 
 
