@@ -1,8 +1,10 @@
-"""CP-SAT where it pays: whole small events solved (and proven) exactly, and repairs of a few
-rounds of a larger schedule with the other rounds held fixed.
+"""CP-SAT where it pays: whole small events solved, and proven, exactly.
 
-The model, in named steps: a boolean per (person, round, table); everyone seated once per
-round; each table filled to its size; a "together" boolean per (pair, round, table) that can
+The model works on blocks (some tables of one round whose people may be reseated among
+them), so that it could also re-solve part of a larger schedule; re-solving two or three
+rounds of dense events that way did not beat the tabu search in our trials, so the solver
+uses it for whole small events only. In named steps: a boolean per (person, round, table);
+everyone seated once per round; each table filled to its size; a "together" boolean per (pair, round, table) that can
 only be true when both sit there; a "met" boolean per cross-organisation pair that needs one
 "together"; maximise the met pairs. Tables of one size are interchangeable, so their order is
 fixed by their smallest member.
@@ -197,34 +199,6 @@ def solve_exactly(
         round(solver.objective_value),
         status == cp_model.OPTIMAL,
     )
-
-
-def reseat(
-    organisations: Sequence[int],
-    schedule: Schedule,
-    blocks: Sequence[Block],
-    *,
-    seed: int,
-    workers: int,
-    deterministic_seconds: float,
-    wall_seconds: float,
-    stop: threading.Event | None,
-) -> Schedule | None:
-    """Re-solve some tables exactly with the rest of the schedule fixed (a large-neighbourhood
-    step): the best reseating CP-SAT finds within its budget, starting from the current one."""
-    free = {(block.round, t) for block in blocks for t in block.tables}
-    already_met: set[tuple[int, int]] = set()
-    for r, tables in enumerate(schedule):
-        for t, members in enumerate(tables):
-            if (r, t) not in free:
-                already_met.update(combinations(sorted(members), 2))
-    seating_model = _SeatingModel(organisations, blocks, already_met)
-    seating_model.hint(schedule)
-    solver = _solver(seed, workers, deterministic_seconds, wall_seconds)
-    status = _run(solver, seating_model.model, stop)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    return seating_model.read(solver, schedule)
 
 
 def small_enough(n: int, table_count: int, rounds: int) -> bool:

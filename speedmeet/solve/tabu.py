@@ -1,10 +1,10 @@
 """Tabu search over swaps of two people between tables of one round.
 
 Conflict-directed (after Dotú and Van Hentenryck, "Scheduling social golfers locally"): each
-step picks a round that still holds waste, takes the people sitting in waste there, scores
-every swap of one of them with anyone at another table of that round in one numpy expression,
-and makes the best swap that is not tabu (a tabu swap is allowed when it beats the best plan
-so far). A person who just left a table may not return to it for a random tenure. When the
+step takes a few rounds that still hold waste, and in each the people sitting in waste there;
+it scores every swap of one of them with anyone at another table of that round in one numpy
+expression, and makes the best swap that is not tabu (ties broken at random; a tabu swap is
+allowed when it beats the best plan so far). A person who just left a table may not return to it for a random tenure. When the
 search stalls it perturbs the best seating found with a few random swaps.
 
 Everything random comes from one seeded generator and the search runs for a counted number of
