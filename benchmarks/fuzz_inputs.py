@@ -1,6 +1,7 @@
 """A long fuzz run over what reaches speedmeet from outside: registration files and events.
 
     python benchmarks/fuzz_inputs.py --seconds 300 [--seed N] [--crashes DIR] [--only readers|plan]
+    python benchmarks/fuzz_inputs.py --limits
 
 Readers get random bytes, the example workbook with bytes flipped or cut, the same workbook with
 its sheet XML damaged inside a valid zip (so the XML parser, not the zip reader, is reached), and
@@ -11,6 +12,10 @@ The only acceptable outcomes are: participants read (with unique ids), one Input
 `speedmeet.validate.validate` accepts, or exit code 1 with one `Error:` line. Anything else is a
 crash: its input is saved in the crashes folder with the traceback beside it, and the run ends
 with exit code 1. A reader taking more than 10 s on one file counts as a crash too (a hang).
+
+`--limits` instead measures the limits of issue 7: how long a 5,000-person workbook takes to read
+(and the peak memory of planning it), and how closely `--time-limit` is kept on an event that
+cannot be perfect, with the plan written and valid. Wall-clock figures: noisy on a shared machine.
 """
 
 from __future__ import annotations
@@ -18,7 +23,10 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import os
 import random
+import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -262,6 +270,104 @@ def report(tally: Tally, seconds: float) -> None:
         print("no crash")
 
 
+def _workbook_of(path: Path, people: int, organisations: int) -> Path:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Registrations")
+    sheet.append(["Name", "Organisation", "Email", "Interests", "Languages"])
+    for i in range(people):
+        sheet.append(
+            [
+                f"Person {i}",
+                f"Organisation {i % organisations}",
+                f"person{i}@example.org",
+                "housing; employment; language courses",
+                "fr, en",
+            ]
+        )
+    workbook.save(path)
+    return path
+
+
+def _run_plan(source: Path, options: list[str]) -> tuple[float, float | None, int, str]:
+    """Wall seconds, solve seconds as reported, peak memory (MB) and output of one CLI run."""
+    command = [sys.executable, "-m", "speedmeet", "plan", str(source), *options, "--no-print"]
+    wrapper = (
+        "import resource, subprocess, sys, time; began = time.perf_counter(); "
+        "done = subprocess.run(sys.argv[1:], capture_output=True, text=True); "
+        "print(time.perf_counter() - began, "
+        "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, done.returncode); "
+        "print(done.stdout + done.stderr)"
+    )
+    finished = subprocess.run(
+        [sys.executable, "-c", wrapper, *command],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    first, _, output = finished.stdout.partition("\n")
+    wall, peak_kb, code = first.split()
+    if code != "0":
+        raise RuntimeError(f"speedmeet plan failed:\n{output}")
+    solve = re.search(r"solve time\s+([0-9.]+) s", output)
+    return float(wall), float(solve.group(1)) if solve else None, int(peak_kb) // 1024, output
+
+
+def measure_limits() -> None:
+    with tempfile.TemporaryDirectory(prefix="speedmeet-limits-") as scratch:
+        folder = Path(scratch)
+        big = _workbook_of(folder / "big.xlsx", 5_000, 1_200)
+        began = time.perf_counter()
+        registrations = read_registrations(big)
+        seconds = time.perf_counter() - began
+        print(
+            f"5,000-person workbook read in {seconds:.2f} s ({len(registrations.participants)} people)"
+        )
+        wall, solve, peak, _ = _run_plan(
+            big,
+            [
+                "--rounds",
+                "4",
+                "--table-size",
+                "5",
+                "--time-limit",
+                "10",
+                "--out",
+                str(folder / "big"),
+            ],
+        )
+        plan = read_plan(folder / "big")
+        print(
+            f"5,000 people planned (--time-limit 10): whole command {wall:.1f} s, solve {solve} s, "
+            f"peak memory {peak} MB, valid: {validate(plan).ok}"
+        )
+        tight = _workbook_of(folder / "tight.xlsx", 70, 40)
+        for limit in (3, 6):
+            wall, solve, peak, _ = _run_plan(
+                tight,
+                [
+                    "--rounds",
+                    "15",
+                    "--table-size",
+                    "5",
+                    "--time-limit",
+                    str(limit),
+                    "--out",
+                    str(folder / f"tight{limit}"),
+                ],
+            )
+            report = validate(read_plan(folder / f"tight{limit}"))
+            assert report.quality is not None
+            print(
+                f"70 people / 40 organisations, 15 rounds, --time-limit {limit}: solve {solve} s, "
+                f"whole command {wall:.1f} s (with start-up, reading and writing), peak {peak} MB; "
+                f"plan valid: {report.ok}, {report.quality.new_pairs} of "
+                f"{report.quality.bound.value} pairs, {report.quality.repeats} repeats"
+            )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0, help="how long to run")
@@ -271,7 +377,11 @@ def main() -> int:
     parser.add_argument(
         "--plan-share", type=float, default=0.15, help="share of inputs that are events to plan"
     )
+    parser.add_argument("--limits", action="store_true", help="measure read time and time limit")
     arguments = parser.parse_args()
+    if arguments.limits:
+        measure_limits()
+        return 0
     seed = arguments.seed if arguments.seed is not None else random.randrange(2**32)
     print(f"fuzzing for {arguments.seconds:.0f} s, seed {seed}", flush=True)
     rng = random.Random(seed)
