@@ -29,6 +29,9 @@ PATIENCE_BASE = 200
 PATIENCE_PER_PERSON = 20
 """Steps without a new best before the search jumps: longer for larger events."""
 
+PERTURB_SWAPS = 2
+"""A jump makes between this many and twice as many random swaps from the best seating."""
+
 ROUNDS_PER_STEP = 4
 """Rounds whose swaps are scored per step (chosen at random among those holding waste)."""
 
@@ -118,7 +121,7 @@ def tabu_search(seating: Seating, rng: np.random.Generator, budget: SearchBudget
             if stalled > patience:
                 stalled = 0
                 seating.restore(best_members)
-                _perturb(seating, rng, 2 + int(rng.integers(0, 4)))
+                _perturb(seating, rng, PERTURB_SWAPS + int(rng.integers(0, PERTURB_SWAPS + 1)))
                 tabu_until[:] = 0
     if seating.waste > best_waste:
         seating.restore(best_members)
