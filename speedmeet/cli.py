@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
@@ -115,13 +116,14 @@ def show_understood(registrations: Registrations) -> None:
     if registrations.sheet:
         where += f", sheet '{registrations.sheet}'"
     console.print(
-        f"[bold]Read[/bold] {where}, header in row {registrations.header_row}", highlight=False
+        f"[bold]Read[/bold] {escape(where)}, header in row {registrations.header_row}",
+        highlight=False,
     )
     table = RichTable(show_header=True, header_style="bold", box=None, padding=(0, 2))
     table.add_column("field")
     table.add_column("column in the sheet")
     for field, header in registrations.mapping:
-        table.add_row(field, header)
+        table.add_row(field, escape(header))  # a header is the user's text, not markup
     console.print(table)
     if registrations.ignored:
         console.print(
@@ -133,7 +135,7 @@ def show_understood(registrations: Registrations) -> None:
         f"{len(participants)} participants from {organisations} organisations", highlight=False
     )
     for warning in registrations.warnings:
-        console.print(f"[yellow]Warning:[/yellow] {warning}", highlight=False)
+        console.print(f"[yellow]Warning:[/yellow] {escape(warning)}", highlight=False)
 
 
 def show_quality(
@@ -314,12 +316,13 @@ def plan_command(
             f"Written in {folder} ({time.perf_counter() - began:.1f} s): "
             + ", ".join(path.name for path in written),
             highlight=False,
+            markup=False,
         )
         stale = [name for name in PDF_FILENAMES if (folder / name).exists() and no_print]
         if stale:
             console.print(
-                f"[yellow]Warning:[/yellow] {', '.join(stale)} in {folder} still show an earlier "
-                f"plan; run `speedmeet print {folder}` to re-make them.",
+                f"[yellow]Warning:[/yellow] {', '.join(stale)} in {escape(str(folder))} still show "
+                f"an earlier plan; run `speedmeet print {escape(str(folder))}` to re-make them.",
                 highlight=False,
             )
 
@@ -375,7 +378,9 @@ def print_command(
             skip=skip,
         )
         console.print(
-            f"Written in {folder}: " + ", ".join(path.name for path in written), highlight=False
+            f"Written in {folder}: " + ", ".join(path.name for path in written),
+            highlight=False,
+            markup=False,
         )
 
 
@@ -392,6 +397,7 @@ def report_command(
             f"Written {path}: {quality.new_pairs} cross-organisation pairs met among "
             f"{quality.participants} people from {quality.organisations} organisations.",
             highlight=False,
+            markup=False,
         )
 
 
@@ -408,7 +414,7 @@ def check_command(
                 error_console.print(str(violation), markup=False, highlight=False)
             raise SpeedmeetError(f"{plan_path}: the plan breaks {len(report.violations)} rule(s)")
         assert report.quality is not None
-        console.print(f"{plan_path}: the plan follows every rule.", highlight=False)
+        console.print(f"{plan_path}: the plan follows every rule.", highlight=False, markup=False)
         solve = plan.solve
         show_quality(
             report.quality,

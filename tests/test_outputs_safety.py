@@ -375,3 +375,34 @@ def test_ids_do_not_depend_on_row_order(tmp_path: Path) -> None:
         ids.append({(p.name, p.organisation): p.id for p in registrations.participants})
     assert len(ids[0]) == len(people)
     assert ids[0] == ids[1]
+
+
+def test_text_that_looks_like_terminal_markup_is_printed_as_typed(tmp_path: Path) -> None:
+    # rich reads "[/]" or "[/yellow]" as markup: from a cell, a header or a folder name it must
+    # print as typed, never stop the command.
+    folder = tmp_path / "event[" / "b]"  # the path reads ".../event[/b]/..."
+    folder.mkdir(parents=True)
+    source = folder / "event.csv"
+    rows = [["Name", "[/] Org"], ["[/yellow] Ana", ""], ["[/] Bo", "X"], ["[/] Bo", "X"]]
+    rows += [[f"Person {i}", f"Organisation {i}"] for i in range(7)]
+    with source.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(rows)
+    out = folder / "plan"
+
+    planned = CliRunner().invoke(
+        cli.app,
+        ["plan", str(source), "--column", "organisation=[/] Org", "--out", str(out)],
+    )
+
+    assert planned.exit_code == 0, (planned.output, planned.exception)
+    assert "[/] Org" in planned.stdout
+    assert "[/yellow] Ana" in planned.stdout
+    assert str(out) in planned.stdout
+    for command in (
+        ["check", str(out)],
+        ["print", str(out), "--what", "sheets"],
+        ["report", str(out)],
+    ):
+        result = CliRunner().invoke(cli.app, command)
+        assert result.exit_code == 0, (command, result.output, result.exception)
+        assert str(out) in result.stdout, command
