@@ -5,7 +5,8 @@
 Each design is built here, not copied: the lines of the projective spaces PG(3,2) and PG(3,3)
 and the Hermitian unital in PG(2,9) come from finite-field arithmetic, and CP-SAT sorts their
 lines into rounds (`split_into_rounds`); the 10-round schedule for 32 people is built directly
-(`golfers_32_in_10_rounds`). `speedmeet.solve.designs.parse_design` re-checks every file on loading.
+(`golfers_32_in_10_rounds`); the 8-round schedule for 18 people is searched with CP-SAT,
+every round kept whole by swapping the two halves of the people (`seat_halves`). `speedmeet.solve.designs.parse_design` re-checks every file on loading.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from speedmeet.solve.designs import parse_design
-from speedmeet.solve.designs_split import Block, split_into_rounds
+from speedmeet.solve.designs_split import Block, seat_halves, split_into_rounds
 from speedmeet.solve.finite_fields import GaloisField, galois_field
 
 DATA = Path(__file__).resolve().parent.parent / "speedmeet" / "solve" / "data"
@@ -179,7 +180,16 @@ DESIGNS: dict[str, Callable[[], bool]] = {
         "32 people, 10 rounds of 8 tables of 4: six GF(8) grid rounds, three paired-group rounds, one coset round",
         golfers_32_in_10_rounds(),
     ),
+    "golfers-18-3-8": lambda: _searched(
+        "golfers-18-3-8",
+        "18 people, 8 rounds of 6 tables of 3 (everyone meets 16 of 17), found by CP-SAT",
+        seat_halves(18, 3, 8),
+    ),
 }
+
+
+def _searched(name: str, title: str, rounds: list[list[Block]] | None) -> bool:
+    return rounds is not None and _write(name, title, rounds)
 
 
 def main() -> int:

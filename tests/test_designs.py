@@ -102,6 +102,7 @@ def assert_perfect(organisations: list[int], table_size: int, rounds: int) -> Sc
         (32, 4, 10),  # the carried 10-round schedule
         (36, 4, 8),  # GF(9) grid
         (40, 4, 13),  # PG(3,3) lines
+        (18, 3, 8),  # the carried 8-round schedule: everyone meets 16 of 17
         (40, 2, 39),  # round robin
         (64, 4, 21),  # GF(16) grid + AG(2,4) inside every group: everyone meets everyone
     ],
@@ -177,6 +178,7 @@ def test_an_organisation_larger_than_the_tables_meets_itself_only_as_often_as_un
         (40, 4, 10, 3),  # PG(3,3) lines with organisations
         (28, 4, 6, 2),  # unital with organisations
         (39, 4, 13, 1),  # PG(3,3) with one empty seat: one table of 3 each round
+        (18, 3, 8, 2),  # colleagues in pairs: each pair on the two people who never meet
     ],
 )
 def test_carried_designs_are_relabelled_to_the_event(
@@ -276,7 +278,13 @@ def test_affine_plane_meets_every_pair_once() -> None:
 
 def test_carried_designs_are_checked_and_complete_where_promised() -> None:
     shapes = {(d.points, d.table_size, d.rounds, d.complete) for d in carried_designs()}
-    assert {(15, 3, 7, True), (28, 4, 9, True), (40, 4, 13, True), (32, 4, 10, False)} <= shapes
+    assert {
+        (15, 3, 7, True),
+        (18, 3, 8, False),
+        (28, 4, 9, True),
+        (32, 4, 10, False),
+        (40, 4, 13, True),
+    } <= shapes
 
 
 def test_a_design_where_a_pair_meets_twice_is_rejected() -> None:
