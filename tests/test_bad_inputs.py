@@ -401,3 +401,30 @@ def test_control_characters_are_removed_with_a_warning(
     assert names["Bo[31m"] == "HUG"
     text = (tmp_path / "participants-plan" / "plan.json").read_text(encoding="utf-8")
     assert not any(char in text for char in "\x07\x0b\x1b")
+
+
+@pytest.mark.parametrize(
+    "people",
+    [
+        [("Анна Иванова", "Красный Крест"), ("Борис Петров", "Каритас")],
+        [("محمد علي", "الهلال الأحمر"), ("فاطمة حسن", "كاريتاس")],
+        [("张伟", "联合国难民署"), ("王芳", "红十字会")],
+    ],
+    ids=["Cyrillic", "Arabic", "Chinese"],
+)
+def test_a_csv_in_any_script_is_read_not_refused(
+    people: list[tuple[str, str]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # UTF-8 bytes of non-Latin text, read as Latin-1, look like control codes: not binary.
+    rows = [*people, *((f"Person {i}", f"Organisation {i}") for i in range(4))]
+    with (tmp_path / "participants.csv").open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([("Name", "Organisation"), *rows])
+    monkeypatch.chdir(tmp_path)
+
+    result = CliRunner().invoke(
+        cli.app, ["plan", "participants.csv", "--table-size", "3", "--no-print"]
+    )
+
+    assert result.exit_code == 0, result.output
+    plan = read_plan(tmp_path / "participants-plan")
+    assert {(p.name, p.organisation) for p in plan.participants} == set(rows)

@@ -24,6 +24,7 @@ from speedmeet.validate import validate
 
 @dataclass(frozen=True)
 class RandomEvent:
+    names: list[str]
     organisations: list[str]
     """One entry per participant; "" for someone who registered no organisation."""
     rounds: int
@@ -35,6 +36,13 @@ class RandomEvent:
         if self.tables is not None:
             chosen += ["--tables", str(self.tables)]
         return chosen
+
+
+NAME_TEXT = st.one_of(
+    st.just("Person"),
+    st.sampled_from(["=1+1", "@SUM(A1)", "[/]", "[/yellow]", "<b>", "Ørsted-Kühn", "Nguyễn"]),
+    st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=20),
+)
 
 
 @st.composite
@@ -54,7 +62,12 @@ def random_events(draw: st.DrawFn) -> RandomEvent:
         elif variant < 0.15:
             spelling = f"  ORGANISATION {index} "  # folded together with the usual spelling
         organisations.append(spelling)
+    # Names as forms deliver them: any script, formula- or markup-like text, stray spaces; the
+    # number keeps two people from being taken for one registration.
+    stems = draw(st.lists(NAME_TEXT, min_size=1, max_size=8))
+    names = [f"{stems[i % len(stems)]} {i}" for i in range(people)]
     return RandomEvent(
+        names=names,
         organisations=organisations,
         rounds=draw(st.integers(1, 8)),
         table_size=draw(st.integers(2, 9)),
@@ -84,7 +97,7 @@ def test_plan_is_valid_or_one_clear_error(
     with source.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["Name", "Organisation"])
-        writer.writerows([f"Person {i}", name] for i, name in enumerate(event.organisations))
+        writer.writerows(zip(event.names, event.organisations, strict=True))
     out = folder / "out"
     arguments = [*event.options(), "--time-limit", "1", "--no-print", "--out", str(out)]
     note(f"{len(event.organisations)} people, {' '.join(arguments[:-2])}")

@@ -33,7 +33,8 @@ def detect(head: bytes) -> bool:
     """Whether the file looks like text: UTF-16 with its mark, or no NUL bytes at all."""
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return True
-    return b"\x00" not in head and not _mostly_control(head.decode("latin-1"))
+    # Not Latin-1: UTF-8 bytes of Cyrillic or Arabic text would read as C1 control codes.
+    return b"\x00" not in head and not _mostly_control(head.decode("utf-8", errors="ignore"))
 
 
 def parse(
@@ -81,7 +82,7 @@ def decode(content: bytes, source: str, encoding: str | None) -> str:
     assert failure is not None
     if encoding is None and (
         b"\x00" in content[:_SNIFF_CHARS]
-        or _mostly_control(content[:_SNIFF_CHARS].decode("latin-1"))
+        or _mostly_control(content[:_SNIFF_CHARS].decode("utf-8", errors="ignore"))
     ):
         raise InputError(_NOT_A_SPREADSHEET, Location(source))
     row = content[: failure.start].count(b"\n") + 1
