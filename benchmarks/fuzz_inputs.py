@@ -195,12 +195,25 @@ def fuzz_reader(
     tally.counts[(sample.kind, outcome)] += 1
 
 
+def _random_name(rng: random.Random) -> str:
+    """A name as forms deliver it: any script, or text a spreadsheet or terminal might run."""
+    kind = rng.random()
+    if kind < 0.3:
+        return "Person"
+    if kind < 0.5:
+        return rng.choice(["=1+1", "@SUM(A1)", "+cmd|' /C calc'!A0", "[/]", "[/yellow]", "<b>"])
+    scripts = [(0x41, 0x7A), (0xC0, 0x17F), (0x400, 0x4FF), (0x600, 0x6FF), (0x4E00, 0x9FFF)]
+    low, high = rng.choice(scripts)
+    return "".join(chr(rng.randint(low, high)) for _ in range(rng.randint(1, 16)))
+
+
 def random_event_csv(rng: random.Random) -> tuple[bytes, list[str]]:
     """A registration csv of 1-300 people (mostly few) and random `plan` options."""
     people = rng.choice([rng.randint(2, 24), rng.randint(2, 80), rng.randint(1, 300)])
     kinds = rng.randint(1, people)
     skew = rng.uniform(0.0, 3.0)
     weights = [1.0 / (rank + 1) ** skew for rank in range(kinds)]
+    stems = [_random_name(rng) for _ in range(rng.randint(1, 8))]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["Name", "Organisation", "Email"])
@@ -208,7 +221,7 @@ def random_event_csv(rng: random.Random) -> tuple[bytes, list[str]]:
         organisation = rng.choice([f"Organisation {index}", f" ORGANISATION {index}  "])
         if rng.random() < 0.05:
             organisation = ""
-        writer.writerow([f"Person {i}", organisation, f"person{i}@example.org"])
+        writer.writerow([f"{rng.choice(stems)} {i}", organisation, f"person{i}@example.org"])
     options = ["--rounds", str(rng.randint(1, 8)), "--table-size", str(rng.randint(2, 9))]
     if rng.random() < 0.3:
         options += ["--tables", str(rng.randint(2, 40))]
