@@ -250,23 +250,24 @@ def test_ctrl_c_between_two_pdfs_keeps_every_previous_file(
 
 
 @pytest.mark.parametrize(
-    ("code", "message"),
+    ("failing", "code", "message"),
     [
-        (errno.ENOSPC, "the disk is full"),
-        (errno.EROFS, "the folder is read-only or not yours"),
+        ("fsync", errno.ENOSPC, "the disk is full"),  # while the bytes go to disk
+        ("replace", errno.ENOSPC, "the disk is full"),  # while the files move into place
+        ("replace", errno.EROFS, "the folder is read-only or not yours"),
     ],
 )
 def test_full_disk_or_read_only_folder_is_one_clear_error(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int, message: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str, code: int, message: str
 ) -> None:
     second, before = plan_twice(tmp_path, print_kit=False)
     monkeypatch.chdir(tmp_path)
     second[1] = "event.csv"  # as typed in the folder, so the message names files the same way
 
-    def refuse(source: Any, target: Any) -> None:
+    def refuse(*args: Any) -> None:
         raise OSError(code, os.strerror(code))
 
-    monkeypatch.setattr(os, "replace", refuse)
+    monkeypatch.setattr(os, failing, refuse)
     result = CliRunner().invoke(cli.app, second)
 
     assert result.exit_code == 1, result.output
