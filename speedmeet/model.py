@@ -16,6 +16,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from speedmeet.rules import EventRules
+
 PLAN_FORMAT: Literal["speedmeet-plan"] = "speedmeet-plan"
 PLAN_VERSION: Literal[1] = 1
 
@@ -48,6 +50,8 @@ class Participant(BaseModel):
     interests: list[str] = Field(default_factory=list)
     languages: list[str] = Field(default_factory=list)
     role: str | None = None
+    offers: list[str] = Field(default_factory=list)
+    needs: list[str] = Field(default_factory=list)
     host: bool = False
     first_round: int | None = Field(default=None, ge=1)
     last_round: int | None = Field(default=None, ge=1)
@@ -135,6 +139,7 @@ class Plan(BaseModel):
     participants: list[Participant]
     rounds: list[Round]
     solve: SolveSummary | None = None
+    rules: EventRules | None = None
 
     @field_validator("participants")
     @classmethod

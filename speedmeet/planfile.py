@@ -15,11 +15,17 @@ PLAN_FILENAME = "plan.json"
 
 
 def plan_to_json(plan: Plan) -> str:
-    """Stable, human-diffable text: the same plan always gives the same bytes."""
-    return (
-        json.dumps(plan.model_dump(mode="json", exclude_none=True), ensure_ascii=False, indent=2)
-        + "\n"
-    )
+    """Stable, human-diffable text: the same plan always gives the same bytes.
+
+    Participants carry only the fields that say something (no empty lists, no `host: false`),
+    so the file stays as short as the contract in PRODUCT.md.
+    """
+    content = plan.model_dump(mode="json", exclude_none=True)
+    content["participants"] = [
+        {key: value for key, value in person.items() if value not in ([], False)}
+        for person in content["participants"]
+    ]
+    return json.dumps(content, ensure_ascii=False, indent=2) + "\n"
 
 
 def write_plan(plan: Plan, path: Path) -> None:

@@ -64,9 +64,6 @@ def test_plan_file_has_the_documented_shape_and_round_trips(tmp_path: Path) -> N
         "id": "P1",
         "name": "Person 1",
         "organisation": "Organisation 0",
-        "interests": [],
-        "languages": [],
-        "host": False,
     }
     assert raw["rounds"][0]["round"] == 1
     assert raw["rounds"][0]["tables"][0] == {"table": "1", "participants": ["P1", "P2", "P3"]}

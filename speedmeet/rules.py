@@ -1,0 +1,61 @@
+"""The event's own rules, beyond "meet new people from other organisations".
+
+Read from the participant sheet and extra sheets (Tables, Requests, Rounds) or given on the
+command line; stored in plan.json so that `check`, `print` and `replan` honour them too.
+Plain data: the solver enforces them, the validator measures how well they were met.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+InterestMode = Literal["off", "match", "mix"]
+RequestKind = Literal["must_meet", "keep_apart"]
+
+
+class TableSpec(BaseModel):
+    """A named table from the Tables sheet ("Salle A", 6 seats, accessible)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1)
+    capacity: int | None = Field(default=None, ge=2)
+    accessible: bool = False
+
+
+class Request(BaseModel):
+    """A pair the organiser wants together at least once, or never at one table."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: RequestKind
+    first: str
+    second: str
+    note: str | None = None
+
+
+class EventRules(BaseModel):
+    """Everything the solver should respect besides new cross-organisation pairs.
+
+    Defaults switch nothing on that the participant list does not ask for: a common language
+    is sought only when people have languages, hosts only when someone is marked as host.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    common_language: bool = True
+    mix: str | None = None
+    """Participant field to spread evenly over the tables of a round (e.g. "role")."""
+    interests: InterestMode = "off"
+    offers_needs: bool = True
+    tables: list[TableSpec] = Field(default_factory=list)
+    requests: list[Request] = Field(default_factory=list)
+    history: list[tuple[str, str]] = Field(default_factory=list)
+    """Pairs of participant ids who met at earlier events: they count as already met."""
+    online: bool = False
+
+    def is_plain(self) -> bool:
+        """True when no rule beyond the defaults is asked for."""
+        return self == EventRules()
