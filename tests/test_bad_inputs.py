@@ -138,7 +138,7 @@ class Case:
 
 
 FIELDS = (
-    "id, name, first_name, last_name, organisation, email, interests, languages, role, host, "
+    "id, name, first_name, last_name, organisation, email, interests, languages, role, offers, needs, host, "
     "first_round, last_round, consent"
 )
 

@@ -332,7 +332,7 @@ CATALOGUE: list[tuple[str, str, Maker, dict[str, object], str]] = [
         good_xlsx,
         {"columns": {"orga": "Organisme"}},
         ": unknown field 'orga' in --column; the fields are id, name, first_name, last_name, "
-        "organisation, email, interests, languages, role, host, first_round, last_round, consent",
+        "organisation, email, interests, languages, role, offers, needs, host, first_round, last_round, consent",
     ),
     (
         "--column header not in the sheet",

@@ -13,10 +13,11 @@ from pathlib import Path
 from speedmeet.errors import InputError, Location
 from speedmeet.readers import csv, xlsx
 from speedmeet.readers.columns import FIELDS
+from speedmeet.readers.event_sheets import EventSheets, read_event_sheets
 from speedmeet.readers.registrations import Registrations, build_registrations
 from speedmeet.readers.table import MAX_FILE_BYTES, SheetTable
 
-__all__ = ["FIELDS", "Registrations", "read_registrations"]
+__all__ = ["FIELDS", "EventSheets", "Registrations", "read_event_sheets", "read_registrations"]
 
 _HEAD_BYTES = 8192
 _EXPORT = "export the registrations as .xlsx or .csv"

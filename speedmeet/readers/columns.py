@@ -23,6 +23,8 @@ FIELDS: tuple[str, ...] = (
     "interests",
     "languages",
     "role",
+    "offers",
+    "needs",
     "host",
     "first_round",
     "last_round",
@@ -51,6 +53,8 @@ _EXACT: dict[str, tuple[str, ...]] = {
     ),
     "host": ("host", "hote", "hotesse", "gastgeber", "gastgeberin"),
     "role": ("type", "job", "poste", "titre de poste"),
+    "offers": ("offer", "offre", "angebot", "propose", "bietet"),
+    "needs": ("need", "besoin", "bedarf", "sucht", "recherche"),
     IGNORED: ("date", "datum", "time", "heure", "zeit", "status", "statut"),
 }
 
@@ -110,6 +114,18 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "type d organisation, type de structure, art der organisation, organisationstyp, "
         "category, categorie, kategorie, stakeholder type, type d acteur, akteurstyp"
     ),
+    "offers": _phrases(
+        "offers, we offer, what we offer, what i offer, i offer, can offer, we can offer, "
+        "what can you offer, services offered, resources offered, offres, nous proposons, "
+        "je propose, ce que nous proposons, ce que je propose, proposons, propose, bietet, "
+        "wir bieten, ich biete, was wir bieten, angebote, unser angebot"
+    ),
+    "needs": _phrases(
+        "needs, we need, what we need, what i need, i need, looking for, we are looking for, "
+        "seeking, besoins, nos besoins, mes besoins, nous cherchons, nous recherchons, "
+        "je cherche, sucht, wir suchen, ich suche, was wir suchen, bedarf, unser bedarf, "
+        "bedurfnisse"
+    ),
     "host": _phrases(
         "table host, host, facilitator, facilitatrice, animateur, animatrice, moderator, "
         "moderatorin, moderateur, moderatrice, tischgastgeber"
@@ -148,6 +164,29 @@ _COMMENT_WORDS = frozenset(
 
 # A bare "Name"/"Nom" beside a first-name column is the family name (French and German forms).
 _BARE_NAMES = frozenset({"name", "names", "nom", "noms"})
+
+
+# The event's extra sheets (or csv files beside the participant file), by their folded name.
+EVENT_SHEETS: dict[str, frozenset[str]] = {
+    "tables": frozenset(
+        _phrases("tables, table, tische, tisch, salles, salle, rooms, room, raume, raum")
+    ),
+    "requests": frozenset(
+        _phrases(
+            "requests, request, demandes, demande, paires, pairs, wunsche, wunsch, anfragen, "
+            "paare, souhaits"
+        )
+    ),
+    "rounds": frozenset(
+        _phrases("rounds, round, tours, tour, runden, runde, topics, themes, themen, sujets")
+    ),
+}
+
+
+def event_sheet_kind(sheet_name: str) -> str | None:
+    """ "tables", "requests" or "rounds" for a sheet (or csv file stem) of that name, else None."""
+    folded = fold_header(sheet_name)
+    return next((kind for kind, names in EVENT_SHEETS.items() if folded in names), None)
 
 
 def fold_header(text: str) -> str:

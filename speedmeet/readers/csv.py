@@ -40,6 +40,16 @@ def detect(head: bytes) -> bool:
 def parse(
     path: Path, source: str, *, encoding: str | None, overrides: dict[str, str]
 ) -> SheetTable:
+    rows = read_rows(path, source, encoding=encoding)
+    guess = find_header(rows, overrides)
+    if guess is None:
+        raise InputError("the file is empty", Location(source))
+    check_header(guess, Location(source, None, guess.row))
+    return collect_table(rows, guess, source, None)
+
+
+def read_rows(path: Path, source: str, *, encoding: str | None) -> list[NumberedRow]:
+    """Every record of a text file with its row number, delimiter and encoding found."""
     text = decode(path.read_bytes(), source, encoding)
     if not any(char.isalnum() for char in text):  # blank lines, or only delimiters
         raise InputError("the file is empty", Location(source))
@@ -49,12 +59,7 @@ def parse(
         delimiter, text = first_line[4], rest
     else:
         delimiter = sniff_delimiter(text)
-    rows = _records(text, delimiter, source)
-    guess = find_header(rows, overrides)
-    if guess is None:
-        raise InputError("the file is empty", Location(source))
-    check_header(guess, Location(source, None, guess.row))
-    return collect_table(rows, guess, source, None)
+    return _records(text, delimiter, source)
 
 
 def decode(content: bytes, source: str, encoding: str | None) -> str:

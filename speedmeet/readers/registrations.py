@@ -66,6 +66,8 @@ class _Entry:
     interests: list[str]
     languages: list[str]
     role: str | None
+    offers: list[str]
+    needs: list[str]
     host: bool
     first_round: int | None
     last_round: int | None
@@ -134,6 +136,8 @@ def build_registrations(table: SheetTable, source: str) -> Registrations:
             interests=entry.interests,
             languages=entry.languages,
             role=entry.role,
+            offers=entry.offers,
+            needs=entry.needs,
             host=entry.host,
             first_round=entry.first_round,
             last_round=entry.last_round,
@@ -216,6 +220,8 @@ class _RowReader:
             interests=_values(self.cell(row, "interests")),
             languages=_values(self.cell(row, "languages")),
             role=_one_line(self.cell(row, "role")) or None,
+            offers=_values(self.cell(row, "offers")),
+            needs=_values(self.cell(row, "needs")),
             host=self._yes_no(row, "host"),
             first_round=first_round,
             last_round=last_round,

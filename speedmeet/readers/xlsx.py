@@ -8,6 +8,7 @@ advice.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import warnings
 import zipfile
@@ -16,9 +17,10 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from speedmeet.errors import InputError, Location
-from speedmeet.readers.columns import fold_header
+from speedmeet.readers.columns import event_sheet_kind, fold_header
 from speedmeet.readers.table import (
     MAX_FILE_BYTES,
+    MAX_PARTICIPANT_ROWS,
     HeaderGuess,
     NumberedRow,
     SheetTable,
@@ -42,6 +44,34 @@ def detect(head: bytes) -> bool:
 
 def parse(path: Path, source: str, *, sheet: str | None, overrides: dict[str, str]) -> SheetTable:
     """The participant table of the chosen sheet, or of the first sheet that holds one."""
+    with _open_workbook(path, source) as workbook:
+        return _read_workbook(workbook, source, sheet, overrides)
+
+
+def read_event_sheets(path: Path, source: str) -> dict[str, tuple[str, list[NumberedRow]]]:
+    """The rows of the workbook's Tables, Requests and Rounds sheets, by kind, with the sheet's
+    title as written; a kind without its sheet is left out."""
+    found: dict[str, tuple[str, list[NumberedRow]]] = {}
+    with _open_workbook(path, source) as workbook:
+        for worksheet in workbook.worksheets:
+            kind = event_sheet_kind(worksheet.title)
+            if kind is None or kind in found or not hasattr(worksheet, "iter_rows"):
+                continue
+            rows: list[NumberedRow] = []
+            for number, cells in _rows(worksheet):
+                rows.append((number, cells))
+                if len(rows) > MAX_PARTICIPANT_ROWS:
+                    raise InputError(
+                        f"more than {MAX_PARTICIPANT_ROWS:,} rows; is this the right sheet?",
+                        Location(source, worksheet.title, number),
+                    )
+            found[kind] = (worksheet.title, rows)
+    return found
+
+
+@contextlib.contextmanager
+def _open_workbook(path: Path, source: str) -> Iterator[Any]:
+    """The workbook opened read-only, with damage found while reading named as such."""
     _check_zip(path, source)
     import openpyxl
 
@@ -55,7 +85,7 @@ def parse(path: Path, source: str, *, sheet: str | None, overrides: dict[str, st
         except Exception as error:  # openpyxl raises many kinds on damaged files
             raise _damaged(source, error) from None
         try:
-            return _read_workbook(workbook, source, sheet, overrides)
+            yield workbook
         except InputError:
             raise
         except Exception as error:  # damage found only while streaming the sheet's XML
@@ -76,8 +106,12 @@ def _read_workbook(
         return collect_table(_rows(worksheet), guess, source, worksheet.title)
 
     first: tuple[Any, HeaderGuess] | None = None
-    # Visible sheets first: a hidden sheet is usually an old list or a lookup table.
-    ordered = sorted(workbook.worksheets, key=lambda ws: ws.sheet_state != "visible")
+    # Visible sheets first: a hidden sheet is usually an old list or a lookup table. The event's
+    # Tables, Requests and Rounds sheets come last: their "Name" column names tables, not people.
+    ordered = sorted(
+        workbook.worksheets,
+        key=lambda ws: (event_sheet_kind(ws.title) is not None, ws.sheet_state != "visible"),
+    )
     for worksheet in ordered:
         guess = find_header(_rows(worksheet), overrides)
         if guess is None:
