@@ -7,12 +7,16 @@ single `Error: ...` line on stderr and exit code 1; typer reports usage errors w
 from __future__ import annotations
 
 import contextlib
+
+# TRANSITION (removed once speedmeet.validate_rules and make_plan(rules=...) land)
+import importlib
+import inspect
 import threading
 import time
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -29,27 +33,55 @@ from speedmeet.exports import (
     write_meetings_report,
     write_plan_outputs,
 )
+from speedmeet.exports.online import (
+    describe_manual,
+    needs_manual_assignment,
+    online_filenames,
+    write_online_exports,
+)
 from speedmeet.exports.pdf import PRINTABLES, write_print_kit
 from speedmeet.exports.pdf_common import round_slots
 from speedmeet.files import all_or_nothing, check_output_folder, refuse_overwriting_inputs
+from speedmeet.history import load_history
 from speedmeet.model import (
     DEFAULT_ROUNDS,
     DEFAULT_TABLE_SIZE,
     DEFAULT_TIME_LIMIT,
     EventSettings,
+    Participant,
     Plan,
+    organisation_key,
 )
 from speedmeet.planfile import read_plan
 from speedmeet.planning import PlanOutcome, make_plan
 from speedmeet.quality import Quality
-from speedmeet.readers import Registrations, read_registrations
+from speedmeet.readers import EventSheets, Registrations, read_event_sheets, read_registrations
+from speedmeet.readers.columns import recognise
+from speedmeet.rules import EventRules
 from speedmeet.solve.problem import Progress as SolveProgress
 from speedmeet.validate import validate
+
+
+def rule_report(plan: Plan) -> list[Any]:
+    try:
+        module = importlib.import_module("speedmeet.validate_rules")
+    except ModuleNotFoundError:
+        return []
+    outcomes: list[Any] = module.rule_report(plan)
+    return outcomes
+
+
+RuleOutcome = Any
 
 
 class Paper(StrEnum):
     A4 = "A4"
     Letter = "Letter"
+
+
+class Interests(StrEnum):
+    match = "match"
+    mix = "mix"
 
 
 class BadgeLayout(StrEnum):
@@ -138,6 +170,113 @@ def show_understood(registrations: Registrations) -> None:
         console.print(f"[yellow]Warning:[/yellow] {escape(warning)}", highlight=False)
 
 
+MIX_FIELDS = ("role",)
+"""Participant fields that name a group to spread over the tables (sector, type, role...)."""
+
+
+def mix_field(requested: str, registrations: Registrations) -> tuple[str, str]:
+    """The participant field `--mix` names, and the word to show for it (the header as written).
+
+    `--mix` takes the header of the sheet ("Sector"), a word recognised as that column in
+    English, French or German ("secteur", "type") or the field's name ("role").
+    """
+    headers = dict(registrations.mapping)
+    wanted = organisation_key(requested)
+    field = next(
+        (name for name, header in registrations.mapping if organisation_key(header) == wanted),
+        None,
+    )
+    if field is None and wanted in MIX_FIELDS:
+        field = wanted
+    if field is None:
+        recognised = recognise(requested)
+        field = recognised[0] if recognised else None
+    if field not in MIX_FIELDS:
+        raise SettingsError(
+            f"--mix {requested}: speedmeet mixes the tables by a category column (sector, "
+            "type of organisation, role); name that column as the sheet writes it"
+        )
+    if field not in headers:
+        found = ", ".join(f"'{header}'" for _, header in registrations.mapping)
+        raise SettingsError(
+            f"--mix {requested}: the sheet has no sector or role column; columns read: {found}. "
+            f'Point to it with --column role="<header>"'
+        )
+    if not any(getattr(p, field) for p in registrations.participants):
+        raise SettingsError(f"--mix {requested}: the column '{headers[field]}' is empty")
+    return field, headers[field]
+
+
+def _count(number: int, singular: str, plural: str | None = None) -> str:
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"
+
+
+def describe_rules(
+    rules: EventRules,
+    participants: list[Participant],
+    *,
+    mix_label: str | None,
+    history_plans: int,
+    topics: int,
+) -> list[str]:
+    """The rules in force, in the organiser's words, for the "understood" summary."""
+    parts: list[str] = []
+    languages = {organisation_key(lang) for p in participants for lang in p.languages}
+    if rules.common_language and languages:
+        parts.append(f"common language ({_count(len(languages), 'language')})")
+    if rules.mix is not None:
+        groups = {organisation_key(str(getattr(p, rules.mix) or "")) for p in participants}
+        groups.discard("")
+        parts.append(
+            f"stakeholder mix by {mix_label or rules.mix} ({_count(len(groups), 'group')})"
+        )
+    if rules.interests != "off":
+        verb = "shared" if rules.interests == "match" else "varied"
+        parts.append(f"{verb} interests")
+    if (
+        rules.offers_needs
+        and any(p.offers for p in participants)
+        and any(p.needs for p in participants)
+    ):
+        offering = sum(1 for p in participants if p.offers)
+        needing = sum(1 for p in participants if p.needs)
+        parts.append(f"offers meet needs ({offering} offer, {needing} need)")
+    hosts = sum(1 for p in participants if p.host)
+    if hosts:
+        parts.append(_count(hosts, "host"))
+    if rules.tables:
+        accessible = sum(1 for table in rules.tables if table.accessible)
+        extra = f" ({accessible} accessible)" if accessible else ""
+        parts.append(f"{_count(len(rules.tables), 'named table')}{extra}")
+    if rules.requests:
+        meet = sum(1 for request in rules.requests if request.kind == "must_meet")
+        apart = len(rules.requests) - meet
+        parts.append(
+            f"{_count(len(rules.requests), 'request')} ({meet} must meet, {apart} keep apart)"
+        )
+    if history_plans:
+        parts.append(
+            f"history: {_count(len(rules.history), 'pair')} from "
+            f"{_count(history_plans, 'earlier plan')}"
+        )
+    if topics:
+        parts.append(_count(topics, "round topic"))
+    if rules.online:
+        parts.append("online breakout rooms")
+    return parts
+
+
+def show_rule_outcomes(outcomes: list[RuleOutcome]) -> None:
+    """One line per rule: green when met, yellow with what fell short."""
+    for outcome in outcomes:
+        rule = escape(outcome.rule)
+        detail = f": {escape(outcome.detail)}" if outcome.detail else ""
+        if outcome.met:
+            console.print(f"  [green]met[/green]      {rule}{detail}", highlight=False)
+        else:
+            console.print(f"  [yellow]not met[/yellow]  {rule}{detail}", highlight=False)
+
+
 def show_quality(
     quality: Quality, *, proven_optimal: bool, seconds: float | None, limits: list[str]
 ) -> None:
@@ -176,7 +315,7 @@ def show_quality(
 
 
 def _solve_with_progress(
-    registrations: Registrations, settings: EventSettings
+    registrations: Registrations, settings: EventSettings, rules: EventRules
 ) -> tuple[PlanOutcome, bool]:
     """Run the solver beside a live progress bar; Ctrl-C stops it and keeps the best plan so far."""
     stop = threading.Event()
@@ -205,8 +344,17 @@ def _solve_with_progress(
 
         def work() -> None:
             try:
+                extra: dict[str, Any] = (
+                    {"rules": rules} if "rules" in inspect.signature(make_plan).parameters else {}
+                )
                 outcome.append(
-                    make_plan(registrations.participants, settings, on_progress=report, stop=stop)
+                    make_plan(
+                        registrations.participants,
+                        settings,
+                        **extra,
+                        on_progress=report,
+                        stop=stop,
+                    )
                 )
             except BaseException as error:  # handed to the main thread, re-raised there
                 failure.append(error)
@@ -270,18 +418,40 @@ def plan_command(
     qr: Annotated[
         bool, typer.Option("--qr", help="Print a QR code with the id on badges.")
     ] = False,
+    mix: Annotated[
+        str | None,
+        typer.Option(help="Spread this column (e.g. sector) evenly over the tables of a round."),
+    ] = None,
+    interests: Annotated[
+        Interests | None,
+        typer.Option(help="Seat people who share interests together (match) or apart (mix)."),
+    ] = None,
+    history: Annotated[
+        list[Path] | None,
+        typer.Option(help="plan.json of an earlier event: who met there counts as met."),
+    ] = None,
+    online: Annotated[
+        bool, typer.Option("--online", help="Also write breakout-room files for online rounds.")
+    ] = False,
 ) -> None:
     """Read a registration spreadsheet, solve the rotation and write plan.json, plan.xlsx and PDFs."""
     with reporting_errors():
         if not participants.exists():
             raise InputError(f"{participants}: no such file")
         folder = out if out is not None else participants.with_name(f"{participants.stem}-plan")
-        refuse_overwriting_inputs(folder, [participants], OUTPUT_NAMES)
+        outputs = [*OUTPUT_NAMES, *(online_filenames(rounds) if online else [])]
+        refuse_overwriting_inputs(folder, [participants, *(history or [])], outputs)
         check_output_folder(folder)
         registrations = read_registrations(
             participants, sheet=sheet, encoding=encoding, columns=_parse_columns(column or [])
         )
+        sheets = read_event_sheets(participants, registrations.participants, encoding=encoding)
         show_understood(registrations)
+        topics = topic or sheets.topics
+        rules = _event_rules(
+            registrations, sheets, mix=mix, interests=interests, history=history or [],
+            online=online, topics=len(topics), rounds=rounds,
+        )  # fmt: skip
         settings = EventSettings(
             rounds=rounds,
             table_size=table_size,
@@ -289,7 +459,7 @@ def plan_command(
             time_limit=time_limit,
             seed=seed,
             title=title,
-            topics=topic or [],
+            topics=topics,
             start=start,
             round_minutes=round_minutes,
             break_minutes=break_minutes,
@@ -299,19 +469,32 @@ def plan_command(
         )
         round_slots(settings, settings.rounds)  # a bad --start fails now, not after the solve
         began = time.perf_counter()
-        outcome, interrupted = _solve_with_progress(registrations, settings)
+        outcome, interrupted = _solve_with_progress(registrations, settings, rules)
         if interrupted:
             console.print("[yellow]Interrupted:[/yellow] writing the best plan found so far.")
         with all_or_nothing():  # Ctrl-C or a full disk midway keeps every previous file
             written = write_plan_outputs(
                 outcome.plan, folder, outcome.quality, print_kit=not no_print
             )
+            if online:
+                written.extend(write_online_exports(outcome.plan, folder))
         show_quality(
             outcome.quality,
             proven_optimal=outcome.result.proven_optimal,
             seconds=outcome.result.seconds,
             limits=outcome.result.limits,
         )
+        show_rule_outcomes(rule_report(outcome.plan))
+        if online:
+            manual = needs_manual_assignment(outcome.plan)
+            if manual:
+                console.print(
+                    f"[yellow]Assign by hand[/yellow] in the meeting tool "
+                    f"({_count(len(manual), 'person', 'people')}; rooms in breakout-messages.txt):",
+                    highlight=False,
+                )
+                for line in describe_manual(manual):
+                    console.print(f"  - {line}", highlight=False, markup=False)
         console.print(
             f"Written in {folder} ({time.perf_counter() - began:.1f} s): "
             + ", ".join(path.name for path in written),
@@ -325,6 +508,58 @@ def plan_command(
                 f"an earlier plan; run `speedmeet print {escape(str(folder))}` to re-make them.",
                 highlight=False,
             )
+
+
+def _event_rules(
+    registrations: Registrations,
+    sheets: EventSheets,
+    *,
+    mix: str | None,
+    interests: Interests | None,
+    history: list[Path],
+    online: bool,
+    topics: int,
+    rounds: int,
+) -> EventRules:
+    """The rules from the extra sheets and the flags, shown to the organiser before solving."""
+    people = registrations.participants
+    warnings = list(sheets.warnings)
+    mix_choice = mix_field(mix, registrations) if mix is not None else None
+    if interests is not None and not any(p.interests for p in people):
+        warnings.append(f"--interests {interests.value}: nobody has interests in the sheet")
+    pairs: list[tuple[str, str]] = []
+    if history:
+        pairs, history_warnings = load_history(history, people)
+        warnings.extend(history_warnings)
+    if sheets.topics and topics == len(sheets.topics) and len(sheets.topics) != rounds:
+        warnings.append(
+            f"the Rounds sheet gives {_count(len(sheets.topics), 'topic')} for "
+            f"{_count(rounds, 'round')} (--rounds)"
+        )
+    rules = EventRules(
+        mix=mix_choice[0] if mix_choice else None,
+        interests=interests.value if interests is not None else "off",
+        tables=sheets.tables,
+        requests=sheets.requests,
+        history=pairs,
+        online=online,
+    )
+    if sheets.found:
+        console.print(
+            "Event sheets read: " + ", ".join(sheets.found), highlight=False, markup=False
+        )
+    parts = describe_rules(
+        rules,
+        people,
+        mix_label=mix_choice[1] if mix_choice else None,
+        history_plans=len(history),
+        topics=topics,
+    )
+    if parts:
+        console.print("[bold]Rules:[/bold] " + escape(", ".join(parts)), highlight=False)
+    for warning in warnings:
+        console.print(f"[yellow]Warning:[/yellow] {escape(warning)}", highlight=False)
+    return rules
 
 
 def read_valid_plan(location: Path) -> tuple[Plan, Quality]:
