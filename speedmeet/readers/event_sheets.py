@@ -208,9 +208,12 @@ def _cell(text: str) -> str:
 
 
 def _find_header(sheet: _Sheet, phrases: dict[str, tuple[str, ...]], required: str) -> _Header:
-    """The first row (among the first ones) naming the `required` column, with its columns."""
+    """The row (among the first ones) naming the `required` column: the first whose header is
+    exactly one of its phrases, else the first row if one of its headers contains one (only the
+    first: a table's name below the header may well contain "salle")."""
     seen = 0
     first_found: list[str] | None = None
+    loose: _Header | None = None
     for number, cells in sheet.rows:
         if is_blank(cells):
             continue
@@ -220,10 +223,15 @@ def _find_header(sheet: _Sheet, phrases: dict[str, tuple[str, ...]], required: s
         first_found = first_found or headers
         columns = _map_columns(headers, phrases)
         if required in columns:
-            return _Header(number, headers, columns)
+            if fold_header(headers[columns[required]]) in phrases[required]:
+                return _Header(number, headers, columns)
+            if seen == 0:
+                loose = _Header(number, headers, columns)
         seen += 1
         if seen >= _HEADER_SCAN_ROWS:
             break
+    if loose is not None:
+        return loose
     found = ", ".join(f"'{h}'" for h in first_found or [] if h) or "none"
     wanted = ", ".join(f"'{phrase}'" for phrase in phrases[required][:4])
     raise InputError(
