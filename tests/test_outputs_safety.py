@@ -407,3 +407,30 @@ def test_text_that_looks_like_terminal_markup_is_printed_as_typed(tmp_path: Path
         result = CliRunner().invoke(cli.app, command)
         assert result.exit_code == 0, (command, result.output, result.exception)
         assert str(out) in result.stdout, command
+
+
+@pytest.mark.xfail(
+    reason="cli_replan.py prints folder names and warnings as rich markup (lines 113, 174-185, "
+    "and the history table's title): a folder '.../event[/b]/...' stops replan and history "
+    "with a MarkupError traceback, after replan has already saved the new plan",
+    raises=AssertionError,
+)
+def test_replan_and_history_print_markup_like_text_as_typed(tmp_path: Path) -> None:
+    folder = tmp_path / "event[" / "b]"  # the path reads ".../event[/b]/..."
+    folder.mkdir(parents=True)
+    source = event(folder / "event.csv", size=9)
+    out = folder / "plan"
+    planned = CliRunner().invoke(
+        cli.app, ["plan", str(source), "--table-size", "3", "--no-print", "--out", str(out)]
+    )
+    assert planned.exit_code == 0, planned.output
+    late = folder / "late.csv"
+    late.write_text("Name,Organisation\n[/yellow] Zed,\nAnn,Walk-in\n", encoding="utf-8")
+    commands = [
+        ["replan", str(out), "--from-round", "2", "--add", str(late), "--no-pdf"],
+        ["history", str(out)],
+    ]
+    for command in commands:
+        result = CliRunner().invoke(cli.app, [*command])
+        assert result.exit_code == 0, (command, result.output, result.exception)
+        assert str(out) in result.stdout, command
