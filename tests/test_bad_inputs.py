@@ -150,6 +150,12 @@ CATALOGUE: list[Case] = [
         "participants.xlsx: no such file",
     ),
     Case(
+        "a folder instead of a file",
+        lambda folder: (folder / "participants.xlsx").mkdir(),
+        ["plan", "participants.xlsx"],
+        "participants.xlsx: this is a folder, not a file",
+    ),
+    Case(
         "empty file",
         write_bytes("participants.xlsx", b""),
         ["plan", "participants.xlsx"],
@@ -274,6 +280,12 @@ CATALOGUE: list[Case] = [
         ["print", "plan.json"],
         "plan.json: the plan breaks the rules ([seated-once] round 1: Person 1 (P1) sits at 2 "
         "tables); run `speedmeet check` for the full list",
+    ),
+    Case(
+        "--encoding that does not exist",
+        registrations_csv(8),
+        ["plan", "participants.csv", "--encoding", "utf-9"],
+        "participants.csv: unknown encoding 'utf-9'",
     ),
     Case(
         "a single participant",
