@@ -657,6 +657,8 @@ def check_command(
             seconds=None,
             limits=solve.limits if solve else [],
         )
+        if plan.rules is not None:
+            show_rule_outcomes(rule_report(plan))
 
 
 app.command("replan")(replan_command)

@@ -1,0 +1,252 @@
+"""The event's own rules as the organiser uses them: `speedmeet plan` on a workbook with Tables,
+Requests and Rounds sheets and the --mix, --interests, --history and --online flags; and earlier
+plans mapped onto this event's people."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from speedmeet import cli
+from speedmeet.errors import PlanFileError
+from speedmeet.history import load_history
+from speedmeet.model import EventSettings, Participant, Plan, Round, Table
+from speedmeet.planfile import read_plan, write_plan
+from speedmeet.readers import read_registrations
+from speedmeet.validate import validate
+
+EXAMPLE = Path(__file__).parents[1] / "examples" / "event-with-rules.xlsx"
+SOLVER_KNOWS_RULES = importlib.util.find_spec("speedmeet.validate_rules") is not None
+
+
+@pytest.fixture(autouse=True)
+def wide_console() -> Iterator[None]:
+    saved = cli.console.width, cli.error_console.width
+    cli.console.width = cli.error_console.width = 200
+    yield
+    cli.console.width, cli.error_console.width = saved
+
+
+def one_line(text: str) -> str:
+    """Output with rich's line wrapping undone."""
+    return " ".join(text.split())
+
+
+def earlier_plan(people: Sequence[Participant], tables: Sequence[Sequence[int]]) -> Plan:
+    plan = Plan(
+        settings=EventSettings(rounds=1, table_size=max(len(t) for t in tables)),
+        participants=list(people),
+        rounds=[
+            Round(
+                round=1,
+                tables=[
+                    Table(table=str(t), participants=[people[i].id for i in members])
+                    for t, members in enumerate(tables, start=1)
+                ],
+            )
+        ],
+    )
+    assert validate(plan).ok
+    return plan
+
+
+NOW = [
+    Participant(id="P1", name="Amira Haddad", organisation="Hospice général"),
+    Participant(id="P2", name="Jean Dupont", organisation="Caritas Genève"),
+    Participant(id="P3", name="Olena Kovalenko", organisation="UNHCR"),
+    Participant(id="P4", name="Marco Rossi", organisation="EPER"),
+]
+
+
+def test_history_maps_people_with_the_same_id(tmp_path: Path) -> None:
+    write_plan(earlier_plan(NOW, [[0, 1], [2, 3]]), tmp_path / "2025.json")
+    pairs, warnings = load_history([tmp_path / "2025.json"], NOW)
+    assert pairs == [("P1", "P2"), ("P3", "P4")]
+    assert warnings == []
+
+
+def test_history_finds_renumbered_people_by_name_and_organisation(tmp_path: Path) -> None:
+    # Last year's list numbered people differently and spelt names and organisations otherwise;
+    # its id "P1" was someone else, who must not be confused with this year's P1.
+    before = [
+        Participant(id="P1", name="Someone Else", organisation="Ville de Lyon"),
+        Participant(id="P7", name="AMIRA HADDAD", organisation="Hospice General"),
+        Participant(id="P8", name="Marco  Rossi", organisation="eper"),
+        Participant(id="P9", name="Jean Dupont", organisation="Caritas Genève"),
+    ]
+    write_plan(earlier_plan(before, [[0, 1], [2, 3]]), tmp_path / "2025.json")
+    pairs, warnings = load_history([tmp_path / "2025.json"], NOW)
+    assert pairs == [("P2", "P4")]  # P1/P7 would be Someone Else with Amira: not a pair here
+    assert warnings == [
+        f"{tmp_path / '2025.json'}: 1 person of that plan are not in this event (by id, or by "
+        "name and organisation): Someone Else (Ville de Lyon)"
+    ]
+
+
+def test_history_unions_several_plans_and_warns_per_plan(tmp_path: Path) -> None:
+    stranger = Participant(id="X1", name="Nadia Benali", organisation="Singa")
+    write_plan(earlier_plan(NOW, [[0, 1], [2, 3]]), tmp_path / "a.json")
+    write_plan(earlier_plan([*NOW, stranger], [[0, 2, 4], [1, 3]]), tmp_path / "b.json")
+    pairs, warnings = load_history([tmp_path / "a.json", tmp_path / "b.json"], NOW)
+    # The stranger's pairs are dropped; (P1, P2) and (P3, P4) from a.json count once.
+    assert pairs == [("P1", "P2"), ("P1", "P3"), ("P2", "P4"), ("P3", "P4")]
+    assert (
+        len(warnings) == 1 and "b.json: 1 person" in warnings[0] and "Nadia Benali" in warnings[0]
+    )
+
+
+def test_history_missing_plan_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(PlanFileError, match="no such plan file"):
+        load_history([tmp_path / "missing.json"], NOW)
+
+
+def history_for_example(folder: Path) -> Path:
+    """An earlier plan where 10 of the example's people (renumbered) sat at two tables of five,
+    and one person who does not come this time."""
+    people = read_registrations(EXAMPLE).participants[:10]
+    renumbered = [p.model_copy(update={"id": f"OLD{i}"}) for i, p in enumerate(people)]
+    renumbered.append(Participant(id="OLD99", name="Gone Away", organisation="Elsewhere"))
+    plan = earlier_plan(renumbered, [[0, 1, 2, 3, 4], [5, 6, 7, 8, 9, 10]])
+    path = folder / "last-year" / "plan.json"
+    path.parent.mkdir()
+    write_plan(plan, path)
+    return path
+
+
+@pytest.mark.skipif(not EXAMPLE.exists(), reason="example event not generated")
+def test_plan_with_every_rule_on_the_example(tmp_path: Path) -> None:
+    history = history_for_example(tmp_path)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli.app,
+        [
+            "plan", str(EXAMPLE), "--out", str(out), "--no-print", "--mix", "sector",
+            "--interests", "match", "--history", str(history), "--online", "--time-limit", "5",
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    output = one_line(result.output)
+    assert "Event sheets read: sheet 'Tables', sheet 'Requests', sheet 'Rounds'" in output
+    # Pairs among the 10 who met: C(5,2) + C(5,2) = 20 (the one who does not come is warned).
+    assert (
+        "Rules: common language (5 languages), stakeholder mix by Sector (4 groups), shared "
+        "interests, offers meet needs (102 offer, 98 need), 6 hosts, 30 named tables "
+        "(4 accessible), 20 requests (3 must meet, 17 keep apart), history: 20 pairs from 1 "
+        "earlier plan, 4 round topics, online breakout rooms"
+    ) in output
+    assert "1 person of that plan are not in this event" in output and "Gone Away" in output
+    assert "Assign by hand in the meeting tool (3 people; rooms in breakout-messages.txt)" in output
+
+    plan = read_plan(out)
+    assert [r.topic for r in plan.rounds] == [
+        "What do migrants need?",
+        "Which resources and skills are available?",
+        "Next steps: what do we do together?",
+        "Who will you call next week?",
+    ]
+    for round_number in range(1, 5):
+        rooms = (out / f"breakout-rooms-round-{round_number}.csv").read_bytes().decode()
+        assert rooms.startswith("Pre-assign Room Name,Email Address\r\n")
+        assert rooms.count("\r\n") == 1 + 150 - 3  # everyone with an email, once
+    assert (out / "breakout-messages.txt").exists()
+
+    if SOLVER_KNOWS_RULES:
+        from speedmeet.validate_rules import rule_report
+
+        assert validate(plan).ok
+        assert plan.rules is not None and plan.rules.online
+        outcomes = rule_report(plan)
+        assert outcomes and all(o.met for o in outcomes), [o for o in outcomes if not o.met]
+        assert output.count(" met ") >= len(outcomes)
+        assert "not met" not in output
+        table_names = {table.table for round_ in plan.rounds for table in round_.tables}
+        assert table_names <= {spec.name for spec in plan.rules.tables}
+
+
+def write_small_event(folder: Path) -> Path:
+    path = folder / "event.csv"
+    lines = ["Name,Organisation,Email,Sector"]
+    lines += [
+        f"Person {i},Organisation {i // 2},p{i}@example.org,{('NGO', 'authority')[i % 2]}"
+        for i in range(12)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_topic_flags_win_over_a_rounds_file_beside(tmp_path: Path) -> None:
+    event = write_small_event(tmp_path)
+    (tmp_path / "rounds.csv").write_text("Topic\nFrom the sheet 1\nFrom the sheet 2\n")
+    result = CliRunner().invoke(
+        cli.app,
+        [
+            "plan", str(event), "--rounds", "2", "--table-size", "4", "--no-print",
+            "--topic", "Needs", "--topic", "Next steps",
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Event sheets read: rounds.csv" in result.output
+    assert [r.topic for r in read_plan(tmp_path / "event-plan").rounds] == ["Needs", "Next steps"]
+
+
+def test_rounds_file_beside_gives_the_topics(tmp_path: Path) -> None:
+    event = write_small_event(tmp_path)
+    (tmp_path / "rounds.csv").write_text("Round,Topic\n1,Needs\n2,Resources\n3,Next steps\n")
+    result = CliRunner().invoke(
+        cli.app, ["plan", str(event), "--rounds", "2", "--table-size", "4", "--no-print"]
+    )
+    assert result.exit_code == 0, result.output
+    output = one_line(result.output)
+    assert "Rules: 3 round topics" in output
+    assert "Warning: the Rounds sheet gives 3 topics for 2 rounds (--rounds)" in output
+    assert [r.topic for r in read_plan(tmp_path / "event-plan").rounds] == ["Needs", "Resources"]
+
+
+def test_mix_by_a_column_the_sheet_does_not_have(tmp_path: Path) -> None:
+    event = tmp_path / "event.csv"
+    event.write_text("Name,Organisation\nA,X\nB,Y\nC,Z\nD,W\n", encoding="utf-8")
+    result = CliRunner().invoke(cli.app, ["plan", str(event), "--mix", "sector", "--no-print"])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1] == (
+        "Error: --mix sector: the sheet has no sector or role column; columns read: 'Name', "
+        "'Organisation'. Point to it with --column role=\"<header>\""
+    )
+    assert not (tmp_path / "event-plan").exists()
+
+
+def test_mix_by_something_that_is_not_a_category(tmp_path: Path) -> None:
+    event = write_small_event(tmp_path)
+    result = CliRunner().invoke(cli.app, ["plan", str(event), "--mix", "email", "--no-print"])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1] == (
+        "Error: --mix email: speedmeet mixes the tables by a category column (sector, type of "
+        "organisation, role); name that column as the sheet writes it"
+    )
+
+
+def test_mix_by_the_header_as_written(tmp_path: Path) -> None:
+    event = write_small_event(tmp_path)
+    result = CliRunner().invoke(
+        cli.app,
+        ["plan", str(event), "--mix", "SECTOR", "--rounds", "2", "--table-size", "4", "--no-print"],
+    )
+    assert result.exit_code == 0, result.output
+    assert "Rules: stakeholder mix by Sector (2 groups)" in one_line(result.output)
+
+
+def test_unknown_person_in_requests_beside_stops_before_solving(tmp_path: Path) -> None:
+    event = write_small_event(tmp_path)
+    (tmp_path / "requests.csv").write_text("Person A,Person B,Kind\nPerson 1,Person 99,apart\n")
+    result = CliRunner().invoke(cli.app, ["plan", str(event), "--no-print"])
+    assert result.exit_code == 1
+    ids = [p.id for p in read_registrations(event).participants]
+    assert result.output.strip().splitlines()[-1] == (
+        f"Error: {tmp_path / 'requests.csv'}, row 2, column 'Person B': 'Person 99' is not on "
+        f"the participant sheet (no id or name matches); did you mean Person 9 (id {ids[9]}) or "
+        f"Person 8 (id {ids[8]}) or Person 7 (id {ids[7]})?"
+    )
+    assert not (tmp_path / "event-plan").exists()
