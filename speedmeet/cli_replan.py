@@ -11,7 +11,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table as RichTable
+from rich.text import Text
 
 from speedmeet.files import all_or_nothing
 from speedmeet.model import Participant, Plan
@@ -110,7 +112,7 @@ def show_outcome(console: Console, outcome: ReplanOutcome) -> None:
         console.print(f"  {change.describe()}", highlight=False, markup=False)
     console.print(_quality_table(outcome.quality_before, outcome.quality_after))
     for warning in outcome.warnings:
-        console.print(f"[yellow]Warning:[/yellow] {warning}", highlight=False)
+        console.print(f"[yellow]Warning:[/yellow] {escape(warning)}", highlight=False)
     console.print(f"Replanned in {outcome.seconds:.2f} s.", highlight=False)
 
 
@@ -174,15 +176,17 @@ def replan_command(
             f"Kept the previous plan as {saved[0].name}; written in {folder}: "
             + ", ".join(path.name for path in written),
             highlight=False,
+            markup=False,
         )
         if exports.reprint:
             console.print(
                 f"To reprint ({folder / 'reprint'}): "
                 + ", ".join(path.name for path in exports.reprint),
                 highlight=False,
+                markup=False,
             )
         for note in exports.notes:
-            console.print(f"[yellow]Note:[/yellow] {note}", highlight=False)
+            console.print(f"[yellow]Note:[/yellow] {escape(note)}", highlight=False)
 
 
 def history_command(
@@ -194,7 +198,7 @@ def history_command(
     console = Console()
     with reporting_errors():
         versions = plan_versions(plan_dir)
-        table = RichTable(title=f"Plan versions in {plan_dir}")
+        table = RichTable(title=Text(f"Plan versions in {plan_dir}"))
         table.add_column("version", justify="right")
         table.add_column("file")
         table.add_column("time")
@@ -204,9 +208,9 @@ def history_command(
             when = version.when.strftime("%Y-%m-%d %H:%M") if version.when else "-"
             table.add_row(
                 f"v{version.version}" + (" (current)" if version.current else ""),
-                version.path.name,
+                Text(version.path.name),
                 when,
                 str(version.participants),
-                version.summary,
+                Text(version.summary),
             )
         console.print(table)

@@ -409,12 +409,6 @@ def test_text_that_looks_like_terminal_markup_is_printed_as_typed(tmp_path: Path
         assert str(out) in result.stdout, command
 
 
-@pytest.mark.xfail(
-    reason="cli_replan.py prints folder names and warnings as rich markup (lines 113, 174-185, "
-    "and the history table's title): a folder '.../event[/b]/...' stops replan and history "
-    "with a MarkupError traceback, after replan has already saved the new plan",
-    raises=AssertionError,
-)
 def test_replan_and_history_print_markup_like_text_as_typed(tmp_path: Path) -> None:
     folder = tmp_path / "event[" / "b]"  # the path reads ".../event[/b]/..."
     folder.mkdir(parents=True)
