@@ -18,8 +18,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from speedmeet.solve.designs import parse_design
-from speedmeet.solve.designs_split import Block, seat_halves, split_into_rounds
+from speedmeet.solve.designs import DIFFERENCE_ARRAYS_FILE, parse_design, parse_difference_arrays
+from speedmeet.solve.designs_split import (
+    Block,
+    cyclic_difference_array,
+    seat_halves,
+    split_into_rounds,
+)
 from speedmeet.solve.finite_fields import GaloisField, galois_field
 
 DATA = Path(__file__).resolve().parent.parent / "speedmeet" / "solve" / "data"
@@ -185,7 +190,40 @@ DESIGNS: dict[str, Callable[[], bool]] = {
         "18 people, 8 rounds of 6 tables of 3 (everyone meets 16 of 17), found by CP-SAT",
         seat_halves(18, 3, 8),
     ),
+    "difference-arrays": lambda: difference_arrays(),
 }
+
+
+DIFFERENCE_ARRAYS = [
+    (10, 8, 6),
+    (10, 7, 7),
+    (10, 6, 8),
+    (10, 8, 7),
+    (12, 8, 7),
+    (12, 7, 8),
+    (12, 6, 9),
+]
+"""(tables, groups, rounds) where neither the field product nor the quick cyclic search of
+`designs.difference_array` finds an array: searched here once with CP-SAT, 60 s each."""
+
+
+def difference_arrays() -> bool:
+    lines = [
+        "# Difference arrays modulo the table count: t[round][group], rounds separated by ';'.",
+        "# made by benchmarks/make_designs.py (CP-SAT); checked by speedmeet.solve.designs",
+    ]
+    for tables, groups, rounds in DIFFERENCE_ARRAYS:
+        shifts = cyclic_difference_array(tables, groups, rounds)
+        print(
+            f"  {tables} tables, {groups} groups, {rounds} rounds: {'found' if shifts else 'not found'}"
+        )
+        if shifts is not None:
+            rows = "; ".join(" ".join(str(t) for t in row) for row in shifts)
+            lines.append(f"{tables} {groups} {rounds}: {rows}")
+    text = "\n".join(lines) + "\n"
+    parse_difference_arrays(text)
+    (DATA / DIFFERENCE_ARRAYS_FILE).write_text(text, encoding="utf-8")
+    return True
 
 
 def _searched(name: str, title: str, rounds: list[list[Block]] | None) -> bool:

@@ -17,7 +17,9 @@ from speedmeet.solve.designs import (
     difference_array,
     pack_groups,
     parse_design,
+    parse_difference_arrays,
     resolvable_template,
+    stored_difference_arrays,
 )
 from speedmeet.solve.finite_fields import ProductRing, galois_field
 from speedmeet.solve.problem import Instance, Schedule
@@ -304,3 +306,17 @@ def test_organisations_pack_exactly_when_best_fit_does_not() -> None:
         assert group is not None
         load[group] += size
     assert sorted(load.values()) == [9, 9]
+
+
+def test_stored_difference_arrays_are_checked_and_used() -> None:
+    arrays = stored_difference_arrays()
+    assert arrays, "benchmarks/make_designs.py writes data/difference-arrays.txt"
+    for array in arrays:
+        assert array.is_valid()
+    widest = max(arrays, key=lambda array: len(array.shifts[0]) * len(array.shifts))
+    tables, groups, rounds = widest.tables, len(widest.shifts[0]), len(widest.shifts)
+    assert difference_array(tables, groups, rounds) is not None
+    # An event whose grid needs that array: tables * groups people, seated perfectly.
+    assert_perfect(event_organisations(tables * groups, 21, largest=3), groups, rounds)
+    with pytest.raises(ValueError, match="not a valid array"):
+        parse_difference_arrays("4 3 2: 0 0 0; 0 1 1\n")

@@ -5,7 +5,7 @@ and a ring of order T; in round a, the person in group g at position x sits at t
 x + t[a][g]. Each table then holds exactly one person of every group, people of the same group
 never meet, and two people of different groups meet at most once as long as, for every two
 groups, the differences t[a][g2] - t[a][g1] differ from round to round (a "difference array",
-found in a product of finite fields). Packing each organisation into one group keeps colleagues
+found in a product of finite fields or, for few tables, by a search modulo T). Packing each organisation into one group keeps colleagues
 apart; seats left empty (n not a multiple of k) are put where they never share a table, so the
 tables stay balanced.
 
@@ -199,6 +199,15 @@ def difference_array(
         )
         if found.is_valid():
             return found
+    for stored in stored_difference_arrays():
+        if (
+            stored.tables == tables
+            and len(stored.shifts) >= rounds
+            and len(stored.shifts[0]) >= groups
+        ):
+            return DifferenceArray(
+                tables, tuple(row[:groups] for row in stored.shifts[:rounds]), cyclic=True
+            )
     if search and tables <= _CYCLIC_SEARCH_TABLES:
         shifts = _cyclic_search(tables, groups, rounds)
         if shifts is not None:
@@ -394,6 +403,37 @@ def parse_design(text: str, name: str) -> Template:
     return Template(name, table_size, seats, None, proven=True, complete=complete)
 
 
+DIFFERENCE_ARRAYS_FILE = "difference-arrays.txt"
+"""Cyclic difference arrays the quick searches miss, found offline (benchmarks/make_designs.py)."""
+
+
+def parse_difference_arrays(text: str) -> tuple[DifferenceArray, ...]:
+    """Lines "T groups rounds: row; row; ..." (rows of shifts modulo T), each checked here."""
+    arrays = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        shape, rows = line.split(":")
+        tables, groups, rounds = (int(x) for x in shape.split())
+        shifts = tuple(tuple(int(x) % tables for x in row.split()) for row in rows.split(";"))
+        array = DifferenceArray(tables, shifts, cyclic=True)
+        if (
+            len(shifts) != rounds
+            or any(len(row) != groups for row in shifts)
+            or not array.is_valid()
+        ):
+            raise ValueError(f"difference array {shape.strip()}: not a valid array of that shape")
+        arrays.append(array)
+    return tuple(arrays)
+
+
+@lru_cache(maxsize=1)
+def stored_difference_arrays() -> tuple[DifferenceArray, ...]:
+    path = Path(__file__).parent / "data" / DIFFERENCE_ARRAYS_FILE
+    return parse_difference_arrays(path.read_text(encoding="utf-8")) if path.exists() else ()
+
+
 @lru_cache(maxsize=1)
 def carried_designs() -> tuple[Template, ...]:
     """The resolvable designs shipped in `speedmeet/solve/data`, checked on loading."""
@@ -401,6 +441,7 @@ def carried_designs() -> tuple[Template, ...]:
     return tuple(
         parse_design(entry.read_text(encoding="utf-8"), entry.stem)
         for entry in sorted(folder.glob("*.txt"))
+        if entry.name != DIFFERENCE_ARRAYS_FILE
     )
 
 

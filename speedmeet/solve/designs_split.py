@@ -2,7 +2,9 @@
 
 `benchmarks/make_designs.py` builds a design's blocks algebraically (lines of a projective space,
 a Hermitian unital) and asks `split_into_rounds` to sort them into rounds where everyone sits
-once; `seat_halves` searches a schedule with a symmetry that makes it quick. Nothing here runs while planning an event: `designs.construct` only reads the written
+once; `seat_halves` searches a schedule with a symmetry that makes it quick;
+`cyclic_difference_array` finds the grid shifts for table counts where quick searches fail.
+Nothing here runs while planning an event: `designs.construct` only reads the written
 files.
 """
 
@@ -104,3 +106,42 @@ def seat_halves(
     return [
         [blocks[b] for b in range(len(blocks)) if solver.value(seated[b, r])] for r in range(rounds)
     ]
+
+
+def cyclic_difference_array(
+    tables: int, groups: int, rounds: int, time_limit: float = 60.0, seed: int = 0
+) -> list[list[int]] | None:
+    """Shifts t[round][group] modulo `tables` such that, for every two groups, the differences
+    of their shifts are all different over the rounds (the grid of `designs` needs this).
+
+    Round 0 and group 0 are zero; round 1 increases along the groups and group 1 along the
+    rounds (relabelling groups and rounds keeps the property).
+    """
+    model = cp_model.CpModel()
+    shift = [
+        [
+            model.new_int_var(0, tables - 1, f"t{a}_{g}") if a and g else model.new_constant(0)
+            for g in range(groups)
+        ]
+        for a in range(rounds)
+    ]
+    for g1 in range(groups):
+        for g2 in range(g1 + 1, groups):
+            differences = []
+            for a in range(rounds):
+                difference = model.new_int_var(0, tables - 1, f"d{a}_{g1}_{g2}")
+                wraps = model.new_bool_var(f"w{a}_{g1}_{g2}")
+                model.add(difference == shift[a][g2] - shift[a][g1] + tables * wraps)
+                differences.append(difference)
+            model.add_all_different(differences)
+    for g in range(1, groups - 1):
+        model.add(shift[1][g] < shift[1][g + 1])
+    for a in range(1, rounds - 1):
+        model.add(shift[a][1] < shift[a + 1][1])
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.random_seed = seed
+    solver.parameters.num_workers = 2
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return [[int(solver.value(x)) for x in row] for row in shift]
