@@ -52,7 +52,7 @@ from speedmeet.model import (
     Plan,
     organisation_key,
 )
-from speedmeet.planfile import read_plan
+from speedmeet.planfile import read_plan, resolve_plan_path
 from speedmeet.planning import PlanOutcome, make_plan
 from speedmeet.quality import Quality
 from speedmeet.readers import EventSheets, Registrations, read_event_sheets, read_registrations
@@ -440,7 +440,8 @@ def plan_command(
             raise InputError(f"{participants}: no such file")
         folder = out if out is not None else participants.with_name(f"{participants.stem}-plan")
         outputs = [*OUTPUT_NAMES, *(online_filenames(rounds) if online else [])]
-        refuse_overwriting_inputs(folder, [participants, *(history or [])], outputs)
+        history_files = [resolve_plan_path(path) for path in history or []]
+        refuse_overwriting_inputs(folder, [participants, *history_files], outputs)
         check_output_folder(folder)
         registrations = read_registrations(
             participants, sheet=sheet, encoding=encoding, columns=_parse_columns(column or [])
@@ -449,7 +450,7 @@ def plan_command(
         show_understood(registrations)
         topics = topic or sheets.topics
         rules = _event_rules(
-            registrations, sheets, mix=mix, interests=interests, history=history or [],
+            registrations, sheets, mix=mix, interests=interests, history=history_files,
             online=online, topics=len(topics), rounds=rounds,
         )  # fmt: skip
         settings = EventSettings(

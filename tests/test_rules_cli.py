@@ -250,3 +250,44 @@ def test_unknown_person_in_requests_beside_stops_before_solving(tmp_path: Path) 
         f"Person 8 (id {ids[8]}) or Person 7 (id {ids[7]})?"
     )
     assert not (tmp_path / "event-plan").exists()
+
+
+def test_history_from_the_output_folder_is_not_overwritten(tmp_path: Path) -> None:
+    event = write_small_event(tmp_path)
+    plain = ["plan", str(event), "--rounds", "2", "--table-size", "4", "--no-print"]
+    assert CliRunner().invoke(cli.app, plain).exit_code == 0
+    earlier = (tmp_path / "event-plan" / "plan.json").read_bytes()
+    result = CliRunner().invoke(cli.app, [*plain, "--history", str(tmp_path / "event-plan")])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1] == (
+        f"Error: writing to {tmp_path / 'event-plan'} would overwrite the input plan.json; "
+        "choose another --out"
+    )
+    assert (tmp_path / "event-plan" / "plan.json").read_bytes() == earlier
+
+
+def test_history_of_the_same_people_is_counted_and_avoided(tmp_path: Path) -> None:
+    event = write_small_event(tmp_path)
+    plain = ["plan", str(event), "--rounds", "1", "--table-size", "3", "--no-print"]
+    assert CliRunner().invoke(cli.app, [*plain, "--out", str(tmp_path / "first")]).exit_code == 0
+    first = read_plan(tmp_path / "first")
+    # One round of 4 tables of 3 people: 4 x C(3,2) = 12 pairs met. The next event can avoid
+    # them all: each new table takes one person from three different earlier tables.
+    result = CliRunner().invoke(
+        cli.app, [*plain, "--history", str(tmp_path / "first"), "--out", str(tmp_path / "second")]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Rules: history: 12 pairs from 1 earlier plan" in one_line(result.output)
+    second = read_plan(tmp_path / "second")
+    assert validate(second).ok
+    if SOLVER_KNOWS_RULES:
+        before = {
+            frozenset((a, b))
+            for table in first.rounds[0].tables
+            for a in table.participants
+            for b in table.participants
+            if a != b
+        }
+        for table in second.rounds[0].tables:
+            members = table.participants
+            assert not any(frozenset((a, b)) in before for a in members for b in members if a != b)
