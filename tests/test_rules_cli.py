@@ -291,3 +291,22 @@ def test_history_of_the_same_people_is_counted_and_avoided(tmp_path: Path) -> No
         for table in second.rounds[0].tables:
             members = table.participants
             assert not any(frozenset((a, b)) in before for a in members for b in members if a != b)
+
+
+def test_headers_and_warnings_that_look_like_markup_are_printed_as_typed(tmp_path: Path) -> None:
+    event = tmp_path / "event.csv"
+    lines = ["Name,Organisation,[/yellow]Sector[b]"]
+    lines += [f"Person {i},Organisation {i // 2},{('NGO', 'authority')[i % 2]}" for i in range(12)]
+    event.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "rounds.csv").write_text("Topic\n[red]Needs[/]\nNext\nLater\n")
+    result = CliRunner().invoke(
+        cli.app,
+        [
+            "plan", str(event), "--rounds", "2", "--table-size", "4", "--no-print",
+            "--mix", "[/yellow]Sector[b]",
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    output = one_line(result.output)
+    assert "Rules: stakeholder mix by [/yellow]Sector[b] (2 groups), 3 round topics" in output
+    assert read_plan(tmp_path / "event-plan").rounds[0].topic == "[red]Needs[/]"
