@@ -5,6 +5,8 @@ plans mapped onto this event's people."""
 from __future__ import annotations
 
 import importlib.util
+import subprocess
+import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -310,3 +312,10 @@ def test_headers_and_warnings_that_look_like_markup_are_printed_as_typed(tmp_pat
     output = one_line(result.output)
     assert "Rules: stakeholder mix by [/yellow]Sector[b] (2 groups), 3 round topics" in output
     assert read_plan(tmp_path / "event-plan").rounds[0].topic == "[red]Needs[/]"
+
+
+@pytest.mark.skipif(not EXAMPLE.exists(), reason="example event not generated")
+def test_the_example_is_what_its_script_writes(tmp_path: Path) -> None:
+    script = EXAMPLE.with_name("make_event_with_rules.py")
+    subprocess.run([sys.executable, str(script), str(tmp_path / "event.xlsx")], check=True)
+    assert (tmp_path / "event.xlsx").read_bytes() == EXAMPLE.read_bytes()
