@@ -2,6 +2,8 @@
 
 Turns participant ids into the solver's integer indices and back, checks the settings can work
 before any search starts, and validates the plan the solver returns before anyone sees it.
+The event's own rules (`EventRules`) become the solver's `SolverRules` here: ids to indices,
+hosts to their tables, interests and offers/needs to pair weights, the mix to categories.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from speedmeet.errors import SettingsError
+from speedmeet.errors import Location, SettingsError
 from speedmeet.model import (
     EventSettings,
     Participant,
@@ -18,12 +20,27 @@ from speedmeet.model import (
     Round,
     SolveSummary,
     Table,
-    table_sizes,
+    organisation_key,
 )
 from speedmeet.quality import Quality
+from speedmeet.rules import EventRules
 from speedmeet.solve import solve
-from speedmeet.solve.problem import Instance, ProgressCallback, Schedule, SolveResult
+from speedmeet.solve.problem import (
+    Instance,
+    Pair,
+    ProgressCallback,
+    Schedule,
+    SolveResult,
+    SolverRules,
+)
+from speedmeet.solve.rule_seating import PREFERENCE
 from speedmeet.validate import validate
+from speedmeet.validate_rules import category, host_tables, table_layout
+
+REQUESTS_SHEET = "Requests"
+
+PREFERENCE_LIMIT = 2000
+"""Largest event given interest and offer/need pair weights (one weight per pair of people)."""
 
 
 @dataclass
@@ -33,7 +50,9 @@ class PlanOutcome:
     quality: Quality
 
 
-def check_settings(participant_count: int, settings: EventSettings) -> list[int]:
+def check_settings(
+    participant_count: int, settings: EventSettings, rules: EventRules | None = None
+) -> list[int]:
     """The table layout of one round, or a SettingsError saying why the settings cannot work."""
     if participant_count < 2:
         raise SettingsError(
@@ -44,7 +63,7 @@ def check_settings(participant_count: int, settings: EventSettings) -> list[int]
             f"{settings.tables} tables for {participant_count} participants would leave someone "
             f"alone at a table; use at most {participant_count // 2} tables"
         )
-    sizes = table_sizes(participant_count, settings.table_size, settings.tables)
+    sizes = [size for _, size in table_layout(participant_count, settings, rules)]
     if len(sizes) < 2:
         raise SettingsError(
             f"{participant_count} participants fill only one table of {settings.table_size}: "
@@ -60,9 +79,13 @@ def organisation_indices(participants: Sequence[Participant]) -> list[int]:
 
 
 def schedule_to_rounds(
-    schedule: Schedule, participants: Sequence[Participant], settings: EventSettings
+    schedule: Schedule,
+    participants: Sequence[Participant],
+    settings: EventSettings,
+    names: Sequence[str] | None = None,
 ) -> list[Round]:
-    """Name tables "1", "2", ... and replace indices by ids; members listed in sheet order."""
+    """Name tables ("1", "2", ... unless `names` are given) and replace indices by ids;
+    members listed in sheet order."""
     rounds: list[Round] = []
     for r, tables in enumerate(schedule, start=1):
         topic = settings.topics[r - 1] if r - 1 < len(settings.topics) else None
@@ -71,7 +94,10 @@ def schedule_to_rounds(
                 round=r,
                 topic=topic,
                 tables=[
-                    Table(table=str(t), participants=[participants[i].id for i in sorted(members)])
+                    Table(
+                        table=names[t - 1] if names is not None else str(t),
+                        participants=[participants[i].id for i in sorted(members)],
+                    )
                     for t, members in enumerate(tables, start=1)
                 ],
             )
@@ -83,23 +109,33 @@ def make_plan(
     participants: Sequence[Participant],
     settings: EventSettings,
     *,
+    rules: EventRules | None = None,
     on_progress: ProgressCallback | None = None,
     stop: threading.Event | None = None,
 ) -> PlanOutcome:
-    """Solve the event and return a plan the validator accepts, with its quality figures."""
-    sizes = check_settings(len(participants), settings)
+    """Solve the event and return a plan the validator accepts, with its quality figures.
+
+    With `rules`, the plan carries them (`plan.rules`) and its tables take the Tables sheet's
+    names; a SettingsError names the Tables sheet when its seats are too few.
+    """
+    sizes = check_settings(len(participants), settings, rules)
+    layout = table_layout(len(participants), settings, rules)
     instance = Instance(
         organisations=organisation_indices(participants),
         table_sizes=sizes,
         rounds=settings.rounds,
         seed=settings.seed,
         time_limit=settings.time_limit,
+        rules=solver_rules(participants, rules, layout) if rules is not None else None,
     )
     result = solve(instance, on_progress=on_progress, stop=stop)
     plan = Plan(
         settings=settings,
         participants=list(participants),
-        rounds=schedule_to_rounds(result.schedule, participants, settings),
+        rounds=schedule_to_rounds(
+            result.schedule, participants, settings, [name for name, _ in layout]
+        ),
+        rules=rules,
         solve=SolveSummary(
             status=result.status,
             method=result.method,
@@ -109,7 +145,98 @@ def make_plan(
         ),
     )
     report = validate(plan)
+    if report.violations and all(v.rule == "keep-apart" for v in report.violations):
+        raise SettingsError(
+            "the keep-apart requests cannot all be met with these tables: "
+            + "; ".join(v.message for v in report.violations[:3]),
+            Location(sheet=REQUESTS_SHEET),
+        )
     if not report.ok or report.quality is None:
         problems = "; ".join(str(v) for v in report.violations[:5])
         raise RuntimeError(f"the solver produced a plan that breaks the rules: {problems}")
     return PlanOutcome(plan=plan, result=result, quality=report.quality)
+
+
+def solver_rules(
+    participants: Sequence[Participant], rules: EventRules, layout: Sequence[tuple[str, int]]
+) -> SolverRules:
+    """The event's rules in the solver's indices.
+
+    Requests and history naming someone not on the list are left out (the rule report names
+    them); a must-meet pair also to be kept apart is kept apart, and two hosts at different
+    tables cannot meet, so neither becomes a must-meet pair.
+    """
+    index = {p.id: i for i, p in enumerate(participants)}
+
+    def pairs(listed: list[tuple[str, str]]) -> tuple[Pair, ...]:
+        found = {
+            (min(index[a], index[b]), max(index[a], index[b]))
+            for a, b in listed
+            if a in index and b in index and a != b
+        }
+        return tuple(sorted(found))
+
+    hosts = tuple(i for i, p in enumerate(participants) if p.host)
+    tables_of_hosts = tuple(host_tables(layout, rules, len(hosts)))
+    host_table = dict(zip(hosts, tables_of_hosts, strict=True))
+    keep_apart = pairs([(q.first, q.second) for q in rules.requests if q.kind == "keep_apart"])
+    must_meet = tuple(
+        (a, b)
+        for a, b in pairs([(q.first, q.second) for q in rules.requests if q.kind == "must_meet"])
+        if (a, b) not in set(keep_apart)
+        and not (a in host_table and b in host_table and host_table[a] != host_table[b])
+    )
+    languages = tuple(frozenset(p.languages) for p in participants) if rules.common_language else ()
+    categories: tuple[int, ...] = ()
+    if rules.mix is not None:
+        if rules.mix not in Participant.model_fields:
+            raise SettingsError(f"--mix {rules.mix}: participants have no such field")
+        kinds: dict[str, int] = {}
+        folded = [category(p, rules.mix) for p in participants]
+        categories = tuple(kinds.setdefault(c, len(kinds)) if c else -1 for c in folded)
+    return SolverRules(
+        already_met=pairs(list(rules.history)),
+        hosts=hosts,
+        host_tables=tables_of_hosts,
+        keep_apart=keep_apart,
+        must_meet=must_meet,
+        languages=languages,
+        categories=categories,
+        pair_weights=preference_weights(participants, rules),
+    )
+
+
+def preference_weights(
+    participants: Sequence[Participant], rules: EventRules
+) -> tuple[tuple[int, int, int], ...]:
+    """Pair weights per meeting: shared interests favoured (match) or disfavoured (mix), and a
+    pair where one offers what the other needs favoured; none above `PREFERENCE_LIMIT` people."""
+    if len(participants) > PREFERENCE_LIMIT:
+        return ()
+    weights: dict[Pair, int] = {}
+
+    def add(groups: dict[str, list[int]], partners: dict[str, list[int]], weight: int) -> None:
+        found: set[Pair] = set()
+        for key, people in groups.items():
+            for a in people:
+                found.update((min(a, b), max(a, b)) for b in partners.get(key, []) if a != b)
+        for pair in found:
+            weights[pair] = weights.get(pair, 0) + weight
+
+    def by_word(lists: list[list[str]]) -> dict[str, list[int]]:
+        groups: dict[str, list[int]] = {}
+        for person, words in enumerate(lists):
+            for word in {organisation_key(w) for w in words if organisation_key(w)}:
+                groups.setdefault(word, []).append(person)
+        return groups
+
+    if rules.interests != "off":
+        interests = by_word([p.interests for p in participants])
+        add(interests, interests, -PREFERENCE if rules.interests == "match" else PREFERENCE)
+    if rules.offers_needs:
+        add(
+            by_word([p.offers for p in participants]),
+            by_word([p.needs for p in participants]),
+            -PREFERENCE,
+        )
+    return tuple((a, b, w) for (a, b), w in sorted(weights.items()) if w)

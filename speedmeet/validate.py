@@ -44,8 +44,11 @@ def plan_bound(plan: Plan) -> Bound:
     """The PRODUCT.md upper bound for the people and rounds of this plan."""
     organisation_of = {p.id: p.organisation for p in plan.participants}
     present = [present_ids(plan, r) for r in range(1, len(plan.rounds) + 1)]
-    settings = plan.settings
-    layouts = [table_sizes(len(ids), settings.table_size, settings.tables) for ids in present]
+    from speedmeet.validate_rules import table_layout  # imports this module's Violation
+
+    layouts = [
+        [size for _, size in table_layout(len(ids), plan.settings, plan.rules)] for ids in present
+    ]
     return upper_bound(organisation_of, layouts, present)
 
 
@@ -93,7 +96,8 @@ def validate(plan: Plan) -> Report:
                 report.add("seated-once", f"round {r}: {known[pid].name} ({pid}) has no table")
 
         sizes = [len(t.participants) for t in round_.tables if t.participants]
-        if sizes:
+        # with a Tables sheet, the layout follows its capacities: `rule_violations` checks it
+        if sizes and not (plan.rules is not None and plan.rules.tables):
             if max(sizes) - min(sizes) > 1:
                 report.add(
                     "balanced-tables",
@@ -110,6 +114,11 @@ def validate(plan: Plan) -> Report:
                     "table-count",
                     f"round {r}: {len(sizes)} tables where {expected} are needed for {sum(sizes)} people",
                 )
+
+    if plan.rules is not None:
+        from speedmeet.validate_rules import rule_violations  # imports this module's Violation
+
+        report.violations.extend(rule_violations(plan))
 
     if report.ok:
         organisation_of = {p.id: p.organisation for p in plan.participants}

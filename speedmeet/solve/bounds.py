@@ -46,12 +46,51 @@ def bound_for(instance: Instance) -> tuple[int, list[str]]:
             f"{instance.table_sizes[0]}, no 4 rounds can be free of repeats "
             "(there are no two orthogonal Latin squares of order 6)"
         )
+    unreachable = _unreachable_pairs(instance)
+    if unreachable:
+        honest = _bound_without(instance, unreachable, bound.all_cross_pairs)
+        if honest < value:
+            value = honest
+            reasons.append(
+                f"{len(unreachable)} pairs cannot count: they met at an earlier event, are kept "
+                "apart, or are hosts who stay at different tables"
+            )
     if not reasons and value < bound.all_cross_pairs:
         if value == bound.per_person:
             reasons.append("each person can meet only so many people in the rounds available")
         else:
             reasons.append("the tables hold only so many pairs per round")
     return value, reasons
+
+
+def _unreachable_pairs(instance: Instance) -> set[tuple[int, int]]:
+    """Cross-organisation pairs no plan may count as new under the event's rules."""
+    rules = instance.rules
+    if rules is None:
+        return set()
+    org = instance.organisations
+    pairs = {(min(a, b), max(a, b)) for a, b in (*rules.already_met, *rules.keep_apart)}
+    hosted = list(zip(rules.hosts, rules.host_tables, strict=True))
+    for i, (host, table) in enumerate(hosted):
+        for other, other_table in hosted[i + 1 :]:
+            if table != other_table:
+                pairs.add((min(host, other), max(host, other)))
+    return {(a, b) for a, b in pairs if a != b and org[a] != org[b]}
+
+
+def _bound_without(instance: Instance, unreachable: set[tuple[int, int]], all_cross: int) -> int:
+    """All cross-organisation pairs and each person's reach, less the unreachable pairs."""
+    sizes = _organisation_sizes(instance)
+    missing = [0] * instance.n
+    for a, b in unreachable:
+        missing[a] += 1
+        missing[b] += 1
+    seats_beside = instance.rounds * (max(instance.table_sizes) - 1)
+    reach = sum(
+        min(seats_beside, instance.n - sizes[o] - missing[p])
+        for p, o in enumerate(instance.organisations)
+    )
+    return min(all_cross - len(unreachable), reach // 2)
 
 
 def _organisation_sizes(instance: Instance) -> dict[int, int]:

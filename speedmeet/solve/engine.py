@@ -6,6 +6,11 @@
 2. tabu search over swaps (`tabu.py`) from the best start, for events up to `DENSE_LIMIT`;
 3. for small events, CP-SAT on the whole event, which can prove optimality.
 
+With the event's own rules (`Instance.rules`), the starts know nothing of them: hosts are
+moved to their tables in each start, the start of least rule-aware cost is kept, and the tabu
+search runs on a `RuleSeating` whose cost puts the hard rules far above new pairs and new
+pairs above the mix and the interests. CP-SAT is not used then (its model has no rules).
+
 Determinism: every choice comes from a generator seeded by `Instance.seed`, the tabu search
 runs for a counted number of steps and CP-SAT for a deterministic time budget. So the same
 instance gives the same schedule whenever the solve ends by reaching the bound or by using up
@@ -31,8 +36,10 @@ from speedmeet.solve.problem import (
     ProgressCallback,
     Schedule,
     SolveResult,
+    SolverRules,
     Status,
 )
+from speedmeet.solve.rule_seating import PAIR, RuleSeating, pin_hosts
 from speedmeet.solve.seating import DENSE_LIMIT, Seating, total_meetings
 from speedmeet.solve.tabu import SearchBudget, tabu_search
 
@@ -42,6 +49,9 @@ PROGRESS_INTERVAL = 0.1
 STEPS_PER_SECOND = 2000
 """Tabu steps budgeted per second of time limit: under what this machine does on 500 people."""
 
+
+RULE_STEPS_PER_SECOND = 300
+"""Tabu steps per second of time limit with the event's rules: each step also scores them."""
 
 EXACT_SHARE = 0.6
 """CP-SAT's deterministic budget as a share of the time limit: it normally ends well before
@@ -113,6 +123,9 @@ def solve(
         )
     rng = np.random.default_rng(instance.seed)
     meetings = total_meetings(instance.table_sizes, instance.rounds)
+    rules = instance.rules if instance.rules is not None and instance.rules.active else None
+    if rules is not None:
+        return _solve_with_rules(instance, rules, bound, limits, rng, clock)
 
     schedule, pairs, method = _start(instance, bound, rng, clock)
     clock.report(pairs, force=True)
@@ -120,11 +133,8 @@ def solve(
     if pairs < bound and instance.n <= DENSE_LIMIT and not clock.should_stop():
         clock.phase = "tabu search"
         seating = Seating(instance.organisations, instance.table_sizes, schedule)
-        steps = max(1000, int(instance.time_limit * STEPS_PER_SECOND))
-        if small_enough(instance.n, len(instance.table_sizes), instance.rounds):
-            steps = min(steps, SMALL_EVENT_STEPS)
         budget = SearchBudget(
-            steps=steps,
+            steps=_steps(instance),
             target_waste=meetings - bound,
             should_stop=clock.should_stop,
             on_improvement=lambda waste: clock.report(meetings - waste),
@@ -171,6 +181,79 @@ def solve(
     return SolveResult(status, schedule, pairs, bound, proven, clock.elapsed, method, limits)
 
 
+def _steps(instance: Instance) -> int:
+    steps = max(1000, int(instance.time_limit * STEPS_PER_SECOND))
+    if small_enough(instance.n, len(instance.table_sizes), instance.rounds):
+        steps = min(steps, SMALL_EVENT_STEPS)
+    return steps
+
+
+def _solve_with_rules(
+    instance: Instance,
+    rules: SolverRules,
+    bound: int,
+    limits: list[str],
+    rng: np.random.Generator,
+    clock: _Clock,
+) -> SolveResult:
+    """Every start with hosts moved to their tables, the cheapest by the rules' cost, then the
+    rule-aware tabu search (see the module docstring)."""
+    meetings = total_meetings(instance.table_sizes, instance.rounds)
+    dense = instance.n <= DENSE_LIMIT
+    best: tuple[int, Schedule, str] | None = None
+    starts: list[tuple[str, Callable[[], Schedule | None]]] = [
+        ("construction", lambda: _construct(instance)),
+        ("rotation", lambda: _dealt(instance)),
+        ("greedy", lambda: _greedy(instance, rng, clock)),
+    ]
+    for method, make in starts:
+        if best is not None and (clock.should_stop() or not dense):
+            break
+        clock.phase = method
+        schedule = make()
+        if schedule is None or not fits(instance, schedule):
+            continue
+        schedule = pin_hosts(schedule, rules.hosts, rules.host_tables)
+        cost = (
+            RuleSeating(instance.organisations, instance.table_sizes, schedule, rules).cost
+            if dense
+            else -count_pairs(instance, schedule)
+        )
+        if best is None or cost < best[0]:
+            best = (cost, schedule, method)
+    if best is None:  # unequal table capacities that no deal fits: the greedy always fits
+        schedule = pin_hosts(
+            greedy_schedule(
+                instance.organisations, instance.table_sizes, instance.rounds, rng, lambda: False
+            ),
+            rules.hosts,
+            rules.host_tables,
+        )
+        best = (0, schedule, "greedy")
+    _, schedule, method = best
+    pairs = count_pairs(instance, schedule)
+    clock.report(pairs, force=True)
+    if dense and not clock.should_stop():
+        clock.phase = "tabu search"
+        seating = RuleSeating(instance.organisations, instance.table_sizes, schedule, rules)
+        budget = SearchBudget(
+            steps=max(1000, int(instance.time_limit * RULE_STEPS_PER_SECOND)),
+            target_waste=PAIR * (meetings - bound),
+            should_stop=clock.should_stop,
+            on_improvement=lambda cost: clock.report(seating.pairs),
+        )
+        before = seating.cost
+        tabu_search(seating, rng, budget)
+        if seating.cost < before:
+            schedule, pairs = seating.schedule(), seating.pairs
+            method += " + tabu search"
+    proven = pairs >= bound
+    clock.phase = "done"
+    clock.report(pairs, force=True)
+    status: Status = "optimal" if proven else ("interrupted" if clock.interrupted() else "feasible")
+    return SolveResult(status, schedule, pairs, bound, proven, clock.elapsed, method, limits)
+
+
 def _start(
     instance: Instance, bound: int, rng: np.random.Generator, clock: _Clock
 ) -> tuple[Schedule, int, str]:
@@ -189,7 +272,7 @@ def _start(
             break
         clock.phase = method
         schedule = make()
-        if schedule is None:
+        if schedule is None or not fits(instance, schedule):
             continue
         pairs = count_pairs(instance, schedule)
         if best is None or pairs > best[1]:
@@ -208,9 +291,13 @@ def _dealt(instance: Instance) -> Schedule:
 
 
 def count_pairs(instance: Instance, schedule: Schedule) -> int:
-    """Distinct cross-organisation pairs sharing a table at least once."""
+    """Distinct cross-organisation pairs sharing a table at least once, leaving out pairs who
+    met at an earlier event."""
     org = instance.organisations
     met: set[tuple[int, int]] = set()
+    earlier = set()
+    if instance.rules is not None:
+        earlier = {(min(a, b), max(a, b)) for a, b in instance.rules.already_met}
     for tables in schedule:
         for table in tables:
             seated = sorted(table)
@@ -218,7 +305,7 @@ def count_pairs(instance: Instance, schedule: Schedule) -> int:
                 for b in seated[i + 1 :]:
                     if org[a] != org[b]:
                         met.add((a, b))
-    return len(met)
+    return len(met - earlier)
 
 
 def _greedy(instance: Instance, rng: np.random.Generator, clock: _Clock) -> Schedule:

@@ -14,6 +14,46 @@ Schedule = list[list[list[int]]]
 """rounds -> tables -> participant indices."""
 
 
+Pair = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class SolverRules:
+    """The event's own rules in indices (built by `speedmeet.planning` from `EventRules`).
+
+    Hard rules (never two hosts or a keep-apart pair at one table, must-meet pairs together
+    once, a common language at every table) weigh far more than a new pair; the mix and the
+    interest terms far less.
+    """
+
+    already_met: tuple[Pair, ...] = ()
+    """Pairs who met at earlier events: meeting again brings no new pair."""
+    hosts: tuple[int, ...] = ()
+    host_tables: tuple[int, ...] = ()
+    """hosts[i] sits at table host_tables[i] in every round."""
+    keep_apart: tuple[Pair, ...] = ()
+    must_meet: tuple[Pair, ...] = ()
+    languages: tuple[frozenset[str], ...] = ()
+    """Per person (empty: not asked); people with no languages are ignored by the rule."""
+    categories: tuple[int, ...] = ()
+    """Per person, the category to spread evenly (-1: none); empty: no mix asked."""
+    pair_weights: tuple[tuple[int, int, int], ...] = ()
+    """(a, b, weight) per meeting of a and b: negative favours them (shared interests, one
+    offers what the other needs), positive keeps them apart softly (interests mixed)."""
+
+    @property
+    def active(self) -> bool:
+        return bool(
+            self.already_met
+            or self.hosts
+            or self.keep_apart
+            or self.must_meet
+            or any(self.languages)
+            or any(c >= 0 for c in self.categories)
+            or self.pair_weights
+        )
+
+
 @dataclass(frozen=True)
 class Instance:
     """One event as the solver sees it."""
@@ -21,11 +61,13 @@ class Instance:
     organisations: Sequence[int]
     """organisations[i] is the organisation index of participant i."""
     table_sizes: Sequence[int]
-    """Sizes of the tables of every round (differing by at most one)."""
+    """Sizes of the tables of every round (differing by at most one, unless table capacities
+    from the event's rules say otherwise)."""
     rounds: int
     seed: int = 0
     time_limit: float = 10.0
     workers: int = 2
+    rules: SolverRules | None = None
 
     @property
     def n(self) -> int:

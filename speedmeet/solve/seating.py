@@ -39,9 +39,14 @@ class Seating:
     """
 
     def __init__(
-        self, organisations: Sequence[int], table_sizes: Sequence[int], schedule: Schedule
+        self,
+        organisations: Sequence[int],
+        table_sizes: Sequence[int],
+        schedule: Schedule,
+        already_met: Sequence[tuple[int, int]] = (),
     ):
         self.n = len(organisations)
+        self.already_met = np.asarray(already_met, dtype=np.int32).reshape(-1, 2)
         self.rounds = len(schedule)
         self.table_sizes = np.asarray(table_sizes, dtype=np.int32)
         self.tables = len(table_sizes)
@@ -61,13 +66,16 @@ class Seating:
         self._rebuild()
 
     def _rebuild(self) -> None:
-        """Conflict counts from scratch: same organisation plus every shared table."""
+        """Conflict counts from scratch: same organisation or met at an earlier event (one
+        each: meeting them brings no new pair) plus every shared table."""
         n = self.n
         dtype = np.int8 if self.rounds < 120 else np.int16
         org = self.organisations
         conflict = np.zeros((n + 1, n + 1), dtype=dtype)
         for members in _by_organisation(org).values():
             conflict[np.ix_(members, members)] = 1
+        conflict[self.already_met[:, 0], self.already_met[:, 1]] = 1
+        conflict[self.already_met[:, 1], self.already_met[:, 0]] = 1
         for r in range(self.rounds):
             seats = self.members[r]
             conflict[seats[:, :, None], seats[:, None, :]] += 1
@@ -81,6 +89,30 @@ class Seating:
     @property
     def pairs(self) -> int:
         return self.meetings - self.waste
+
+    @property
+    def cost(self) -> int:
+        """What the search lowers: here the waste alone (rules add to it, see `rule_seating`)."""
+        return self.waste
+
+    @property
+    def core_cost(self) -> int:
+        """The cost without soft preferences: the search may stop once it reaches its target."""
+        return self.waste
+
+    @property
+    def has_preferences(self) -> bool:
+        """Whether soft preferences remain to polish after the target is reached."""
+        return False
+
+    @property
+    def pinned(self) -> npt.NDArray[np.bool_]:
+        """People (and the dummy) who never move: nobody here."""
+        return np.zeros(self.n + 1, dtype=np.bool_)
+
+    def trouble(self, regret: IntArray) -> npt.NDArray[np.bool_]:
+        """Who is worth moving, per round: those in a wasted meeting."""
+        return regret > 0
 
     def schedule(self) -> Schedule:
         n = self.n

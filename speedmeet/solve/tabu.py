@@ -35,6 +35,9 @@ PERTURB_SWAPS = 2
 ROUNDS_PER_STEP = 4
 """Rounds whose swaps are scored per step (chosen at random among those holding waste)."""
 
+POLISH_STEPS = 400
+"""Steps spent on soft preferences (interests, offers and needs) once the target is reached."""
+
 MAX_MOVERS = 24
 """People in waste scored per step; more would cost time without better moves."""
 
@@ -43,6 +46,7 @@ MAX_MOVERS = 24
 class SearchBudget:
     steps: int
     target_waste: int
+    """The search ends when the cost without soft preferences gets this low."""
     should_stop: Callable[[], bool]
     """Checked every few steps: the time limit or the organiser's Ctrl-C."""
     on_improvement: Callable[[int], None]
@@ -50,24 +54,41 @@ class SearchBudget:
 
 
 def tabu_search(seating: Seating, rng: np.random.Generator, budget: SearchBudget) -> int:
-    """Lower the waste of `seating` in place; leaves it at the best seating found. Returns steps."""
+    """Lower the cost of `seating` in place; leaves it at the best seating found. Returns steps.
+
+    The cost is the waste for a plain event; with the event's rules (`RuleSeating`) it adds
+    their penalties, and once the target is reached the search polishes soft preferences for
+    at most `POLISH_STEPS` more steps. Pinned people (hosts) never move.
+    """
     n = seating.n
     rounds = seating.rounds
-    best_waste = seating.waste
+    best_cost = seating.cost
+    best_core = seating.core_cost
     best_members = seating.members.copy()
     tabu_table = np.full((rounds, n + 1), -1, dtype=np.int32)
     tabu_until = np.zeros((rounds, n + 1), dtype=np.int64)
     tenure_low = TENURE_LOW
     tenure_high = TENURE_LOW + 6 + int(TENURE_PER_PERSON * min(n, 200))
     patience = PATIENCE_BASE + PATIENCE_PER_PERSON * n
+    pinned = seating.pinned
     stalled = 0
     step = 0
-    while step < budget.steps and best_waste > budget.target_waste:
+    polish_until: int | None = None
+    while step < budget.steps:
+        if best_core <= budget.target_waste:
+            if not seating.has_preferences:
+                break
+            if polish_until is None:
+                polish_until = step + POLISH_STEPS
+            if step >= polish_until:
+                break
         if step % 16 == 0 and budget.should_stop():
             break
         step += 1
         regret = seating.all_regret()
-        busy_rounds = np.flatnonzero(regret.any(axis=1))
+        trouble = seating.trouble(regret)
+        trouble[:, pinned] = False
+        busy_rounds = np.flatnonzero(trouble.any(axis=1))
         if busy_rounds.size == 0:
             break
         if busy_rounds.size > ROUNDS_PER_STEP:
@@ -77,7 +98,7 @@ def tabu_search(seating: Seating, rng: np.random.Generator, budget: SearchBudget
         ties = 0
         for r_value in busy_rounds:
             r = int(r_value)
-            movers: IntArray = np.flatnonzero(regret[r, :n]).astype(np.int32)
+            movers: IntArray = np.flatnonzero(trouble[r, :n]).astype(np.int32)
             if movers.size > MAX_MOVERS:
                 movers = np.sort(rng.choice(movers, MAX_MOVERS, replace=False)).astype(np.int32)
             deltas = seating.swap_deltas(r, movers, regret[r]).astype(np.float64)
@@ -85,11 +106,12 @@ def tabu_search(seating: Seating, rng: np.random.Generator, budget: SearchBudget
             own = tab[movers]
             deltas[tab[None, :] == own[:, None]] = np.inf
             deltas[:, n] = np.inf
+            deltas[:, pinned] = np.inf
             forbidden = (
                 (tabu_table[r][movers][:, None] == tab[None, :])
                 & (tabu_until[r][movers] > step)[:, None]
             ) | ((tabu_table[r][None, :] == own[:, None]) & (tabu_until[r][None, :] > step))
-            aspiring = seating.waste + deltas < best_waste
+            aspiring = seating.cost + deltas < best_cost
             deltas[forbidden & ~aspiring] = np.inf
             low = deltas.min()
             if not np.isfinite(low) or low > best_delta:
@@ -111,11 +133,12 @@ def tabu_search(seating: Seating, rng: np.random.Generator, budget: SearchBudget
         seating.swap(r, a, b)
         tabu_table[r, a], tabu_until[r, a] = ta, step + int(rng.integers(tenure_low, tenure_high))
         tabu_table[r, b], tabu_until[r, b] = tb, step + int(rng.integers(tenure_low, tenure_high))
-        if seating.waste < best_waste:
-            best_waste = seating.waste
+        if seating.cost < best_cost:
+            best_cost = seating.cost
+            best_core = seating.core_cost
             best_members = seating.members.copy()
             stalled = 0
-            budget.on_improvement(best_waste)
+            budget.on_improvement(best_core)
         else:
             stalled += 1
             if stalled > patience:
@@ -123,20 +146,21 @@ def tabu_search(seating: Seating, rng: np.random.Generator, budget: SearchBudget
                 seating.restore(best_members)
                 _perturb(seating, rng, PERTURB_SWAPS + int(rng.integers(0, PERTURB_SWAPS + 1)))
                 tabu_until[:] = 0
-    if seating.waste > best_waste:
+    if seating.cost > best_cost:
         seating.restore(best_members)
     return step
 
 
 def _perturb(seating: Seating, rng: np.random.Generator, swaps: int) -> None:
-    """A few random swaps of people in waste, to leave a basin the tabu list cannot."""
+    """A few random swaps of people in trouble, to leave a basin the tabu list cannot."""
     n = seating.n
+    pinned = seating.pinned[:n]
     for _ in range(swaps):
-        regret = seating.all_regret()
-        busy = np.argwhere(regret[:, :n] > 0)
+        trouble = seating.trouble(seating.all_regret())[:, :n] & ~pinned[None, :]
+        busy = np.argwhere(trouble)
         if busy.size == 0:
             return
         r, a = (int(v) for v in busy[rng.integers(len(busy))])
-        others = np.flatnonzero(seating.table_of[r, :n] != seating.table_of[r, a])
+        others = np.flatnonzero((seating.table_of[r, :n] != seating.table_of[r, a]) & ~pinned)
         if others.size:
             seating.swap(r, a, int(others[rng.integers(others.size)]))

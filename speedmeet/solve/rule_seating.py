@@ -1,0 +1,348 @@
+"""A seating whose cost carries the event's own rules, for the same tabu search.
+
+The cost is lexicographic in spirit: one swap changes at most a few dozen meetings, so the
+weights are spaced for no swap to trade a heavier term for lighter ones:
+
+- APART per keep-apart meeting, above everything else;
+- HARD per must-meet pair that never meets and per table without a common language (hard
+  whenever the event allows; otherwise as few as possible);
+- PAIR per wasted meeting: a repeat, colleagues together, or a pair who met at an earlier event;
+- MIX per person beyond their category's even share of a table;
+- the pair weights of interests and offers/needs, a few units per meeting.
+
+Hosts are pinned to their tables and never move (`pin_hosts` puts them there first).
+A swap's change of cost splits into what each of the two people leaves and joins (pairs, as in
+`Seating`) plus what the two tables become (their common language, their category counts), so
+every term is scored for all swaps of a round with a few numpy gathers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from speedmeet.solve.problem import Schedule, SolverRules
+from speedmeet.solve.seating import IntArray, Seating
+
+APART = 1_000_000_000
+"""Per keep-apart meeting: the one rule a plan is never allowed to break (the validator
+refuses it), so it outweighs every other rule together."""
+HARD = 1_000_000
+PAIR = 1_000
+MIX = 100
+PREFERENCE = 2
+"""Weight of one meeting of a pair sharing interests or offering what the other needs: a swap
+touches at most 2 (k - 1) pairs, so preferences never outweigh a mix step or a new pair."""
+
+BoolArray = npt.NDArray[np.bool_]
+CostArray = npt.NDArray[np.int64]
+ALL_LANGUAGES = np.uint64(0xFFFF_FFFF_FFFF_FFFF)
+LANGUAGE_BITS = 64
+"""Languages held as bits of one word; an event with more than 64 languages spoken by two
+people or more folds the rarest into the last bit (the rule is then approximate for them)."""
+
+
+def pin_hosts(schedule: Schedule, hosts: Sequence[int], host_tables: Sequence[int]) -> Schedule:
+    """The schedule with every host moved to their table in every round, by swapping seats
+    (table sizes stay as they are); everyone else keeps their seat where they can."""
+    pinned_to: dict[int, set[int]] = {}
+    for host, table in zip(hosts, host_tables, strict=True):
+        pinned_to.setdefault(table, set()).add(host)
+    host_set = set(hosts)
+    result: Schedule = []
+    for round_tables in schedule:
+        tables = [list(t) for t in round_tables]
+        for host, target in zip(hosts, host_tables, strict=True):
+            current = next(t for t, members in enumerate(tables) if host in members)
+            if current == target:
+                continue
+            movable = [p for p in tables[target] if p not in pinned_to[target]]
+            if not movable:
+                continue
+            movable.sort(key=lambda p: p in host_set)
+            other = movable[0]
+            tables[current][tables[current].index(host)] = other
+            tables[target][tables[target].index(other)] = host
+        result.append(tables)
+    return result
+
+
+def language_masks(languages: Sequence[frozenset[str]], n: int) -> npt.NDArray[np.uint64]:
+    """One bit per language spoken by two people or more; everyone else (and the dummy) all ones.
+
+    A language nobody else speaks can never be a table's common language, so it gets no bit:
+    a person speaking only such languages makes any table with other speakers lack one.
+    """
+    counts: dict[str, int] = {}
+    for spoken in languages:
+        for language in spoken:
+            counts[language] = counts.get(language, 0) + 1
+    shared = sorted((c for c in counts if counts[c] >= 2), key=lambda c: (-counts[c], c))
+    bit = {language: min(i, LANGUAGE_BITS - 1) for i, language in enumerate(shared)}
+    masks = np.full(n + 1, ALL_LANGUAGES, dtype=np.uint64)
+    for person, spoken in enumerate(languages[:n]):
+        if spoken:
+            value = 0
+            for language in spoken:
+                if language in bit:
+                    value |= 1 << bit[language]
+            masks[person] = np.uint64(value)
+    return masks
+
+
+class RuleSeating(Seating):
+    """`Seating` plus the event's rules (see the module docstring for the cost)."""
+
+    def __init__(
+        self,
+        organisations: Sequence[int],
+        table_sizes: Sequence[int],
+        schedule: Schedule,
+        rules: SolverRules,
+    ):
+        n = len(organisations)
+        self.rules = rules
+        org = np.asarray(organisations, dtype=np.int32)
+        base = np.zeros((n + 1, n + 1), dtype=np.int8)
+        base[:n, :n] = org[:, None] == org[None, :]
+        met = np.asarray(rules.already_met, dtype=np.int32).reshape(-1, 2)
+        base[met[:, 0], met[:, 1]] = 1
+        base[met[:, 1], met[:, 0]] = 1
+        np.fill_diagonal(base, 0)
+        self.base = base
+        self.keep_pairs = np.asarray(rules.keep_apart, dtype=np.int32).reshape(-1, 2)
+        self.must_pairs = np.asarray(rules.must_meet, dtype=np.int32).reshape(-1, 2)
+        self.keep = _pair_matrix(n, self.keep_pairs)
+        self.must = _pair_matrix(n, self.must_pairs)
+        weighted = np.asarray(rules.pair_weights, dtype=np.int64).reshape(-1, 3)
+        self.soft_pairs = weighted[:, :2].astype(np.int32)
+        self.soft_weights = weighted[:, 2]
+        self.soft = np.zeros((n + 1, n + 1), dtype=np.int32)
+        self.soft[self.soft_pairs[:, 0], self.soft_pairs[:, 1]] = self.soft_weights
+        self.soft[self.soft_pairs[:, 1], self.soft_pairs[:, 0]] = self.soft_weights
+        self.favours = bool((self.soft_weights < 0).any())
+        self.disfavours = bool((self.soft_weights > 0).any())
+        self.speaks = any(rules.languages)
+        self.masks = language_masks(rules.languages, n)
+        categories = [c for c in rules.categories if c >= 0]
+        self.mixing = bool(categories)
+        kinds = max(categories) + 1 if categories else 0
+        category = np.full(n + 1, kinds, dtype=np.int32)
+        for person, c in enumerate(rules.categories[:n]):
+            if c >= 0:
+                category[person] = c
+        self.category = category
+        self.kinds = kinds
+        totals = np.bincount(category[:n], minlength=kinds + 1)
+        sizes = np.asarray(table_sizes, dtype=np.int64)
+        limit = -(-totals[None, :] * sizes[:, None] // max(n, 1))
+        limit[:, kinds] = n + 1
+        self.mix_limit = limit.astype(np.int32)
+        self._pinned = np.zeros(n + 1, dtype=np.bool_)
+        self._pinned[list(rules.hosts)] = True
+        super().__init__(organisations, table_sizes, schedule, rules.already_met)
+
+    # -- totals ---------------------------------------------------------------------------
+
+    def _rebuild(self) -> None:
+        super()._rebuild()
+        self.mix_count = np.zeros((self.rounds, self.tables, self.kinds + 1), dtype=np.int32)
+        self.language_ok = np.ones((self.rounds, self.tables), dtype=np.bool_)
+        for r in range(self.rounds):
+            for t in range(self.tables):
+                self._retable(r, t)
+        self._totals()
+
+    def _retable(self, r: int, t: int) -> None:
+        """Category counts and common language of table t of round r, from its members."""
+        seated = self.members[r, t]
+        seated = seated[seated != self.n]
+        self.mix_count[r, t] = np.bincount(self.category[seated], minlength=self.kinds + 1)
+        self.language_ok[r, t] = np.bitwise_and.reduce(self.masks[seated]) != 0
+
+    def _times_met(self, pairs: IntArray) -> npt.NDArray[np.int64]:
+        return self.conflict[pairs[:, 0], pairs[:, 1]].astype(np.int64) - self.base[
+            pairs[:, 0], pairs[:, 1]
+        ].astype(np.int64)
+
+    def _totals(self) -> None:
+        self.kept_together = int(self._times_met(self.keep_pairs).sum())
+        self.unmet = int((self._times_met(self.must_pairs) == 0).sum())
+        self.soft_total = int((self._times_met(self.soft_pairs) * self.soft_weights).sum())
+        self.without_language = int((~self.language_ok).sum()) if self.speaks else 0
+        excess = np.maximum(self.mix_count - self.mix_limit[None, :, :], 0)
+        self.mix_excess = int(excess.sum())
+
+    @property
+    def hard(self) -> int:
+        """Hard-rule breaks: keep-apart meetings, unmet must-meet pairs, tables without a
+        common language."""
+        return self.kept_together + self.unmet + self.without_language
+
+    @property
+    def core_cost(self) -> int:
+        return (
+            APART * self.kept_together
+            + HARD * (self.unmet + self.without_language)
+            + PAIR * self.waste
+            + MIX * self.mix_excess
+        )
+
+    @property
+    def cost(self) -> int:
+        return self.core_cost + self.soft_total
+
+    @property
+    def has_preferences(self) -> bool:
+        return self.favours or self.disfavours
+
+    @property
+    def pinned(self) -> BoolArray:
+        return self._pinned
+
+    # -- what a person leaves and joins ---------------------------------------------------
+
+    def _pair_values(self, rows: IntArray, *, joining: bool) -> CostArray:
+        """Cost a person of `rows` adds by one more meeting with each person (joining), or
+        sheds by one fewer (leaving): rows x (n + 1)."""
+        conflict = self.conflict[rows].astype(np.int64)
+        times = conflict - self.base[rows]
+        value = PAIR * (conflict >= (1 if joining else 2))
+        value += APART * self.keep[rows].astype(np.int64) + self.soft[rows]
+        value -= HARD * ((self.must[rows] == 1) & (times == (0 if joining else 1)))
+        return value
+
+    def all_regret(self) -> IntArray:
+        """What each person sheds by leaving their table, per round (rounds x (n + 1))."""
+        everyone = np.arange(self.n + 1, dtype=np.int32)
+        leave = self._pair_values(everyone, joining=False)
+        seats = self.members
+        gathered = leave[seats[:, :, :, None], seats[:, :, None, :]]
+        regret = np.zeros((self.rounds, self.n + 1), dtype=np.int64)
+        rows = np.arange(self.rounds)[:, None, None]
+        regret[rows, seats] = gathered.sum(axis=3)
+        regret[:, self.n] = 0
+        self._waste_regret = super().all_regret()
+        return regret  # type: ignore[return-value]
+
+    def round_regret(self, r: int) -> IntArray:
+        regret: IntArray = self.all_regret()[r]
+        return regret
+
+    def trouble(self, regret: IntArray) -> BoolArray:
+        """Who is worth moving: anyone in a wasted meeting or a broken rule, or, when a round
+        has none of those, anyone a soft preference would rather seat elsewhere."""
+        n = self.n
+        seats = self.members
+        core = self._waste_regret > 0
+        rows = np.arange(self.rounds)[:, None, None]
+        if self.keep_pairs.size:
+            apart = self.keep[seats[:, :, :, None], seats[:, :, None, :]].sum(
+                axis=3, dtype=np.int64
+            )
+            core[rows, seats] |= apart > 0
+        if self.speaks:
+            bad = ~self.language_ok
+            core[rows, seats] |= bad[:, :, None]
+        if self.mixing:
+            over = self.mix_count > self.mix_limit[None, :, :]
+            cat = self.category[seats]
+            core[rows, seats] |= np.take_along_axis(over, cat, axis=2)
+        if self.must_pairs.size:
+            unmet = self.must_pairs[self._times_met(self.must_pairs) == 0]
+            core[:, unmet.reshape(-1)] = True
+        core[:, n] = False
+        if self.has_preferences:
+            soft = self.soft[seats[:, :, :, None], seats[:, :, None, :]].sum(axis=3)
+            wants = np.zeros((self.rounds, n + 1), dtype=np.bool_)
+            wants[rows, seats] = (soft >= 0) if self.favours else (soft > 0)
+            wants[:, n] = False
+            quiet = ~core.any(axis=1)
+            core[quiet] = wants[quiet]
+        return core
+
+    def swap_deltas(self, r: int, movers: IntArray, regret: IntArray) -> CostArray:
+        """Cost change of swapping each mover with every person of round r (movers x (n + 1));
+        the same formula as `Seating.swap_deltas` with cost values instead of waste counts, plus
+        what the two tables' common language and category counts become."""
+        seats = self.members[r]
+        tab = self.table_of[r]
+        own = tab[movers]
+        joins = self._pair_values(movers, joining=True)
+        join_cost = joins[:, seats].sum(axis=2)
+        width = seats.shape[1]
+        own_rows = seats[own].reshape(-1)
+        joined_by = (
+            self._pair_values(own_rows, joining=True).reshape(len(movers), width, -1).sum(axis=1)
+        )
+        deltas: CostArray = (
+            join_cost[:, tab] - 2 * joins + joined_by - regret[None, :] - regret[movers][:, None]
+        )
+        if self.speaks:
+            deltas += HARD * self._language_deltas(r, movers)
+        if self.mixing:
+            deltas += MIX * self._mix_deltas(r, movers)
+        return deltas
+
+    def _language_deltas(self, r: int, movers: IntArray) -> CostArray:
+        """Change in tables without a common language, per swap."""
+        seats = self.members[r]
+        masks = self.masks[seats]
+        ones = np.full((seats.shape[0], 1), ALL_LANGUAGES, dtype=np.uint64)
+        before = np.bitwise_and.accumulate(np.hstack((ones, masks[:, :-1])), axis=1)
+        after = np.bitwise_and.accumulate(np.hstack((masks[:, 1:], ones))[:, ::-1], axis=1)[:, ::-1]
+        others = before & after
+        tab = self.table_of[r]
+        seat = self.seat_of[r]
+        own = tab[movers]
+        new_own = others[own, seat[movers]][:, None] & self.masks[None, :]
+        new_other = others[tab, seat][None, :] & self.masks[movers][:, None]
+        bad = ~self.language_ok[r]
+        change: CostArray = (
+            (new_own == 0).astype(np.int64)
+            + (new_other == 0)
+            - bad[own][:, None]
+            - bad[tab][None, :]
+        )
+        return change
+
+    def _mix_deltas(self, r: int, movers: IntArray) -> CostArray:
+        """Change in people beyond their category's even share, per swap."""
+        count = self.mix_count[r].astype(np.int64)
+        limit = self.mix_limit.astype(np.int64)
+        tab = self.table_of[r]
+        own = tab[movers][:, None]
+        theirs = tab[None, :]
+        mine = self.category[movers][:, None]
+        their = self.category[None, :]
+
+        def change(table: IntArray, kind: IntArray, step: int) -> CostArray:
+            now = count[table, kind]
+            cap = limit[table, kind]
+            result: CostArray = np.maximum(now + step - cap, 0) - np.maximum(now - cap, 0)
+            return result
+
+        total = (
+            change(own, mine, -1)
+            + change(own, their, 1)
+            + change(theirs, their, -1)
+            + change(theirs, mine, 1)
+        )
+        return np.where(mine != their, total, 0)
+
+    def swap(self, r: int, a: int, b: int) -> None:
+        ta, tb = int(self.table_of[r, a]), int(self.table_of[r, b])
+        super().swap(r, a, b)
+        self._retable(r, ta)
+        self._retable(r, tb)
+        self._totals()
+
+
+def _pair_matrix(n: int, pairs: IntArray) -> npt.NDArray[np.int8]:
+    """1 where a listed pair is, in both triangles (plus the dummy's zero row and column)."""
+    matrix = np.zeros((n + 1, n + 1), dtype=np.int8)
+    matrix[pairs[:, 0], pairs[:, 1]] = 1
+    matrix[pairs[:, 1], pairs[:, 0]] = 1
+    return matrix

@@ -1,0 +1,498 @@
+"""Check a finished plan against the event's own rules (`Plan.rules`), independently of the solver.
+
+Two answers: `rule_violations` lists hard-rule breaks that make a plan wrong (a host who moves, a
+keep-apart pair at one table, a table over its capacity or a layout the Tables sheet does not
+give), which `speedmeet.validate.validate` adds to its own; `rule_report` says, one line per rule
+in the organiser's words, how well every rule that applies was met.
+
+Table layout with a Tables sheet (`table_layout`): the first tables of the sheet, as many as the
+settings call for and more when their seats do not suffice; people spread as evenly as the
+capacities allow, so two tables differ by more than one person only when the smaller one is full.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+from speedmeet.errors import Location, SettingsError
+from speedmeet.model import EventSettings, Participant, Plan, organisation_key, table_sizes
+from speedmeet.rules import EventRules, TableSpec
+from speedmeet.validate import Violation
+
+TABLES_SHEET = "Tables"
+
+
+@dataclass(frozen=True)
+class RuleOutcome:
+    """How one rule stands in a plan: met (or met as far as the event allows, said in
+    `detail`) and one line for the organiser."""
+
+    rule: str
+    met: bool
+    detail: str
+
+
+def table_capacity(spec: TableSpec, settings: EventSettings, participant_count: int) -> int:
+    """Seats at a table: its capacity, else the table size (any number with --tables)."""
+    if spec.capacity is not None:
+        return spec.capacity
+    return settings.table_size if settings.tables is None else participant_count
+
+
+def table_layout(
+    participant_count: int, settings: EventSettings, rules: EventRules | None
+) -> list[tuple[str, int]]:
+    """Names and sizes of the tables of a round of `participant_count` people.
+
+    Without a Tables sheet: tables "1", "2", ... of `model.table_sizes`. With one, see the
+    module docstring; a SettingsError naming the Tables sheet when its seats are too few.
+    """
+    if rules is None or not rules.tables:
+        sizes = table_sizes(participant_count, settings.table_size, settings.tables)
+        return [(str(t), size) for t, size in enumerate(sizes, start=1)]
+    specs = rules.tables
+    seats = [table_capacity(spec, settings, participant_count) for spec in specs]
+    if sum(seats) < participant_count:
+        raise SettingsError(
+            f"the tables listed seat {sum(seats)} people but {participant_count} take part; "
+            "add tables or seats, or leave capacities empty",
+            Location(sheet=TABLES_SHEET),
+        )
+    wanted = len(table_sizes(participant_count, settings.table_size, settings.tables))
+    used = max(1, min(wanted, len(specs), participant_count // 2 or 1))
+    while sum(seats[:used]) < participant_count:
+        used += 1
+    sizes = [0] * used
+    for _ in range(participant_count):
+        open_tables = [t for t in range(used) if sizes[t] < seats[t]]
+        emptiest = min(open_tables, key=lambda t: (sizes[t], -seats[t], t))
+        sizes[emptiest] += 1
+    return [(specs[t].name, sizes[t]) for t in range(used)]
+
+
+def host_tables(
+    layout: Sequence[tuple[str, int]], rules: EventRules | None, hosts: int
+) -> list[int]:
+    """The table index of each host: accessible tables first (a host may be a person with
+    reduced mobility), then in the sheet's order; shared only when hosts outnumber tables."""
+    accessible = set()
+    if rules is not None:
+        accessible = {spec.name for spec in rules.tables if spec.accessible}
+    order = sorted(range(len(layout)), key=lambda t: (layout[t][0] not in accessible, t))
+    return [order[i % len(order)] for i in range(hosts)]
+
+
+def common_languages(people: Iterable[Participant]) -> set[str] | None:
+    """Languages everyone with languages at a table speaks (None: nobody gave any)."""
+    shared: set[str] | None = None
+    for person in people:
+        if person.languages:
+            spoken = set(person.languages)
+            shared = spoken if shared is None else shared & spoken
+    return shared
+
+
+def category(person: Participant, field: str) -> str:
+    """The person's category for the stakeholder mix, folded like organisation names."""
+    value = getattr(person, field, None)
+    if isinstance(value, list):
+        value = ", ".join(str(v) for v in value)
+    return organisation_key(str(value or ""))
+
+
+def even_share(total: int, table_size: int, present: int) -> int:
+    """The most people of one category a table holds when spread evenly (rounded up)."""
+    return -(-total * table_size // max(present, 1))
+
+
+def _tables(plan: Plan) -> Iterable[tuple[int, str, list[Participant]]]:
+    known = plan.participant_by_id()
+    for round_ in plan.rounds:
+        for table in round_.tables:
+            yield round_.round, table.table, [known[p] for p in table.participants if p in known]
+
+
+def _where(places: Sequence[tuple[int, str]], limit: int = 6) -> str:
+    shown = ", ".join(f"round {r} table {t}" for r, t in places[:limit])
+    return shown + (f" and {len(places) - limit} more" if len(places) > limit else "")
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}{'' if number == 1 else 's'}"
+
+
+def _met_together(plan: Plan) -> Counter[frozenset[str]]:
+    together: Counter[frozenset[str]] = Counter()
+    for _, _, people in _tables(plan):
+        for a, b in combinations(people, 2):
+            together[frozenset((a.id, b.id))] += 1
+    return together
+
+
+def _host_tables(plan: Plan) -> dict[str, set[str]]:
+    hosts = {p.id for p in plan.participants if p.host}
+    where: dict[str, set[str]] = {h: set() for h in hosts}
+    for _, name, people in _tables(plan):
+        for person in people:
+            if person.id in hosts:
+                where[person.id].add(name)
+    return where
+
+
+def rule_violations(plan: Plan) -> list[Violation]:
+    """Hard-rule breaks: a host moved, a keep-apart pair at a table, a table over capacity or
+    a layout the Tables sheet does not give. Empty when the plan has no rules."""
+    rules = plan.rules
+    if rules is None:
+        return []
+    violations: list[Violation] = []
+    known = plan.participant_by_id()
+    for host, names in sorted(_host_tables(plan).items()):
+        if len(names) > 1:
+            violations.append(
+                Violation(
+                    "host-fixed",
+                    f"host {known[host].name} ({host}) sits at tables {', '.join(sorted(names))} "
+                    "instead of staying at one",
+                )
+            )
+    apart = [q for q in rules.requests if q.kind == "keep_apart"]
+    if apart:
+        together = _met_together(plan)
+        for request in apart:
+            times = together[frozenset((request.first, request.second))]
+            if times and request.first != request.second:
+                violations.append(
+                    Violation(
+                        "keep-apart",
+                        f"{request.first} and {request.second} share a table {_count(times, 'time')}",
+                    )
+                )
+    if rules.tables:
+        violations.extend(_layout_violations(plan, rules))
+    return violations
+
+
+def _layout_violations(plan: Plan, rules: EventRules) -> list[Violation]:
+    """Tables from the sheet, none over capacity, as many and as even as `table_layout` says."""
+    violations: list[Violation] = []
+    capacity = {spec.name: spec for spec in rules.tables}
+    for round_ in plan.rounds:
+        r = round_.round
+        present = sum(1 for p in plan.participants if p.present_in(r))
+        seated = [t for t in round_.tables if t.participants]
+        room: dict[str, int] = {}
+        for table in seated:
+            spec = capacity.get(table.table)
+            if spec is None:
+                violations.append(
+                    Violation(
+                        "table-name",
+                        f"round {r}: table {table.table!r} is not on the {TABLES_SHEET} sheet",
+                    )
+                )
+                continue
+            seats = table_capacity(spec, plan.settings, present)
+            room[table.table] = seats
+            if len(table.participants) > seats:
+                violations.append(
+                    Violation(
+                        "table-capacity",
+                        f"round {r}: table {table.table} seats {len(table.participants)}, "
+                        f"more than its {seats} places",
+                    )
+                )
+        try:
+            expected = len(table_layout(present, plan.settings, rules))
+        except SettingsError as error:
+            violations.append(Violation("table-capacity", f"round {r}: {error.message}"))
+            continue
+        if len(seated) != expected:
+            violations.append(
+                Violation(
+                    "table-count",
+                    f"round {r}: {len(seated)} tables where {expected} are needed for {present} "
+                    "people",
+                )
+            )
+        for big, small in combinations(seated, 2):
+            larger, smaller = sorted((big, small), key=lambda t: -len(t.participants))
+            if len(larger.participants) - len(smaller.participants) > 1 and len(
+                smaller.participants
+            ) < room.get(smaller.table, 0):
+                violations.append(
+                    Violation(
+                        "balanced-tables",
+                        f"round {r}: table {larger.table} seats {len(larger.participants)} while "
+                        f"table {smaller.table} seats {len(smaller.participants)} and has room",
+                    )
+                )
+    return violations
+
+
+def rule_report(plan: Plan) -> list[RuleOutcome]:
+    """How well each rule that applies to this plan was met, in the organiser's words."""
+    rules = plan.rules
+    if rules is None:
+        return []
+    outcomes: list[RuleOutcome] = []
+    if rules.common_language and any(p.languages for p in plan.participants):
+        outcomes.append(_language_outcome(plan))
+    if rules.mix is not None:
+        outcomes.append(_mix_outcome(plan, rules.mix))
+    if rules.interests != "off" and any(p.interests for p in plan.participants):
+        outcomes.append(_interests_outcome(plan, rules.interests == "match"))
+    if rules.offers_needs and _offer_pairs(plan.participants):
+        outcomes.append(_offers_outcome(plan))
+    if any(p.host for p in plan.participants):
+        outcomes.append(_hosts_outcome(plan))
+    if rules.tables:
+        outcomes.append(_tables_outcome(plan, rules))
+    must = [q for q in rules.requests if q.kind == "must_meet"]
+    if must:
+        outcomes.append(_must_meet_outcome(plan, rules))
+    if any(q.kind == "keep_apart" for q in rules.requests):
+        outcomes.append(_keep_apart_outcome(plan, rules))
+    if rules.history:
+        outcomes.append(_history_outcome(plan, rules))
+    return outcomes
+
+
+def _language_outcome(plan: Plan) -> RuleOutcome:
+    speakers: Counter[str] = Counter(lang for p in plan.participants for lang in set(p.languages))
+    missing: list[tuple[int, str]] = []
+    lonely: set[str] = set()
+    explained = True
+    for r, name, people in _tables(plan):
+        shared = common_languages(people)
+        if shared is not None and not shared:
+            missing.append((r, name))
+            alone = [
+                p for p in people if p.languages and all(speakers[x] == 1 for x in p.languages)
+            ]
+            lonely.update(lang for p in alone for lang in p.languages)
+            explained = explained and bool(alone)
+    if not missing:
+        return RuleOutcome("common language", True, "every table shares a language")
+    why = f" (nobody else speaks {', '.join(sorted(lonely))})" if lonely else ""
+    return RuleOutcome(
+        "common language",
+        explained,
+        f"{_count(len(missing), 'table')} without a common language: {_where(missing)}{why}",
+    )
+
+
+def _mix_outcome(plan: Plan, field: str) -> RuleOutcome:
+    crowded: list[tuple[int, str]] = []
+    worst = ""
+    for round_ in plan.rounds:
+        r = round_.round
+        known = plan.participant_by_id()
+        present = [p for p in plan.participants if p.present_in(r)]
+        totals = Counter(category(p, field) for p in present)
+        for table in round_.tables:
+            people = [known[p] for p in table.participants if p in known]
+            counts = Counter(category(p, field) for p in people)
+            for kind, count in counts.items():
+                share = even_share(totals[kind], len(people), len(present))
+                if kind and count > share:
+                    crowded.append((r, table.table))
+                    worst = worst or f"{count} of one {field} where {share} is an even share"
+                    break
+    if not crowded:
+        return RuleOutcome(
+            "stakeholder mix", True, f"every table of every round has an even share of each {field}"
+        )
+    return RuleOutcome(
+        "stakeholder mix",
+        False,
+        f"{_count(len(crowded), 'table')} over the even share: {_where(crowded)} ({worst})",
+    )
+
+
+def _folded(words: Iterable[str]) -> set[str]:
+    return {organisation_key(w) for w in words if organisation_key(w)}
+
+
+def _interests_outcome(plan: Plan, match: bool) -> RuleOutcome:
+    interested = [p for p in plan.participants if p.interests]
+    interests = {p.id: _folded(p.interests) for p in interested}
+    sharing = 0
+    tables = 0
+    for _, _, people in _tables(plan):
+        keen = [p for p in people if p.id in interests]
+        if len(keen) < 2:
+            continue
+        tables += 1
+        if any(interests[a.id] & interests[b.id] for a, b in combinations(keen, 2)):
+            sharing += 1
+    if match:
+        partners = {
+            p.id
+            for p in interested
+            if any(interests[p.id] & interests[q.id] for q in interested if q.id != p.id)
+        }
+        together = _met_together(plan)
+        lonely = [
+            pid
+            for pid in partners
+            if not any(
+                together[frozenset((pid, q))] and interests[pid] & interests[q]
+                for q in partners
+                if q != pid
+            )
+        ]
+        detail = f"{sharing} of {tables} tables seat people who share an interest; " + (
+            "everyone meets someone who shares an interest"
+            if not lonely
+            else f"{_count(len(lonely), 'person')} never meet someone who shares theirs"
+        )
+        return RuleOutcome("interests", not lonely, detail)
+    return RuleOutcome(
+        "interests",
+        True,
+        f"{tables - sharing} of {tables} tables mix people with no interest in common",
+    )
+
+
+def _offer_pairs(participants: Sequence[Participant]) -> set[frozenset[str]]:
+    """Pairs where one offers what the other needs."""
+    pairs: set[frozenset[str]] = set()
+    offering: dict[str, list[str]] = {}
+    for person in participants:
+        for offer in _folded(person.offers):
+            offering.setdefault(offer, []).append(person.id)
+    for person in participants:
+        for need in _folded(person.needs):
+            for other in offering.get(need, []):
+                if other != person.id:
+                    pairs.add(frozenset((person.id, other)))
+    return pairs
+
+
+def _offers_outcome(plan: Plan) -> RuleOutcome:
+    pairs = _offer_pairs(plan.participants)
+    together = _met_together(plan)
+    met = {pair for pair in pairs if together[pair]}
+    needy = {pid for pair in pairs for pid in pair}
+    known = plan.participant_by_id()
+    unserved = [
+        pid
+        for pid in needy
+        if known[pid].needs
+        and any(pid in pair for pair in pairs)
+        and not any(pid in pair for pair in met)
+    ]
+    detail = f"{len(met)} of {len(pairs)} pairs where one offers what the other needs meet"
+    if unserved:
+        detail += f"; {_count(len(unserved), 'person')} with a need meet nobody offering it"
+    return RuleOutcome("offers and needs", not unserved, detail)
+
+
+def _hosts_outcome(plan: Plan) -> RuleOutcome:
+    where = _host_tables(plan)
+    moved = sorted(h for h, names in where.items() if len(names) > 1)
+    shared: list[tuple[int, str]] = []
+    for r, name, people in _tables(plan):
+        if sum(1 for p in people if p.host) > 1:
+            shared.append((r, name))
+    tables = max((len(round_.tables) for round_ in plan.rounds), default=0)
+    if moved:
+        return RuleOutcome(
+            "hosts", False, f"{_count(len(moved), 'host')} change tables: {', '.join(moved)}"
+        )
+    if shared:
+        unavoidable = len(where) > tables
+        return RuleOutcome(
+            "hosts",
+            unavoidable,
+            f"hosts share {_count(len(shared), 'table')}: {_where(shared)}"
+            + (f" ({len(where)} hosts for {tables} tables)" if unavoidable else ""),
+        )
+    return RuleOutcome(
+        "hosts", True, f"{_count(len(where), 'host')} each keep one table, never two at a table"
+    )
+
+
+def _tables_outcome(plan: Plan, rules: EventRules) -> RuleOutcome:
+    broken = _layout_violations(plan, rules)
+    used = {t.table for round_ in plan.rounds for t in round_.tables}
+    if broken:
+        return RuleOutcome("tables", False, str(broken[0]) + f" ({_count(len(broken), 'problem')})")
+    return RuleOutcome(
+        "tables", True, f"{_count(len(used), 'named table')} used, none over its capacity"
+    )
+
+
+def impossible_request(plan: Plan, rules: EventRules, first: str, second: str) -> str | None:
+    """Why a must-meet request cannot be met in this plan, or None when it can."""
+    known = plan.participant_by_id()
+    for pid in (first, second):
+        if pid not in known:
+            return f"{pid} is not on the participant list"
+    if first == second:
+        return "the same person twice"
+    a, b = known[first], known[second]
+    if not any(a.present_in(r) and b.present_in(r) for r in range(1, len(plan.rounds) + 1)):
+        return "they are never present in the same round"
+    if a.host and b.host and len(_host_tables(plan)) <= max(len(r.tables) for r in plan.rounds):
+        return "both are hosts, who stay at different tables"
+    for request in rules.requests:
+        if request.kind == "keep_apart" and {request.first, request.second} == {first, second}:
+            return "they are also to be kept apart"
+    return None
+
+
+def _must_meet_outcome(plan: Plan, rules: EventRules) -> RuleOutcome:
+    together = _met_together(plan)
+    missed: list[str] = []
+    impossible: list[str] = []
+    requests = [q for q in rules.requests if q.kind == "must_meet"]
+    for request in requests:
+        if together[frozenset((request.first, request.second))]:
+            continue
+        reason = impossible_request(plan, rules, request.first, request.second)
+        label = f"{request.first} and {request.second}"
+        if reason is None:
+            missed.append(label)
+        else:
+            impossible.append(f"{label} ({reason})")
+    met = len(requests) - len(missed) - len(impossible)
+    detail = f"{met} of {_count(len(requests), 'pair')} meet"
+    if missed:
+        detail += f"; not met: {', '.join(missed)}"
+    if impossible:
+        detail += f"; impossible: {', '.join(impossible)}"
+    return RuleOutcome("must meet", not missed, detail)
+
+
+def _keep_apart_outcome(plan: Plan, rules: EventRules) -> RuleOutcome:
+    together = _met_together(plan)
+    requests = [q for q in rules.requests if q.kind == "keep_apart"]
+    broken = [
+        f"{q.first} and {q.second}"
+        for q in requests
+        if q.first != q.second and together[frozenset((q.first, q.second))]
+    ]
+    if broken:
+        return RuleOutcome("keep apart", False, f"at one table: {', '.join(broken)}")
+    return RuleOutcome("keep apart", True, f"{_count(len(requests), 'pair')} never share a table")
+
+
+def _history_outcome(plan: Plan, rules: EventRules) -> RuleOutcome:
+    known = plan.participant_by_id()
+    pairs = {frozenset((a, b)) for a, b in rules.history if a in known and b in known and a != b}
+    together = _met_together(plan)
+    again = [pair for pair in pairs if together[pair]]
+    if not again:
+        return RuleOutcome(
+            "history", True, f"none of the {_count(len(pairs), 'pair')} who met before meet again"
+        )
+    return RuleOutcome(
+        "history",
+        False,
+        f"{len(again)} of the {_count(len(pairs), 'pair')} who met before meet again",
+    )
