@@ -35,7 +35,7 @@ from speedmeet.solve.problem import (
 )
 from speedmeet.solve.rule_seating import PREFERENCE
 from speedmeet.validate import validate
-from speedmeet.validate_rules import category, host_tables, table_layout
+from speedmeet.validate_rules import category, host_tables, no_shared_language, table_layout
 
 REQUESTS_SHEET = "Requests"
 
@@ -163,8 +163,9 @@ def solver_rules(
     """The event's rules in the solver's indices.
 
     Requests and history naming someone not on the list are left out (the rule report names
-    them); a must-meet pair also to be kept apart is kept apart, and two hosts at different
-    tables cannot meet, so neither becomes a must-meet pair.
+    them). A must-meet pair also to be kept apart is kept apart; two hosts at different tables
+    cannot meet; two people with no language in common could not talk at a table that shares a
+    language: none of those becomes a must-meet pair.
     """
     index = {p.id: i for i, p in enumerate(participants)}
 
@@ -185,6 +186,7 @@ def solver_rules(
         for a, b in pairs([(q.first, q.second) for q in rules.requests if q.kind == "must_meet"])
         if (a, b) not in set(keep_apart)
         and not (a in host_table and b in host_table and host_table[a] != host_table[b])
+        and not (rules.common_language and no_shared_language(participants[a], participants[b]))
     )
     languages = tuple(frozenset(p.languages) for p in participants) if rules.common_language else ()
     categories: tuple[int, ...] = ()

@@ -95,6 +95,13 @@ def common_languages(people: Iterable[Participant]) -> set[str] | None:
     return shared
 
 
+def no_shared_language(first: Participant, second: Participant) -> bool:
+    """Both gave languages and none is common: they cannot meet at a table sharing a language."""
+    return bool(first.languages and second.languages) and not (
+        set(first.languages) & set(second.languages)
+    )
+
+
 def category(person: Participant, field: str) -> str:
     """The person's category for the stakeholder mix, folded like organisation names."""
     value = getattr(person, field, None)
@@ -443,6 +450,8 @@ def impossible_request(plan: Plan, rules: EventRules, first: str, second: str) -
     for request in rules.requests:
         if request.kind == "keep_apart" and {request.first, request.second} == {first, second}:
             return "they are also to be kept apart"
+    if rules.common_language and no_shared_language(a, b):
+        return "they share no language"
     return None
 
 

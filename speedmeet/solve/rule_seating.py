@@ -4,8 +4,9 @@ The cost is lexicographic in spirit: one swap changes at most a few dozen meetin
 weights are spaced for no swap to trade a heavier term for lighter ones:
 
 - APART per keep-apart meeting, above everything else;
-- HARD per must-meet pair that never meets and per table without a common language (hard
-  whenever the event allows; otherwise as few as possible);
+- HARD per must-meet pair that never meets and per person to move before a table shares a
+  language (a graded count, so that the search sees a table getting closer; hard whenever the
+  event allows, otherwise as little as possible);
 - PAIR per wasted meeting: a repeat, colleagues together, or a pair who met at an earlier event;
 - MIX per person beyond their category's even share of a table;
 - the pair weights of interests and offers/needs, a few units per meeting.
@@ -38,10 +39,6 @@ touches at most 2 (k - 1) pairs, so preferences never outweigh a mix step or a n
 
 BoolArray = npt.NDArray[np.bool_]
 CostArray = npt.NDArray[np.int64]
-ALL_LANGUAGES = np.uint64(0xFFFF_FFFF_FFFF_FFFF)
-LANGUAGE_BITS = 64
-"""Languages held as bits of one word; an event with more than 64 languages spoken by two
-people or more folds the rarest into the last bit (the rule is then approximate for them)."""
 
 
 def pin_hosts(schedule: Schedule, hosts: Sequence[int], host_tables: Sequence[int]) -> Schedule:
@@ -69,27 +66,17 @@ def pin_hosts(schedule: Schedule, hosts: Sequence[int], host_tables: Sequence[in
     return result
 
 
-def language_masks(languages: Sequence[frozenset[str]], n: int) -> npt.NDArray[np.uint64]:
-    """One bit per language spoken by two people or more; everyone else (and the dummy) all ones.
-
-    A language nobody else speaks can never be a table's common language, so it gets no bit:
-    a person speaking only such languages makes any table with other speakers lack one.
-    """
-    counts: dict[str, int] = {}
-    for spoken in languages:
-        for language in spoken:
-            counts[language] = counts.get(language, 0) + 1
-    shared = sorted((c for c in counts if counts[c] >= 2), key=lambda c: (-counts[c], c))
-    bit = {language: min(i, LANGUAGE_BITS - 1) for i, language in enumerate(shared)}
-    masks = np.full(n + 1, ALL_LANGUAGES, dtype=np.uint64)
+def language_columns(languages: Sequence[frozenset[str]], n: int) -> npt.NDArray[np.int32]:
+    """(n + 1) x (languages + 1): 1 where a person speaks a language; the last column is 1 for
+    everyone who gave a language (people without any, and the dummy, are ignored by the rule)."""
+    names = sorted({language for spoken in languages for language in spoken})
+    column = {language: i for i, language in enumerate(names)}
+    matrix = np.zeros((n + 1, len(names) + 1), dtype=np.int32)
     for person, spoken in enumerate(languages[:n]):
-        if spoken:
-            value = 0
-            for language in spoken:
-                if language in bit:
-                    value |= 1 << bit[language]
-            masks[person] = np.uint64(value)
-    return masks
+        for language in spoken:
+            matrix[person, column[language]] = 1
+        matrix[person, len(names)] = 1 if spoken else 0
+    return matrix
 
 
 class RuleSeating(Seating):
@@ -125,7 +112,11 @@ class RuleSeating(Seating):
         self.favours = bool((self.soft_weights < 0).any())
         self.disfavours = bool((self.soft_weights > 0).any())
         self.speaks = any(rules.languages)
-        self.masks = language_masks(rules.languages, n)
+        self.spoken = language_columns(rules.languages, n)
+        self.allowed = np.ones((len(table_sizes), self.spoken.shape[1] - 1), dtype=np.int64)
+        for host, table in zip(rules.hosts, rules.host_tables, strict=True):
+            if self.spoken[host, -1]:
+                self.allowed[table] &= self.spoken[host, :-1]
         categories = [c for c in rules.categories if c >= 0]
         self.mixing = bool(categories)
         kinds = max(categories) + 1 if categories else 0
@@ -149,7 +140,9 @@ class RuleSeating(Seating):
     def _rebuild(self) -> None:
         super()._rebuild()
         self.mix_count = np.zeros((self.rounds, self.tables, self.kinds + 1), dtype=np.int32)
-        self.language_ok = np.ones((self.rounds, self.tables), dtype=np.bool_)
+        self.language_count = np.zeros(
+            (self.rounds, self.tables, self.spoken.shape[1]), dtype=np.int32
+        )
         for r in range(self.rounds):
             for t in range(self.tables):
                 self._retable(r, t)
@@ -160,7 +153,7 @@ class RuleSeating(Seating):
         seated = self.members[r, t]
         seated = seated[seated != self.n]
         self.mix_count[r, t] = np.bincount(self.category[seated], minlength=self.kinds + 1)
-        self.language_ok[r, t] = np.bitwise_and.reduce(self.masks[seated]) != 0
+        self.language_count[r, t] = self.spoken[seated].sum(axis=0)
 
     def _times_met(self, pairs: IntArray) -> npt.NDArray[np.int64]:
         return self.conflict[pairs[:, 0], pairs[:, 1]].astype(np.int64) - self.base[
@@ -171,7 +164,9 @@ class RuleSeating(Seating):
         self.kept_together = int(self._times_met(self.keep_pairs).sum())
         self.unmet = int((self._times_met(self.must_pairs) == 0).sum())
         self.soft_total = int((self._times_met(self.soft_pairs) * self.soft_weights).sum())
-        self.without_language = int((~self.language_ok).sum()) if self.speaks else 0
+        self.language_gap = (
+            int(_language_gaps(self.language_count, self.allowed[None]).sum()) if self.speaks else 0
+        )
         excess = np.maximum(self.mix_count - self.mix_limit[None, :, :], 0)
         self.mix_excess = int(excess.sum())
 
@@ -179,13 +174,13 @@ class RuleSeating(Seating):
     def hard(self) -> int:
         """Hard-rule breaks: keep-apart meetings, unmet must-meet pairs, tables without a
         common language."""
-        return self.kept_together + self.unmet + self.without_language
+        return self.kept_together + self.unmet + self.language_gap
 
     @property
     def core_cost(self) -> int:
         return (
             APART * self.kept_together
-            + HARD * (self.unmet + self.without_language)
+            + HARD * (self.unmet + self.language_gap)
             + PAIR * self.waste
             + MIX * self.mix_excess
         )
@@ -244,7 +239,7 @@ class RuleSeating(Seating):
             )
             core[rows, seats] |= apart > 0
         if self.speaks:
-            bad = ~self.language_ok
+            bad = _language_gaps(self.language_count, self.allowed[None]) > 0
             core[rows, seats] |= bad[:, :, None]
         if self.mixing:
             over = self.mix_count > self.mix_limit[None, :, :]
@@ -287,24 +282,21 @@ class RuleSeating(Seating):
         return deltas
 
     def _language_deltas(self, r: int, movers: IntArray) -> CostArray:
-        """Change in tables without a common language, per swap."""
-        seats = self.members[r]
-        masks = self.masks[seats]
-        ones = np.full((seats.shape[0], 1), ALL_LANGUAGES, dtype=np.uint64)
-        before = np.bitwise_and.accumulate(np.hstack((ones, masks[:, :-1])), axis=1)
-        after = np.bitwise_and.accumulate(np.hstack((masks[:, 1:], ones))[:, ::-1], axis=1)[:, ::-1]
-        others = before & after
+        """Change in the language gap of the two tables, per swap."""
+        count = self.language_count[r].astype(np.int64)
+        spoken = self.spoken.astype(np.int64)
         tab = self.table_of[r]
-        seat = self.seat_of[r]
         own = tab[movers]
-        new_own = others[own, seat[movers]][:, None] & self.masks[None, :]
-        new_other = others[tab, seat][None, :] & self.masks[movers][:, None]
-        bad = ~self.language_ok[r]
+        gaps = _language_gaps(count, self.allowed)
+        mine = spoken[movers][:, None, :]
+        theirs = spoken[None, :, :]
+        own_after = count[own][:, None, :] - mine + theirs
+        other_after = count[tab][None, :, :] - theirs + mine
         change: CostArray = (
-            (new_own == 0).astype(np.int64)
-            + (new_other == 0)
-            - bad[own][:, None]
-            - bad[tab][None, :]
+            _language_gaps(own_after, self.allowed[own][:, None, :])
+            + _language_gaps(other_after, self.allowed[tab][None, :, :])
+            - gaps[own][:, None]
+            - gaps[tab][None, :]
         )
         return change
 
@@ -338,6 +330,17 @@ class RuleSeating(Seating):
         self._retable(r, ta)
         self._retable(r, tb)
         self._totals()
+
+
+def _language_gaps(
+    count: npt.NDArray[np.int64] | npt.NDArray[np.int32], allowed: npt.NDArray[np.int64]
+) -> CostArray:
+    """Per table (last axis: languages, then speakers), how many people with languages would
+    have to leave for the rest to share one of the `allowed` languages (those of the table's
+    hosts, who never leave): 0 exactly when the table has a common language."""
+    spoken = (count[..., :-1] * allowed).max(axis=-1, initial=0)
+    gaps: CostArray = count[..., -1].astype(np.int64) - spoken
+    return gaps
 
 
 def _pair_matrix(n: int, pairs: IntArray) -> npt.NDArray[np.int8]:
