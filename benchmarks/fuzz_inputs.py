@@ -55,6 +55,8 @@ class Tally:
 
     counts: Counter[tuple[str, str]] = field(default_factory=Counter)
     slowest: tuple[float, str] = (0.0, "")
+    refusals: Counter[str] = field(default_factory=Counter)
+    """Why plans were refused, numbers and paths left out: a sudden change shows here."""
     crashes: list[Path] = field(default_factory=list)
 
 
@@ -258,6 +260,8 @@ def fuzz_plan(rng: random.Random, work: Path, crashes: Path, tally: Tally) -> No
     else:
         outcome = "refused"
         lines = [line for line in result.stderr.splitlines() if line.strip()]
+        reason = lines[-1].replace(str(source), "FILE") if lines else ""
+        tally.refusals[re.sub(r"\d+", "N", reason)] += 1
         if result.exit_code != 1 or len(lines) != 1 or not lines[0].startswith("Error: "):
             problem = f"exit {result.exit_code}, stderr:\n{result.stderr}"
     if problem:
@@ -275,6 +279,8 @@ def report(tally: Tally, seconds: float) -> None:
     for kind in kinds:
         print(f"{kind:28}" + "".join(f"{tally.counts[(kind, o)]:>10}" for o in outcomes))
     print(f"slowest read: {tally.slowest[0]:.2f} s ({tally.slowest[1]})")
+    for reason, count in tally.refusals.most_common(6):
+        print(f"  plan refused {count} times: {reason}")
     if tally.crashes:
         print(f"{len(tally.crashes)} crash(es), inputs saved in:")
         for folder in tally.crashes:
