@@ -65,7 +65,7 @@ def realistic_event(people: int, seed: int) -> tuple[list[Participant], EventRul
     for kind in ("must_meet", "keep_apart"):
         for _ in range(10):
             first, second = chance.sample(others, 2)
-            requests.append(Request(kind=kind, first=first, second=second))  # type: ignore[arg-type]
+            requests.append(Request(kind=kind, first=first, second=second))
     rules = EventRules(mix="role", interests="match", requests=requests)
     return participants, rules
 

@@ -33,7 +33,7 @@ from speedmeet.solve.problem import (
     SolveResult,
     SolverRules,
 )
-from speedmeet.solve.rule_seating import PREFERENCE
+from speedmeet.solve.rule_seating import OFFER, PREFERENCE
 from speedmeet.validate import validate
 from speedmeet.validate_rules import category, host_tables, no_shared_language, table_layout
 
@@ -189,6 +189,7 @@ def solver_rules(
         and not (rules.common_language and no_shared_language(participants[a], participants[b]))
     )
     languages = tuple(frozenset(p.languages) for p in participants) if rules.common_language else ()
+    per_meeting, once = preference_weights(participants, rules)
     categories: tuple[int, ...] = ()
     if rules.mix is not None:
         if rules.mix not in Participant.model_fields:
@@ -204,26 +205,19 @@ def solver_rules(
         must_meet=must_meet,
         languages=languages,
         categories=categories,
-        pair_weights=preference_weights(participants, rules),
+        pair_weights=per_meeting,
+        wanted=once,
     )
 
 
 def preference_weights(
     participants: Sequence[Participant], rules: EventRules
-) -> tuple[tuple[int, int, int], ...]:
-    """Pair weights per meeting: shared interests favoured (match) or disfavoured (mix), and a
-    pair where one offers what the other needs favoured; none above `PREFERENCE_LIMIT` people."""
+) -> tuple[tuple[tuple[int, int, int], ...], tuple[tuple[int, int, int], ...]]:
+    """Soft pair weights: per meeting, shared interests favoured (match) or disfavoured (mix);
+    while never met, a pair where one offers what the other needs. None above
+    `PREFERENCE_LIMIT` people (one weight per pair of people)."""
     if len(participants) > PREFERENCE_LIMIT:
-        return ()
-    weights: dict[Pair, int] = {}
-
-    def add(groups: dict[str, list[int]], partners: dict[str, list[int]], weight: int) -> None:
-        found: set[Pair] = set()
-        for key, people in groups.items():
-            for a in people:
-                found.update((min(a, b), max(a, b)) for b in partners.get(key, []) if a != b)
-        for pair in found:
-            weights[pair] = weights.get(pair, 0) + weight
+        return (), ()
 
     def by_word(lists: list[list[str]]) -> dict[str, list[int]]:
         groups: dict[str, list[int]] = {}
@@ -232,13 +226,21 @@ def preference_weights(
                 groups.setdefault(word, []).append(person)
         return groups
 
+    def pairs(groups: dict[str, list[int]], partners: dict[str, list[int]]) -> list[Pair]:
+        found: set[Pair] = set()
+        for key, people in groups.items():
+            for a in people:
+                found.update((min(a, b), max(a, b)) for b in partners.get(key, []) if a != b)
+        return sorted(found)
+
+    per_meeting: tuple[tuple[int, int, int], ...] = ()
     if rules.interests != "off":
         interests = by_word([p.interests for p in participants])
-        add(interests, interests, -PREFERENCE if rules.interests == "match" else PREFERENCE)
+        weight = -PREFERENCE if rules.interests == "match" else PREFERENCE
+        per_meeting = tuple((a, b, weight) for a, b in pairs(interests, interests))
+    once: tuple[tuple[int, int, int], ...] = ()
     if rules.offers_needs:
-        add(
-            by_word([p.offers for p in participants]),
-            by_word([p.needs for p in participants]),
-            -PREFERENCE,
-        )
-    return tuple((a, b, w) for (a, b), w in sorted(weights.items()) if w)
+        offers = by_word([p.offers for p in participants])
+        needs = by_word([p.needs for p in participants])
+        once = tuple((a, b, OFFER) for a, b in pairs(offers, needs))
+    return per_meeting, once

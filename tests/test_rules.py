@@ -256,6 +256,7 @@ def test_rule_aware_swap_scores_match_a_recount() -> None:
         ),
         categories=tuple(int(c) for c in rng.integers(-1, 3, n)),
         pair_weights=((1, 4, -2), (5, 12, 2), (13, 14, -4)),
+        wanted=((1, 15, 4), (2, 12, 4)),
     )
     schedule = pin_hosts(greedy_schedule(organisations, sizes, rounds, rng), (3,), (0,))
     seating = RuleSeating(organisations, sizes, schedule, rules)

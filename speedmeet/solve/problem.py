@@ -40,6 +40,8 @@ class SolverRules:
     pair_weights: tuple[tuple[int, int, int], ...] = ()
     """(a, b, weight) per meeting of a and b: negative favours them (shared interests, one
     offers what the other needs), positive keeps them apart softly (interests mixed)."""
+    wanted: tuple[tuple[int, int, int], ...] = ()
+    """(a, b, weight) paid while a and b never meet: one offers what the other needs."""
 
     @property
     def active(self) -> bool:
@@ -51,6 +53,7 @@ class SolverRules:
             or any(self.languages)
             or any(c >= 0 for c in self.categories)
             or self.pair_weights
+            or self.wanted
         )
 
 

@@ -9,7 +9,8 @@ weights are spaced for no swap to trade a heavier term for lighter ones:
   event allows, otherwise as little as possible);
 - PAIR per wasted meeting: a repeat, colleagues together, or a pair who met at an earlier event;
 - MIX per person beyond their category's even share of a table;
-- the pair weights of interests and offers/needs, a few units per meeting.
+- the pair weights of interests, a few units per meeting, and of offers/needs, a few units
+  while the pair has never met (favoured to meet once, not again).
 
 Hosts are pinned to their tables and never move (`pin_hosts` puts them there first).
 A swap's change of cost splits into what each of the two people leaves and joins (pairs, as in
@@ -36,6 +37,8 @@ MIX = 100
 PREFERENCE = 2
 """Weight of one meeting of a pair sharing interests or offering what the other needs: a swap
 touches at most 2 (k - 1) pairs, so preferences never outweigh a mix step or a new pair."""
+OFFER = 4
+"""Paid while a pair where one offers what the other needs has never met (same reasoning)."""
 
 BoolArray = npt.NDArray[np.bool_]
 CostArray = npt.NDArray[np.int64]
@@ -102,7 +105,12 @@ class RuleSeating(Seating):
         self.keep_pairs = np.asarray(rules.keep_apart, dtype=np.int32).reshape(-1, 2)
         self.must_pairs = np.asarray(rules.must_meet, dtype=np.int32).reshape(-1, 2)
         self.keep = _pair_matrix(n, self.keep_pairs)
-        self.must = _pair_matrix(n, self.must_pairs)
+        wished = np.asarray(rules.wanted, dtype=np.int64).reshape(-1, 3)
+        self.wished_pairs = wished[:, :2].astype(np.int32)
+        self.wished_weights = wished[:, 2]
+        self.wanted = HARD * _pair_matrix(n, self.must_pairs).astype(np.int64)
+        self.wanted[self.wished_pairs[:, 0], self.wished_pairs[:, 1]] += self.wished_weights
+        self.wanted[self.wished_pairs[:, 1], self.wished_pairs[:, 0]] += self.wished_weights
         weighted = np.asarray(rules.pair_weights, dtype=np.int64).reshape(-1, 3)
         self.soft_pairs = weighted[:, :2].astype(np.int32)
         self.soft_weights = weighted[:, 2]
@@ -164,6 +172,8 @@ class RuleSeating(Seating):
         self.kept_together = int(self._times_met(self.keep_pairs).sum())
         self.unmet = int((self._times_met(self.must_pairs) == 0).sum())
         self.soft_total = int((self._times_met(self.soft_pairs) * self.soft_weights).sum())
+        self.unwished = self._times_met(self.wished_pairs) == 0
+        self.soft_total += int(self.wished_weights[self.unwished].sum())
         self.language_gap = (
             int(_language_gaps(self.language_count, self.allowed[None]).sum()) if self.speaks else 0
         )
@@ -191,7 +201,7 @@ class RuleSeating(Seating):
 
     @property
     def has_preferences(self) -> bool:
-        return self.favours or self.disfavours
+        return self.favours or self.disfavours or bool(self.wished_pairs.size)
 
     @property
     def pinned(self) -> BoolArray:
@@ -206,7 +216,7 @@ class RuleSeating(Seating):
         times = conflict - self.base[rows]
         value = PAIR * (conflict >= (1 if joining else 2))
         value += APART * self.keep[rows].astype(np.int64) + self.soft[rows]
-        value -= HARD * ((self.must[rows] == 1) & (times == (0 if joining else 1)))
+        value -= self.wanted[rows] * (times == (0 if joining else 1))
         return value
 
     def all_regret(self) -> IntArray:
@@ -252,7 +262,9 @@ class RuleSeating(Seating):
         if self.has_preferences:
             soft = self.soft[seats[:, :, :, None], seats[:, :, None, :]].sum(axis=3)
             wants = np.zeros((self.rounds, n + 1), dtype=np.bool_)
-            wants[rows, seats] = (soft >= 0) if self.favours else (soft > 0)
+            if self.favours or self.disfavours:
+                wants[rows, seats] = (soft >= 0) if self.favours else (soft > 0)
+            wants[:, self.wished_pairs[self.unwished].reshape(-1)] = True
             wants[:, n] = False
             quiet = ~core.any(axis=1)
             core[quiet] = wants[quiet]
