@@ -220,15 +220,24 @@ class Outcome:
         return 1.0 if self.bound == 0 else self.pairs / self.bound
 
     @property
-    def target_met(self) -> bool:
+    def verdict(self) -> str:
+        """ "met", or what falls short of the issue's target for this row."""
         event = self.event
-        if self.problems or self.share < event.target_share:
-            return False
-        # Without the solve time in plan.json, the whole run is an upper bound for it.
-        solve = self.run_seconds if self.solve_seconds is None else self.solve_seconds
-        if event.target_solve is not None and solve > event.target_solve:
-            return False
-        return event.target_run is None or self.run_seconds <= event.target_run
+        if self.problems:
+            return "FAILED"
+        short = []
+        if self.share < event.target_share:
+            short.append("share")
+        if event.target_solve is not None:
+            if self.solve_seconds is None:
+                # plan.json holds no solve time: the whole run bounds it from above.
+                if self.run_seconds > event.target_solve:
+                    short.append("solve s unknown")
+            elif self.solve_seconds > event.target_solve:
+                short.append("solve s")
+        if event.target_run is not None and self.run_seconds > event.target_run:
+            short.append("run s")
+        return "MISSED: " + ", ".join(short) if short else "met"
 
 
 def run_measured(command: list[str], log: Path) -> tuple[int, float, float]:
@@ -329,7 +338,7 @@ def row(outcome: Outcome) -> list[str]:
         str(outcome.bound), str(outcome.pairs), f"{100 * outcome.share:.2f}",
         str(outcome.repeats), str(outcome.same_organisation), solve,
         f"{outcome.run_seconds:.2f}", f"{outcome.peak_mb:.0f}", outcome.method,
-        "met" if outcome.target_met else "MISSED",
+        outcome.verdict,
     ]  # fmt: skip
 
 
