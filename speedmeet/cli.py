@@ -7,16 +7,12 @@ single `Error: ...` line on stderr and exit code 1; typer reports usage errors w
 from __future__ import annotations
 
 import contextlib
-
-# TRANSITION (removed once speedmeet.validate_rules and make_plan(rules=...) land)
-import importlib
-import inspect
 import threading
 import time
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -60,18 +56,7 @@ from speedmeet.readers.columns import recognise
 from speedmeet.rules import EventRules
 from speedmeet.solve.problem import Progress as SolveProgress
 from speedmeet.validate import validate
-
-
-def rule_report(plan: Plan) -> list[Any]:
-    try:
-        module = importlib.import_module("speedmeet.validate_rules")
-    except ModuleNotFoundError:
-        return []
-    outcomes: list[Any] = module.rule_report(plan)
-    return outcomes
-
-
-RuleOutcome = Any
+from speedmeet.validate_rules import RuleOutcome, rule_report
 
 
 class Paper(StrEnum):
@@ -344,14 +329,11 @@ def _solve_with_progress(
 
         def work() -> None:
             try:
-                extra: dict[str, Any] = (
-                    {"rules": rules} if "rules" in inspect.signature(make_plan).parameters else {}
-                )
                 outcome.append(
                     make_plan(
                         registrations.participants,
                         settings,
-                        **extra,
+                        rules=rules,
                         on_progress=report,
                         stop=stop,
                     )
