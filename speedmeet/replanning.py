@@ -22,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from speedmeet.cells import csv_cell
 from speedmeet.errors import SpeedmeetError
 from speedmeet.files import atomic_path, write_text_atomically
 from speedmeet.model import (
@@ -473,19 +474,14 @@ def changes_csv(changes: Sequence[SeatChange]) -> str:
         writer.writerow(
             [
                 change.round,
-                change.old_table or "",
-                change.new_table or "",
-                _safe_cell(change.participant_id),
-                _safe_cell(change.name),
-                _safe_cell(change.organisation),
+                csv_cell(change.old_table or ""),
+                csv_cell(change.new_table or ""),
+                csv_cell(change.participant_id),
+                csv_cell(change.name),
+                csv_cell(change.organisation),
             ]
         )
     return buffer.getvalue()
-
-
-def _safe_cell(text: str) -> str:
-    """Keep a spreadsheet from reading a name as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def _version_numbers(folder: Path) -> list[int]:

@@ -430,12 +430,6 @@ def test_replan_and_history_print_markup_like_text_as_typed(tmp_path: Path) -> N
         assert str(out) in result.stdout, command
 
 
-@pytest.mark.xfail(
-    reason="replanning.changes_csv writes 'table before' and 'table after' without _safe_cell, "
-    "and a Tables sheet may name a table '=HYPERLINK(...)'",
-    raises=AssertionError,
-    strict=True,
-)
 def test_changes_csv_neutralises_table_names() -> None:
     changes = [SeatChange("P1", "Ana", "EPER", 2, HOSTILE[0], HOSTILE[2])]
     rows = list(csv.reader(io.StringIO(changes_csv(changes))))

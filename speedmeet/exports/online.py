@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from speedmeet.cells import csv_cell as safe_cell
 from speedmeet.files import write_text_atomically
 from speedmeet.model import Participant, Plan
-from speedmeet.replanning import _safe_cell as safe_cell
 
 ROOMS_HEADER = ("Pre-assign Room Name", "Email Address")
 MESSAGES_FILENAME = "breakout-messages.txt"

@@ -12,6 +12,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from speedmeet.cells import looks_like_formula
 from speedmeet.files import atomic_path
 from speedmeet.meetings import who_met_whom
 from speedmeet.model import Plan
@@ -28,7 +29,7 @@ def _cell(sheet: WriteOnlyWorksheet, value: Any, **style: Any) -> WriteOnlyCell:
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"
-        if value[:1] in ("=", "+", "-", "@"):
+        if looks_like_formula(value):
             cell.quotePrefix = True
     for name, setting in style.items():
         setattr(cell, name, setting)
