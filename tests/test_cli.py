@@ -206,3 +206,27 @@ def test_every_command_is_documented_in_the_readme() -> None:
     for command in cli.app.registered_commands:
         assert command.name is not None
         assert f"speedmeet {command.name}" in readme, command.name
+
+
+def test_many_rounds_fit_the_workbook(runner: CliRunner, tmp_path: Path) -> None:
+    # 30 rounds need columns past Z on the "By participant" sheet.
+    source = write_registrations(
+        tmp_path / "long.csv", [(f"Person {i}", f"Organisation {i}") for i in range(8)]
+    )
+    result = runner.invoke(
+        cli.app,
+        [
+            "plan",
+            str(source),
+            "--rounds",
+            "30",
+            "--table-size",
+            "2",
+            "--no-print",
+            "--time-limit",
+            "1",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(tmp_path / "long-plan" / "plan.xlsx")["By participant"]
+    assert sheet.cell(row=1, column=33).value == "Round 30"

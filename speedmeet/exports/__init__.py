@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from speedmeet.exports.pdf import write_print_kit
 from speedmeet.exports.xlsx import write_meetings_xlsx, write_plan_xlsx
 from speedmeet.files import make_output_folder
 from speedmeet.model import Plan
@@ -32,6 +31,8 @@ def write_plan_outputs(
     write_plan(plan, written[0])
     written.append(write_plan_xlsx(plan, folder / XLSX_FILENAME, quality))
     if print_kit:
+        from speedmeet.exports.pdf import write_print_kit  # fpdf2 loads only when printing
+
         written.extend(write_print_kit(plan, folder))
     return written
 

@@ -10,6 +10,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from speedmeet.cells import looks_like_formula
@@ -49,7 +50,7 @@ def _prepare_for_print(sheet: WriteOnlyWorksheet, widths: Sequence[float], heade
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_options.gridLines = True
     for index, width in enumerate(widths):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
+        sheet.column_dimensions[get_column_letter(index + 1)].width = width
 
 
 def _title(plan: Plan) -> str:
