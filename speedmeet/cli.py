@@ -252,14 +252,17 @@ def describe_rules(
 
 
 def show_rule_outcomes(outcomes: list[RuleOutcome]) -> None:
-    """One line per rule: green when met, yellow with what fell short."""
+    """One row per rule: green "met", or yellow "not met" with what fell short."""
+    if not outcomes:
+        return
+    table = RichTable(title="Event rules", show_header=False, box=None, padding=(0, 2))
+    table.add_column("status", no_wrap=True)
+    table.add_column("rule", style="bold", no_wrap=True)
+    table.add_column("detail")
     for outcome in outcomes:
-        rule = escape(outcome.rule)
-        detail = f": {escape(outcome.detail)}" if outcome.detail else ""
-        if outcome.met:
-            console.print(f"  [green]met[/green]      {rule}{detail}", highlight=False)
-        else:
-            console.print(f"  [yellow]not met[/yellow]  {rule}{detail}", highlight=False)
+        status = "[green]met[/green]" if outcome.met else "[yellow]not met[/yellow]"
+        table.add_row(status, escape(outcome.rule), escape(outcome.detail))
+    console.print(table)
 
 
 def show_quality(
