@@ -259,7 +259,13 @@ def test_rule_aware_swap_scores_match_a_recount() -> None:
         wanted=((1, 15, 4), (2, 12, 4)),
     )
     schedule = pin_hosts(greedy_schedule(organisations, sizes, rounds, rng), (3,), (0,))
-    seating = RuleSeating(organisations, sizes, schedule, rules)
+
+    def seated(schedule: list[list[list[int]]]) -> RuleSeating:
+        seating = RuleSeating(organisations, sizes, schedule, rules)
+        seating.prefer()  # soft preferences scored too
+        return seating
+
+    seating = seated(schedule)
     for r in range(rounds):
         regret = seating.all_regret()
         deltas = seating.swap_deltas(r, np.arange(n, dtype=np.int32), regret[r])
@@ -271,11 +277,11 @@ def test_rule_aware_swap_scores_match_a_recount() -> None:
                 swapped = seating.schedule()
                 swapped[r][ta][swapped[r][ta].index(a)] = b
                 swapped[r][tb][swapped[r][tb].index(b)] = a
-                recount = RuleSeating(organisations, sizes, swapped, rules).cost
+                recount = seated(swapped).cost
                 assert recount - seating.cost == deltas[a, b]
         a, b = 0, int(np.flatnonzero(seating.table_of[r, :n] != seating.table_of[r, 0])[0])
         seating.swap(r, a, b)
-        assert seating.cost == RuleSeating(organisations, sizes, seating.schedule(), rules).cost
+        assert seating.cost == seated(seating.schedule()).cost
 
 
 @st.composite

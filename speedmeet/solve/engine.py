@@ -41,7 +41,7 @@ from speedmeet.solve.problem import (
 )
 from speedmeet.solve.rule_seating import PAIR, RuleSeating, pin_hosts
 from speedmeet.solve.seating import DENSE_LIMIT, Seating, total_meetings
-from speedmeet.solve.tabu import SearchBudget, tabu_search
+from speedmeet.solve.tabu import POLISH_STEPS, SearchBudget, tabu_search
 
 PROGRESS_INTERVAL = 0.1
 """Seconds between two progress reports at most ten times a second."""
@@ -50,7 +50,7 @@ STEPS_PER_SECOND = 2000
 """Tabu steps budgeted per second of time limit: under what this machine does on 500 people."""
 
 
-RULE_STEPS_PER_SECOND = 300
+RULE_STEPS_PER_SECOND = 200
 """Tabu steps per second of time limit with the event's rules: each step also scores them."""
 
 EXACT_SHARE = 0.6
@@ -244,7 +244,14 @@ def _solve_with_rules(
         )
         before = seating.cost
         tabu_search(seating, rng, budget)
-        if seating.cost < before:
+        improved = seating.cost < before
+        if seating.wants_preferences and not clock.should_stop():
+            # the rules and the pairs first, then soft preferences that never buy a worse plan
+            clock.phase = "preferences"
+            seating.prefer()
+            budget.steps = POLISH_STEPS
+            improved = tabu_search(seating, rng, budget) > 0 or improved
+        if improved:
             schedule, pairs = seating.schedule(), seating.pairs
             method += " + tabu search"
     proven = pairs >= bound

@@ -69,12 +69,12 @@ def pin_hosts(schedule: Schedule, hosts: Sequence[int], host_tables: Sequence[in
     return result
 
 
-def language_columns(languages: Sequence[frozenset[str]], n: int) -> npt.NDArray[np.int32]:
+def language_columns(languages: Sequence[frozenset[str]], n: int) -> npt.NDArray[np.int64]:
     """(n + 1) x (languages + 1): 1 where a person speaks a language; the last column is 1 for
     everyone who gave a language (people without any, and the dummy, are ignored by the rule)."""
     names = sorted({language for spoken in languages for language in spoken})
     column = {language: i for i, language in enumerate(names)}
-    matrix = np.zeros((n + 1, len(names) + 1), dtype=np.int32)
+    matrix = np.zeros((n + 1, len(names) + 1), dtype=np.int64)
     for person, spoken in enumerate(languages[:n]):
         for language in spoken:
             matrix[person, column[language]] = 1
@@ -108,9 +108,13 @@ class RuleSeating(Seating):
         wished = np.asarray(rules.wanted, dtype=np.int64).reshape(-1, 3)
         self.wished_pairs = wished[:, :2].astype(np.int32)
         self.wished_weights = wished[:, 2]
-        self.wanted = HARD * _pair_matrix(n, self.must_pairs).astype(np.int64)
-        self.wanted[self.wished_pairs[:, 0], self.wished_pairs[:, 1]] += self.wished_weights
-        self.wanted[self.wished_pairs[:, 1], self.wished_pairs[:, 0]] += self.wished_weights
+        self.must = HARD * _pair_matrix(n, self.must_pairs).astype(np.int64)
+        self.wished = np.zeros((n + 1, n + 1), dtype=np.int64)
+        self.wished[self.wished_pairs[:, 0], self.wished_pairs[:, 1]] = self.wished_weights
+        self.wished[self.wished_pairs[:, 1], self.wished_pairs[:, 0]] = self.wished_weights
+        self.preferring = False
+        """Whether soft preferences count yet: the search first meets the rules and the pairs
+        without them (their small ties would steer it), then polishes them (`prefer`)."""
         weighted = np.asarray(rules.pair_weights, dtype=np.int64).reshape(-1, 3)
         self.soft_pairs = weighted[:, :2].astype(np.int32)
         self.soft_weights = weighted[:, 2]
@@ -149,7 +153,7 @@ class RuleSeating(Seating):
         super()._rebuild()
         self.mix_count = np.zeros((self.rounds, self.tables, self.kinds + 1), dtype=np.int32)
         self.language_count = np.zeros(
-            (self.rounds, self.tables, self.spoken.shape[1]), dtype=np.int32
+            (self.rounds, self.tables, self.spoken.shape[1]), dtype=np.int64
         )
         for r in range(self.rounds):
             for t in range(self.tables):
@@ -197,10 +201,19 @@ class RuleSeating(Seating):
 
     @property
     def cost(self) -> int:
-        return self.core_cost + self.soft_total
+        return self.core_cost + (self.soft_total if self.preferring else 0)
+
+    def prefer(self) -> None:
+        """Count soft preferences from now on (interests, offers and needs)."""
+        self.preferring = True
 
     @property
     def has_preferences(self) -> bool:
+        return self.preferring and self.wants_preferences
+
+    @property
+    def wants_preferences(self) -> bool:
+        """Whether the event has soft preferences to polish at all."""
         return self.favours or self.disfavours or bool(self.wished_pairs.size)
 
     @property
@@ -215,8 +228,11 @@ class RuleSeating(Seating):
         conflict = self.conflict[rows].astype(np.int64)
         times = conflict - self.base[rows]
         value = PAIR * (conflict >= (1 if joining else 2))
-        value += APART * self.keep[rows].astype(np.int64) + self.soft[rows]
-        value -= self.wanted[rows] * (times == (0 if joining else 1))
+        value += APART * self.keep[rows].astype(np.int64)
+        value -= self.must[rows] * (times == (0 if joining else 1))
+        if self.preferring:
+            value += self.soft[rows]
+            value -= self.wished[rows] * (times == (0 if joining else 1))
         return value
 
     def all_regret(self) -> IntArray:
@@ -295,8 +311,8 @@ class RuleSeating(Seating):
 
     def _language_deltas(self, r: int, movers: IntArray) -> CostArray:
         """Change in the language gap of the two tables, per swap."""
-        count = self.language_count[r].astype(np.int64)
-        spoken = self.spoken.astype(np.int64)
+        count = self.language_count[r]
+        spoken = self.spoken
         tab = self.table_of[r]
         own = tab[movers]
         gaps = _language_gaps(count, self.allowed)

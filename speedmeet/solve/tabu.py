@@ -58,7 +58,9 @@ def tabu_search(seating: Seating, rng: np.random.Generator, budget: SearchBudget
 
     The cost is the waste for a plain event; with the event's rules (`RuleSeating`) it adds
     their penalties, and once the target is reached the search polishes soft preferences for
-    at most `POLISH_STEPS` more steps. Pinned people (hosts) never move.
+    at most `POLISH_STEPS` more steps. The best seating is the one of least cost without soft
+    preferences, then of least cost: preferences never buy a worse plan. Pinned people
+    (hosts) never move.
     """
     n = seating.n
     rounds = seating.rounds
@@ -133,7 +135,7 @@ def tabu_search(seating: Seating, rng: np.random.Generator, budget: SearchBudget
         seating.swap(r, a, b)
         tabu_table[r, a], tabu_until[r, a] = ta, step + int(rng.integers(tenure_low, tenure_high))
         tabu_table[r, b], tabu_until[r, b] = tb, step + int(rng.integers(tenure_low, tenure_high))
-        if seating.cost < best_cost:
+        if (seating.core_cost, seating.cost) < (best_core, best_cost):
             best_cost = seating.cost
             best_core = seating.core_cost
             best_members = seating.members.copy()
@@ -146,7 +148,7 @@ def tabu_search(seating: Seating, rng: np.random.Generator, budget: SearchBudget
                 seating.restore(best_members)
                 _perturb(seating, rng, PERTURB_SWAPS + int(rng.integers(0, PERTURB_SWAPS + 1)))
                 tabu_until[:] = 0
-    if seating.cost > best_cost:
+    if (seating.core_cost, seating.cost) > (best_core, best_cost):
         seating.restore(best_members)
     return step
 
