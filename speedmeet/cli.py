@@ -33,6 +33,7 @@ from speedmeet.exports.online import (
     describe_manual,
     needs_manual_assignment,
     online_filenames,
+    online_outputs_in,
     write_online_exports,
 )
 from speedmeet.exports.pdf import PRINTABLES, write_print_kit
@@ -492,6 +493,15 @@ def plan_command(
             console.print(
                 f"[yellow]Warning:[/yellow] {', '.join(stale)} in {escape(str(folder))} still show "
                 f"an earlier plan; run `speedmeet print {escape(str(folder))}` to re-make them.",
+                highlight=False,
+            )
+        written_names = {path.name for path in written}
+        stale_rooms = [p.name for p in online_outputs_in(folder) if p.name not in written_names]
+        if stale_rooms:
+            again = "" if online else " (or plan with --online to re-make them)"
+            console.print(
+                f"[yellow]Warning:[/yellow] {escape(', '.join(stale_rooms))} in "
+                f"{escape(str(folder))} are from an earlier plan; delete them{again}.",
                 highlight=False,
             )
 

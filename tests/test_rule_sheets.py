@@ -3,11 +3,14 @@ registration workbook or as csv files beside it, in English, French or German.""
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Sequence
 from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from speedmeet.errors import InputError
 from speedmeet.readers import read_event_sheets, read_registrations
@@ -331,3 +334,45 @@ def test_csv_error_names_the_file_and_row(tmp_path: Path) -> None:
         f"{tmp_path / 'requests.csv'}, row 2, column 'Person B': 'P9' is not on the participant "
         "sheet (no id or name matches)"
     )
+
+
+CELLS = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    kind=st.sampled_from(["tables", "requests", "rounds"]),
+    header=st.lists(
+        st.sampled_from(["Table", "Seats", "Person A", "Person B", "Kind", "Round", "Topic", "x"])
+        | CELLS,
+        min_size=1,
+        max_size=4,
+    ),
+    body=st.lists(
+        st.lists(
+            st.sampled_from(["P1", "Jean Dupont", "keep apart", "3", "yes"]) | CELLS, max_size=4
+        ),
+        max_size=6,
+    ),
+)
+def test_any_extra_sheet_is_read_or_refused_with_an_input_error(
+    tmp_path: Path, kind: str, header: list[str], body: list[list[str]]
+) -> None:
+    folder = tmp_path / kind
+    folder.mkdir(exist_ok=True)
+    people = folder / "people.csv"
+    if not people.exists():
+        write_csv(people, participant_rows())
+    with (folder / f"{kind}.csv").open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows([header, *body])
+    try:
+        sheets = read_event_sheets(people, read_registrations(people).participants)
+    except InputError as error:
+        assert f"{kind}.csv" in str(error)
+        return
+    ids = {row[0] for row in PEOPLE}
+    for request in sheets.requests:
+        assert request.first in ids and request.second in ids and request.first != request.second
+    assert all(table.name for table in sheets.tables)

@@ -325,3 +325,23 @@ def test_the_example_is_what_its_script_writes(tmp_path: Path) -> None:
     script = EXAMPLE.with_name("make_event_with_rules.py")
     subprocess.run([sys.executable, str(script), str(tmp_path / "event.xlsx")], check=True)
     assert (tmp_path / "event.xlsx").read_bytes() == EXAMPLE.read_bytes()
+
+
+def test_breakout_files_of_an_earlier_plan_are_pointed_out(tmp_path: Path) -> None:
+    event = write_small_event(tmp_path)
+    plan = ["plan", str(event), "--table-size", "4", "--no-print", "--online"]
+    assert CliRunner().invoke(cli.app, [*plan, "--rounds", "3"]).exit_code == 0
+    folder = tmp_path / "event-plan"
+    assert (folder / "breakout-rooms-round-3.csv").exists()
+    result = CliRunner().invoke(cli.app, [*plan, "--rounds", "2"])
+    assert result.exit_code == 0, result.output
+    assert (
+        f"Warning: breakout-rooms-round-3.csv in {folder} are from an earlier plan; delete them."
+    ) in one_line(result.output)
+    result = CliRunner().invoke(cli.app, [*plan[:-1], "--rounds", "2"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "Warning: breakout-messages.txt, breakout-rooms-round-1.csv, breakout-rooms-round-2.csv, "
+        f"breakout-rooms-round-3.csv in {folder} are from an earlier plan; delete them (or plan "
+        "with --online to re-make them)."
+    ) in one_line(result.output)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,6 +31,21 @@ def rooms_filename(round_number: int) -> str:
 def online_filenames(rounds: int) -> list[str]:
     """Every file `write_online_exports` may write for a plan of this many rounds."""
     return [rooms_filename(r) for r in range(1, rounds + 1)] + [MESSAGES_FILENAME]
+
+
+_ROOMS_FILE = re.compile(r"breakout-rooms-round-[1-9][0-9]*\.csv")
+
+
+def online_outputs_in(folder: Path) -> list[Path]:
+    """The breakout-room files a folder holds (from this plan or an earlier one), sorted."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return sorted(
+        path
+        for path in folder.iterdir()
+        if _ROOMS_FILE.fullmatch(path.name) or path.name == MESSAGES_FILENAME
+    )
 
 
 def room_name(table: str) -> str:
