@@ -50,7 +50,7 @@ STEPS_PER_SECOND = 2000
 """Tabu steps budgeted per second of time limit: under what this machine does on 500 people."""
 
 
-RULE_STEPS_PER_SECOND = 200
+RULE_STEPS_PER_SECOND = 400
 """Tabu steps per second of time limit with the event's rules: each step also scores them."""
 
 EXACT_SHARE = 0.6
@@ -204,7 +204,7 @@ def _solve_with_rules(
     starts: list[tuple[str, Callable[[], Schedule | None]]] = [
         ("construction", lambda: _construct(instance)),
         ("rotation", lambda: _dealt(instance)),
-        ("greedy", lambda: _greedy(instance, rng, clock)),
+        ("greedy", lambda: _greedy(instance, rng, clock, rules)),
     ]
     for method, make in starts:
         if best is not None and (clock.should_stop() or not dense):
@@ -315,9 +315,16 @@ def count_pairs(instance: Instance, schedule: Schedule) -> int:
     return len(met - earlier)
 
 
-def _greedy(instance: Instance, rng: np.random.Generator, clock: _Clock) -> Schedule:
+def _greedy(
+    instance: Instance, rng: np.random.Generator, clock: _Clock, rules: SolverRules | None = None
+) -> Schedule:
     return greedy_schedule(
-        instance.organisations, instance.table_sizes, instance.rounds, rng, clock.should_stop
+        instance.organisations,
+        instance.table_sizes,
+        instance.rounds,
+        rng,
+        clock.should_stop,
+        rules,
     )
 
 

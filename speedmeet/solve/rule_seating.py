@@ -108,8 +108,8 @@ class RuleSeating(Seating):
         wished = np.asarray(rules.wanted, dtype=np.int64).reshape(-1, 3)
         self.wished_pairs = wished[:, :2].astype(np.int32)
         self.wished_weights = wished[:, 2]
-        self.must = HARD * _pair_matrix(n, self.must_pairs).astype(np.int64)
-        self.wished = np.zeros((n + 1, n + 1), dtype=np.int64)
+        self.must = _pair_matrix(n, self.must_pairs)
+        self.wished = np.zeros((n + 1, n + 1), dtype=np.int8)
         self.wished[self.wished_pairs[:, 0], self.wished_pairs[:, 1]] = self.wished_weights
         self.wished[self.wished_pairs[:, 1], self.wished_pairs[:, 0]] = self.wished_weights
         self.preferring = False
@@ -118,7 +118,7 @@ class RuleSeating(Seating):
         weighted = np.asarray(rules.pair_weights, dtype=np.int64).reshape(-1, 3)
         self.soft_pairs = weighted[:, :2].astype(np.int32)
         self.soft_weights = weighted[:, 2]
-        self.soft = np.zeros((n + 1, n + 1), dtype=np.int32)
+        self.soft = np.zeros((n + 1, n + 1), dtype=np.int8)
         self.soft[self.soft_pairs[:, 0], self.soft_pairs[:, 1]] = self.soft_weights
         self.soft[self.soft_pairs[:, 1], self.soft_pairs[:, 0]] = self.soft_weights
         self.favours = bool((self.soft_weights < 0).any())
@@ -222,25 +222,31 @@ class RuleSeating(Seating):
 
     # -- what a person leaves and joins ---------------------------------------------------
 
-    def _pair_values(self, rows: IntArray, *, joining: bool) -> CostArray:
-        """Cost a person of `rows` adds by one more meeting with each person (joining), or
-        sheds by one fewer (leaving): rows x (n + 1)."""
-        conflict = self.conflict[rows].astype(np.int64)
-        times = conflict - self.base[rows]
+    def _pair_values(
+        self, rows: npt.NDArray[np.int32], columns: npt.NDArray[np.int32], *, joining: bool
+    ) -> CostArray:
+        """Cost person rows[i] adds by one more meeting with columns[i] (joining), or sheds by
+        one fewer (leaving), elementwise over the broadcast index arrays: only the pairs asked
+        for are read, so no step builds an n x n array."""
+        conflict = self.conflict[rows, columns].astype(np.int64)
+        once = (conflict - self.base[rows, columns]) == (0 if joining else 1)
         value = PAIR * (conflict >= (1 if joining else 2))
-        value += APART * self.keep[rows].astype(np.int64)
-        value -= self.must[rows] * (times == (0 if joining else 1))
+        value += APART * self.keep[rows, columns].astype(np.int64)
+        value -= HARD * (once & (self.must[rows, columns] == 1))
         if self.preferring:
-            value += self.soft[rows]
-            value -= self.wished[rows] * (times == (0 if joining else 1))
+            value += self.soft[rows, columns]
+            value -= self.wished[rows, columns] * once
         return value
+
+    def _joining(self, rows: npt.NDArray[np.int32]) -> CostArray:
+        """_pair_values of each of `rows` joining each person: rows x (n + 1)."""
+        everyone = np.arange(self.n + 1, dtype=np.int32)
+        return self._pair_values(rows[:, None], everyone[None, :], joining=True)
 
     def all_regret(self) -> IntArray:
         """What each person sheds by leaving their table, per round (rounds x (n + 1))."""
-        everyone = np.arange(self.n + 1, dtype=np.int32)
-        leave = self._pair_values(everyone, joining=False)
         seats = self.members
-        gathered = leave[seats[:, :, :, None], seats[:, :, None, :]]
+        gathered = self._pair_values(seats[:, :, :, None], seats[:, :, None, :], joining=False)
         regret = np.zeros((self.rounds, self.n + 1), dtype=np.int64)
         rows = np.arange(self.rounds)[:, None, None]
         regret[rows, seats] = gathered.sum(axis=3)
@@ -293,13 +299,11 @@ class RuleSeating(Seating):
         seats = self.members[r]
         tab = self.table_of[r]
         own = tab[movers]
-        joins = self._pair_values(movers, joining=True)
+        joins = self._joining(movers)
         join_cost = joins[:, seats].sum(axis=2)
         width = seats.shape[1]
         own_rows = seats[own].reshape(-1)
-        joined_by = (
-            self._pair_values(own_rows, joining=True).reshape(len(movers), width, -1).sum(axis=1)
-        )
+        joined_by = self._joining(own_rows).reshape(len(movers), width, -1).sum(axis=1)
         deltas: CostArray = (
             join_cost[:, tab] - 2 * joins + joined_by - regret[None, :] - regret[movers][:, None]
         )
