@@ -98,7 +98,7 @@ def greedy_schedule(
                 cost += _rule_costs(person, table_of, apart, languages, shared, kinds, mix, limit)
             cost[load >= sizes] = np.inf
             host_table = hosts.get(person, -1)
-            table = host_table if 0 <= host_table and load[host_table] < sizes[host_table] else -1
+            table = host_table if host_table >= 0 and load[host_table] < sizes[host_table] else -1
             table = table if table >= 0 else int(np.argmin(cost))
             table_of[person] = table
             load[table] += 1
