@@ -223,25 +223,34 @@ class RuleSeating(Seating):
     # -- what a person leaves and joins ---------------------------------------------------
 
     def _pair_values(
-        self, rows: npt.NDArray[np.int32], columns: npt.NDArray[np.int32], *, joining: bool
+        self,
+        rows: npt.NDArray[np.int32],
+        columns: npt.NDArray[np.int32] | None = None,
+        *,
+        joining: bool,
     ) -> CostArray:
         """Cost person rows[i] adds by one more meeting with columns[i] (joining), or sheds by
-        one fewer (leaving), elementwise over the broadcast index arrays: only the pairs asked
-        for are read, so no step builds an n x n array."""
-        conflict = self.conflict[rows, columns].astype(np.int64)
-        once = (conflict - self.base[rows, columns]) == (0 if joining else 1)
+        one fewer (leaving), elementwise over the broadcast index arrays; without `columns`,
+        with everyone (whole rows, the fastest read). Only the pairs asked for are read, so no
+        step builds an n x n array."""
+        where = rows if columns is None else (rows, columns)
+        conflict = self.conflict[where].astype(np.int64)
+        once = (conflict - self.base[where]) == (0 if joining else 1)
         value = PAIR * (conflict >= (1 if joining else 2))
-        value += APART * self.keep[rows, columns].astype(np.int64)
-        value -= HARD * (once & (self.must[rows, columns] == 1))
+        if self.keep_pairs.size:
+            value += APART * self.keep[where].astype(np.int64)
+        if self.must_pairs.size:
+            value -= HARD * (once & (self.must[where] == 1))
         if self.preferring:
-            value += self.soft[rows, columns]
-            value -= self.wished[rows, columns] * once
+            if self.soft_pairs.size:
+                value += self.soft[where]
+            if self.wished_pairs.size:
+                value -= self.wished[where] * once
         return value
 
     def _joining(self, rows: npt.NDArray[np.int32]) -> CostArray:
         """_pair_values of each of `rows` joining each person: rows x (n + 1)."""
-        everyone = np.arange(self.n + 1, dtype=np.int32)
-        return self._pair_values(rows[:, None], everyone[None, :], joining=True)
+        return self._pair_values(rows, joining=True)
 
     def all_regret(self) -> IntArray:
         """What each person sheds by leaving their table, per round (rounds x (n + 1))."""
