@@ -340,3 +340,32 @@ def test_rules_never_make_an_invalid_plan(
     assert not rule_violations(outcome.plan)
     for host in (p.id for p in participants if p.host):
         assert len(set(outcome.plan.seating()[host])) == 1
+
+
+def test_keep_apart_requests_that_cannot_all_hold_name_the_requests_sheet() -> None:
+    rules = EventRules(
+        requests=[
+            Request(kind="keep_apart", first="P1", second="P2"),
+            Request(kind="keep_apart", first="P1", second="P3"),
+            Request(kind="keep_apart", first="P2", second="P3"),
+        ]
+    )
+    with pytest.raises(SettingsError, match=r"sheet 'Requests'.*keep-apart requests cannot"):
+        make_plan(people(4), EventSettings(rounds=1, table_size=2, time_limit=1), rules=rules)
+
+
+def test_the_same_seed_gives_the_same_plan_with_rules() -> None:
+    spoken = {i: (["fr"] if i % 3 else ["fr", "en"]) for i in range(15)}
+    participants = people(15, languages=spoken, host={0: True})  # type: ignore[arg-type]
+    rules = EventRules(
+        interests="match", requests=[Request(kind="must_meet", first="P2", second="P9")]
+    )
+    first = plan_for(participants, rules, rounds=3, table_size=5).plan
+    second = plan_for(participants, rules, rounds=3, table_size=5).plan
+    assert first.rounds == second.rounds
+
+
+def test_hosts_at_different_tables_lower_the_bound() -> None:
+    plain = make_plan(people(8), EventSettings(rounds=3, table_size=4, time_limit=1))
+    hosted = plan_for(people(8, host={0: True, 1: True}), EventRules(), rounds=3, table_size=4)
+    assert hosted.result.bound == plain.result.bound - 1
