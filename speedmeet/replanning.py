@@ -593,6 +593,10 @@ def write_replan_outputs(
     )
     if (folder / MEETINGS_FILENAME).exists():
         exports.written.append(write_meetings_report(outcome.plan, folder))
+    if outcome.plan.rules is not None and outcome.plan.rules.online:
+        from speedmeet.exports.online import write_online_exports
+
+        exports.written.extend(write_online_exports(outcome.plan, folder))
     if not print_kit:
         stale = [name for name in PDF_FILENAMES if (folder / name).exists()]
         if stale:

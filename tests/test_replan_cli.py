@@ -6,33 +6,19 @@ import csv
 from pathlib import Path
 
 import pytest
-import typer
 from openpyxl import Workbook
 from pypdf import PdfReader
 from typer.testing import CliRunner, Result
 
-from speedmeet.cli_replan import history_command, replan_command
+from speedmeet.cli import app
 from speedmeet.planfile import read_plan, write_plan
+from speedmeet.rules import EventRules
 from speedmeet.validate import validate
 from tests.test_replan import cyclic_plan, members_of, table_of
 
 
-def speedmeet_app() -> typer.Typer:
-    """The real app once it registers the replan commands; until then the same functions on a
-    bare app, so that the commands are tested either way."""
-    from speedmeet.cli import app
-
-    names = {command.name for command in app.registered_commands}
-    if {"replan", "history"} <= names:
-        return app
-    bare = typer.Typer()
-    bare.command("replan")(replan_command)
-    bare.command("history")(history_command)
-    return bare
-
-
 def run(*args: str) -> Result:
-    return CliRunner().invoke(speedmeet_app(), list(args), env={"COLUMNS": "200"})
+    return CliRunner().invoke(app, list(args), env={"COLUMNS": "200"})
 
 
 @pytest.fixture
@@ -168,3 +154,28 @@ def test_a_folder_without_a_plan_is_an_error(tmp_path: Path) -> None:
     result = run("history", str(tmp_path))
     assert result.exit_code == 1
     assert "Error:" in result.output and "no plan.json" in result.output
+
+
+def test_replan_remakes_the_online_breakout_rooms(event: Path) -> None:
+    plan = read_plan(event)
+    for person in plan.participants:
+        person.email = f"{person.id.lower()}@example.org"
+    plan.rules = EventRules(online=True)
+    write_plan(plan, event / "plan.json")
+    leaver = members_of(plan, 2, "1")[0]
+    result = run("replan", str(event), "--from-round", "2", "--drop", leaver, "--no-pdf")
+    assert result.exit_code == 0, result.output
+    after = read_plan(event)
+    seating = after.seating()
+    for round_ in after.rounds:
+        rows = list(
+            csv.reader((event / f"breakout-rooms-round-{round_.round}.csv").open(encoding="utf-8"))
+        )
+        assert rows[0] == ["Pre-assign Room Name", "Email Address"]
+        rooms = {email: room for room, email in rows[1:]}
+        for person in after.participants:
+            table = seating[person.id][round_.round - 1]
+            if table is None:
+                assert person.email not in rooms
+            else:
+                assert rooms[str(person.email)] == f"Room {table}"
