@@ -252,7 +252,7 @@ def rule_report(plan: Plan) -> list[RuleOutcome]:
         outcomes.append(_mix_outcome(plan, rules.mix))
     if rules.interests != "off" and any(p.interests for p in plan.participants):
         outcomes.append(_interests_outcome(plan, rules.interests == "match"))
-    if rules.offers_needs and _offer_pairs(plan.participants):
+    if rules.offers_needs and _needy(plan.participants):
         outcomes.append(_offers_outcome(plan))
     if any(p.host for p in plan.participants):
         outcomes.append(_hosts_outcome(plan))
@@ -337,65 +337,64 @@ def _interests_outcome(plan: Plan, match: bool) -> RuleOutcome:
         if any(interests[a.id] & interests[b.id] for a, b in combinations(keen, 2)):
             sharing += 1
     if match:
-        partners = {
-            p.id
-            for p in interested
-            if any(interests[p.id] & interests[q.id] for q in interested if q.id != p.id)
-        }
-        together = _met_together(plan)
-        lonely = [
-            pid
-            for pid in partners
-            if not any(
-                together[frozenset((pid, q))] and interests[pid] & interests[q]
-                for q in partners
-                if q != pid
-            )
-        ]
+        holders = Counter(word for words in interests.values() for word in words)
+        partners = {pid for pid, words in interests.items() if any(holders[w] > 1 for w in words)}
+        served: set[str] = set()
+        for _, _, people in _tables(plan):
+            ids = [p.id for p in people if p.id in interests]
+            for first, second in combinations(ids, 2):
+                if interests[first] & interests[second]:
+                    served.update((first, second))
+        lonely = partners - served
         detail = f"{sharing} of {tables} tables seat people who share an interest; " + (
             "everyone meets someone who shares an interest"
             if not lonely
             else f"{_count(len(lonely), 'person')} never meet someone who shares theirs"
         )
         return RuleOutcome("interests", not lonely, detail)
+    meetings = alike = 0
+    for _, _, people in _tables(plan):
+        present = [p.id for p in people if p.id in interests]
+        for one, other in combinations(present, 2):
+            meetings += 1
+            alike += bool(interests[one] & interests[other])
     return RuleOutcome(
         "interests",
         True,
-        f"{tables - sharing} of {tables} tables mix people with no interest in common",
+        f"{alike} of {meetings} meetings between people with interests are between people "
+        "sharing one (fewer is more varied)",
     )
 
 
-def _offer_pairs(participants: Sequence[Participant]) -> set[frozenset[str]]:
-    """Pairs where one offers what the other needs."""
-    pairs: set[frozenset[str]] = set()
-    offering: dict[str, list[str]] = {}
+def _offerers(participants: Sequence[Participant]) -> dict[str, set[str]]:
+    """For each thing offered (folded), who offers it."""
+    offering: dict[str, set[str]] = {}
     for person in participants:
         for offer in _folded(person.offers):
-            offering.setdefault(offer, []).append(person.id)
+            offering.setdefault(offer, set()).add(person.id)
+    return offering
+
+
+def _needy(participants: Sequence[Participant]) -> dict[str, set[str]]:
+    """For each person with a need someone else offers, who could serve them."""
+    offering = _offerers(participants)
+    needy: dict[str, set[str]] = {}
     for person in participants:
-        for need in _folded(person.needs):
-            for other in offering.get(need, []):
-                if other != person.id:
-                    pairs.add(frozenset((person.id, other)))
-    return pairs
+        helpers = {h for need in _folded(person.needs) for h in offering.get(need, set())}
+        helpers.discard(person.id)
+        if helpers:
+            needy[person.id] = helpers
+    return needy
 
 
 def _offers_outcome(plan: Plan) -> RuleOutcome:
-    pairs = _offer_pairs(plan.participants)
-    together = _met_together(plan)
-    met = {pair for pair in pairs if together[pair]}
-    needy = {pid for pair in pairs for pid in pair}
-    known = plan.participant_by_id()
-    unserved = [
-        pid
-        for pid in needy
-        if known[pid].needs
-        and any(pid in pair for pair in pairs)
-        and not any(pid in pair for pair in met)
-    ]
-    detail = f"{len(met)} of {len(pairs)} pairs where one offers what the other needs meet"
-    if unserved:
-        detail += f"; {_count(len(unserved), 'person')} with a need meet nobody offering it"
+    needy = _needy(plan.participants)
+    served: set[str] = set()
+    for _, _, people in _tables(plan):
+        here = {p.id for p in people}
+        served.update(pid for pid in here if pid in needy and needy[pid] & here)
+    unserved = len(needy) - len(served)
+    detail = f"{len(served)} of {_count(len(needy), 'person')} with a need meet someone offering it"
     return RuleOutcome("offers and needs", not unserved, detail)
 
 
