@@ -128,6 +128,8 @@ def _where(places: Sequence[tuple[int, str]], limit: int = 6) -> str:
 
 
 def _count(number: int, word: str) -> str:
+    if word == "person":
+        return f"{number} {'person' if number == 1 else 'people'}"
     return f"{number} {word}{'' if number == 1 else 's'}"
 
 

@@ -369,3 +369,20 @@ def test_hosts_at_different_tables_lower_the_bound() -> None:
     plain = make_plan(people(8), EventSettings(rounds=3, table_size=4, time_limit=1))
     hosted = plan_for(people(8, host={0: True, 1: True}), EventRules(), rounds=3, table_size=4)
     assert hosted.result.bound == plain.result.bound - 1
+
+
+def test_offers_meet_needs_and_shared_interests_meet() -> None:
+    participants = people(
+        12,
+        offers={0: ["Legal aid"], 1: ["housing"]},
+        needs={6: ["legal aid"], 7: ["Housing"], 8: ["legal aid"]},
+        interests={2: ["jobs"], 9: ["jobs"], 3: ["health"], 10: ["health"]},
+    )  # type: ignore[arg-type]
+    plan = plan_for(participants, EventRules(interests="match"), rounds=2, table_size=4).plan
+    together = met_pairs(plan)
+    for pair in (("P1", "P7"), ("P2", "P8"), ("P1", "P9"), ("P3", "P10"), ("P4", "P11")):
+        assert together[frozenset(pair)] >= 1, pair
+    assert outcome_of(plan, "offers and needs").detail == (
+        "3 of 3 people with a need meet someone offering it"
+    )
+    assert outcome_of(plan, "interests").met
