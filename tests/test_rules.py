@@ -377,7 +377,7 @@ def test_offers_meet_needs_and_shared_interests_meet() -> None:
         offers={0: ["Legal aid"], 1: ["housing"]},
         needs={6: ["legal aid"], 7: ["Housing"], 8: ["legal aid"]},
         interests={2: ["jobs"], 9: ["jobs"], 3: ["health"], 10: ["health"]},
-    )  # type: ignore[arg-type]
+    )
     plan = plan_for(participants, EventRules(interests="match"), rounds=2, table_size=4).plan
     together = met_pairs(plan)
     for pair in (("P1", "P7"), ("P2", "P8"), ("P1", "P9"), ("P3", "P10"), ("P4", "P11")):
