@@ -206,8 +206,10 @@ def _solve_with_rules(
         ("rotation", lambda: _dealt(instance)),
         ("greedy", lambda: _greedy(instance, rng, clock, rules)),
     ]
+    if not dense:  # no search follows: the one start that knows the rules
+        starts = starts[2:]
     for method, make in starts:
-        if best is not None and (clock.should_stop() or not dense):
+        if best is not None and clock.should_stop():
             break
         clock.phase = method
         schedule = make()
@@ -224,7 +226,12 @@ def _solve_with_rules(
     if best is None:  # unequal table capacities that no deal fits: the greedy always fits
         schedule = pin_hosts(
             greedy_schedule(
-                instance.organisations, instance.table_sizes, instance.rounds, rng, lambda: False
+                instance.organisations,
+                instance.table_sizes,
+                instance.rounds,
+                rng,
+                lambda: False,
+                rules,
             ),
             rules.hosts,
             rules.host_tables,
