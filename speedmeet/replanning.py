@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from speedmeet.cells import csv_cell
-from speedmeet.errors import SpeedmeetError
+from speedmeet.errors import Location, SettingsError, SpeedmeetError
 from speedmeet.files import atomic_path, write_text_atomically
 from speedmeet.model import (
     Participant,
@@ -310,6 +310,90 @@ def _new_table_names(plan: Plan, count: int) -> list[str]:
     return names
 
 
+@dataclass(frozen=True)
+class _RoundTables:
+    """One replanned round's tables under the event's rules: how many, which new names, and
+    how many people each may seat."""
+
+    count: int
+    new_names: list[str]
+    size_bounds: list[tuple[int, int]] | None
+
+
+def _tables_sheet_layout(plan: Plan, r: int, present: int) -> _RoundTables:
+    """With a Tables sheet: as many tables as `table_layout` gives, new ones taken from the
+    sheet, each seating the round's level (or level + 1) people, capped by its capacity."""
+    from speedmeet.validate_rules import TABLES_SHEET, table_capacity, table_layout
+
+    rules = plan.rules
+    assert rules is not None and rules.tables
+    try:
+        layout = table_layout(present, plan.settings, rules)
+    except SettingsError as error:
+        raise ReplanError(
+            f"round {r} after this change: {error.message}", Location(sheet=TABLES_SHEET)
+        ) from None
+    specs = {spec.name: spec for spec in rules.tables}
+    capacity = {name: table_capacity(spec, plan.settings, present) for name, spec in specs.items()}
+    old_names = [table.table for table in plan.rounds[r - 1].tables]
+    missing = [name for name in old_names if name not in specs]
+    if missing:
+        raise ReplanError(
+            f"round {r} seats people at table {missing[0]!r}, which is not on the "
+            f"{TABLES_SHEET} sheet",
+            Location(sheet=TABLES_SHEET),
+        )
+    count = len(layout)
+    spare = [spec.name for spec in rules.tables if spec.name not in old_names]
+    new_names = spare[: max(0, count - len(old_names))]
+    if len(old_names) + len(new_names) < count:
+        raise ReplanError(
+            f"round {r} after this change needs {count} tables but the {TABLES_SHEET} sheet "
+            f"lists {len(rules.tables)}; add tables to the sheet",
+            Location(sheet=TABLES_SHEET),
+        )
+    sizes = [size for _, size in layout]
+    open_sizes = [size for name, size in layout if size < capacity[name]]
+    level = min(open_sizes) if open_sizes else max(sizes)
+    bounds = [
+        (min(capacity[name], level), min(capacity[name], level + 1))
+        for name in [*old_names, *new_names]
+    ]
+    return _RoundTables(count, new_names, bounds)
+
+
+def _host_walk_in_tables(
+    plan: Plan,
+    added: Sequence[Participant],
+    everyone: Sequence[Participant],
+    names: dict[int, list[str]],
+) -> dict[str, str]:
+    """A table for each arriving host that no other host holds in any round they attend;
+    they keep it in every round."""
+    hosted: set[str] = set()
+    hosts = {p.id for p in everyone if p.host}
+    for round_ in plan.rounds:
+        hosted.update(t.table for t in round_.tables if hosts.intersection(t.participants))
+    chosen: dict[str, str] = {}
+    for person in added:
+        if not person.host:
+            continue
+        rounds = [r for r in names if person.present_in(r)]
+        candidates = [
+            name
+            for name in names[rounds[0]]
+            if name not in hosted and all(name in names[r] for r in rounds)
+        ]
+        if not candidates:
+            raise ReplanError(
+                f"{person.name} is a host, but every table already has a host; "
+                "add them without the host mark or add a table"
+            )
+        chosen[person.id] = candidates[0]
+        hosted.add(candidates[0])
+    return chosen
+
+
 def replan(
     plan: Plan,
     *,
@@ -321,7 +405,9 @@ def replan(
 ) -> ReplanOutcome:
     """Replan rounds `from_round` onwards after people leave (`drop`) or arrive (`add`).
 
-    Pure: reads and writes no files. `drop` holds ids or unambiguous names.
+    Pure: reads and writes no files. `drop` holds ids or unambiguous names. The event's rules
+    (`plan.rules`) hold in the new rounds: hosts keep their table, keep-apart pairs never
+    share one, pairs who met at earlier events count as met, tables stay within capacity.
     """
     from speedmeet.solve.replan import ReplanProblem, ReplanRound, solve_replan
 
@@ -346,6 +432,31 @@ def replan(
             for a_pos, a in enumerate(seated):
                 for b in seated[a_pos + 1 :]:
                     held[a, b] += 1
+    rules = plan.rules
+    apart: set[tuple[int, int]] = set()
+    if rules is not None:
+        for first, second in rules.history:
+            if first in index and second in index and first != second:
+                held[min(index[first], index[second]), max(index[first], index[second])] += 1
+        for request in rules.requests:
+            if request.kind == "keep_apart" and request.first in index and request.second in index:
+                a, b = index[request.first], index[request.second]
+                if a != b:
+                    apart.add((min(a, b), max(a, b)))
+
+    layouts: dict[int, _RoundTables] = {}
+    names: dict[int, list[str]] = {}
+    plain_new = _new_table_names(plan, max(0, len(everyone)))
+    for r in range(from_round, rounds + 1):
+        present_count = sum(1 for p in everyone if p.present_in(r))
+        old_names = [table.table for table in plan.rounds[r - 1].tables]
+        if rules is not None and rules.tables and present_count >= 2:
+            layouts[r] = _tables_sheet_layout(plan, r, present_count)
+        else:
+            count = len(table_sizes(present_count, settings.table_size, settings.tables))
+            layouts[r] = _RoundTables(count, plain_new[: max(0, count - len(old_names))], None)
+        names[r] = [*old_names, *layouts[r].new_names]
+    host_tables = _host_walk_in_tables(plan, added, everyone, names)
 
     replanned: list[ReplanRound] = []
     for r in range(from_round, rounds + 1):
@@ -361,19 +472,34 @@ def replan(
         ]
         had_seat = {pid for table in plan.rounds[r - 1].tables for pid in table.participants}
         newcomers = [index[p.id] for p in everyone if p.id in present and p.id not in had_seat]
-        count = len(table_sizes(len(present), settings.table_size, settings.tables))
-        replanned.append(ReplanRound(old_tables, newcomers, count))
+        pinned = {
+            index[pid]: t
+            for t, table in enumerate(plan.rounds[r - 1].tables)
+            for pid in table.participants
+            if pid in present and everyone[index[pid]].host
+        }
+        for pid, name in host_tables.items():
+            if pid in present:
+                pinned[index[pid]] = names[r].index(name)
+        layout = layouts[r]
+        replanned.append(
+            ReplanRound(old_tables, newcomers, layout.count, layout.size_bounds, pinned)
+        )
 
-    problem = ReplanProblem(organisations, dict(held), replanned, seed=seed, time_limit=time_limit)
+    problem = ReplanProblem(
+        organisations,
+        dict(held),
+        replanned,
+        seed=seed,
+        time_limit=time_limit,
+        apart=frozenset(apart),
+    )
     result = solve_replan(problem)
-    if not result.schedule:
+    if not result.schedule or result.broken_rules:
         raise ReplanError(
             f"no new plan was found within the time limit of {time_limit:g} seconds; try a longer --time-limit"
         )
 
-    widest = max(max(len(round_.old_tables), round_.table_count) for round_ in replanned)
-    widest_old = min(len(plan.rounds[r - 1].tables) for r in range(from_round, rounds + 1))
-    fresh_names = _new_table_names(plan, max(0, widest - widest_old))
     new_rounds = list(plan.rounds[: from_round - 1])
     for r, seating in zip(range(from_round, rounds + 1), result.schedule, strict=True):
         old_round = plan.rounds[r - 1]
@@ -381,11 +507,7 @@ def replan(
         for t, members in enumerate(seating):
             if not members:
                 continue
-            name = (
-                old_round.tables[t].table
-                if t < len(old_round.tables)
-                else fresh_names[t - len(old_round.tables)]
-            )
+            name = names[r][t]
             tables.append(Table(table=name, participants=[everyone[p].id for p in members]))
         new_rounds.append(Round(round=r, topic=old_round.topic, tables=tables))
 
@@ -402,7 +524,9 @@ def replan(
         }
     )
     extras[HISTORY_FIELD] = history
-    new_plan = Plan(settings=settings, participants=everyone, rounds=new_rounds, **extras)
+    new_plan = Plan(
+        settings=settings, participants=everyone, rounds=new_rounds, rules=plan.rules, **extras
+    )
 
     report = validate(new_plan)
     if not report.ok or report.quality is None:

@@ -64,10 +64,27 @@ class ReplanRound:
     """People present now who had no seat in this round (walk-ins)."""
     table_count: int
     """How many tables the round needs for the people now present."""
+    size_bounds: Sequence[tuple[int, int]] | None = None
+    """Fewest and most people each table (old ones, then new ones) may seat when open, for
+    tables of their own capacities (a Tables sheet); None: base or base + 1 everywhere."""
+    pinned: Mapping[int, int] = field(default_factory=dict)
+    """Hosts: person -> the table index they sit at whatever else changes."""
 
     @property
     def present(self) -> int:
         return sum(len(members) for members in self.old_tables) + len(self.newcomers)
+
+    @property
+    def width(self) -> int:
+        """Tables the round can use: the old ones, then any new ones."""
+        return max(len(self.old_tables), self.table_count)
+
+    def bounds(self, table: int) -> tuple[int, int]:
+        """Fewest and most people the table may seat when it is open."""
+        if self.size_bounds is not None:
+            return self.size_bounds[table]
+        base, count = _round_shape(self)
+        return base, base + (1 if self.present > base * count else 0)
 
 
 @dataclass(frozen=True)
@@ -77,11 +94,14 @@ class ReplanProblem:
     organisations: Sequence[int]
     """organisations[i] is the organisation index of participant i."""
     held_meetings: Mapping[Pair, int]
-    """How often each pair already met in the rounds that have been held."""
+    """How often each pair already met in the rounds that have been held (or at earlier
+    events: the history rule)."""
     rounds: Sequence[ReplanRound]
     seed: int = 0
     time_limit: float = 10.0
     workers: int = 1
+    apart: frozenset[Pair] = frozenset()
+    """Keep-apart pairs: never at one table."""
 
 
 ReplanStatus = Literal["optimal", "feasible", "unknown"]
@@ -100,6 +120,9 @@ class ReplanResult:
     """People with an old seat whose table changed in at least one replanned round."""
     introduced_conflicts: int = 0
     """Repeats and same-organisation meetings that the change added to the plan."""
+    broken_rules: int = 0
+    """Keep-apart pairs seated together and hosts away from their table (0 in any answer
+    the model gives; only a greedy start can break them)."""
     conflicts: int = 0
     """Repeats and same-organisation meetings in the whole plan after the change."""
     seconds: float = 0.0
@@ -185,7 +208,13 @@ def _solve_round_by_round(
             if j != i:
                 held.update(_round_pairs(tables))
         single = ReplanProblem(
-            problem.organisations, held, [round_], problem.seed, problem.time_limit, problem.workers
+            problem.organisations,
+            held,
+            [round_],
+            problem.seed,
+            problem.time_limit,
+            problem.workers,
+            problem.apart,
         )
         seconds = max((deadline - time.monotonic()) / (rounds - i), 0.02 * problem.time_limit)
         result = _solve_focus(
@@ -199,9 +228,9 @@ def _solve_round_by_round(
     return _evaluate(problem, schedule, "feasible", focus)
 
 
-def _rank(result: ReplanResult) -> tuple[int, int, int]:
+def _rank(result: ReplanResult) -> tuple[int, int, int, int]:
     """Better results compare smaller; on a tie the later (wider, solver-checked) one wins."""
-    return (result.introduced_conflicts, len(result.moved), result.conflicts)
+    return (result.broken_rules, result.introduced_conflicts, len(result.moved), result.conflicts)
 
 
 def _round_shape(round_: ReplanRound) -> tuple[int, int]:
@@ -210,15 +239,16 @@ def _round_shape(round_: ReplanRound) -> tuple[int, int]:
 
 
 def _required_tables(round_: ReplanRound) -> list[int]:
-    """Tables the change forces open: new ones, and old ones whose size no longer fits."""
-    base, count = _round_shape(round_)
-    extra = round_.present - base * count
+    """Tables the change forces open: new ones, old ones whose size no longer fits, and the
+    tables of arriving hosts."""
     old = len(round_.old_tables)
-    needed = list(range(old, max(old, count)))
+    needed = set(range(old, round_.width))
     for t, members in enumerate(round_.old_tables):
-        if len(members) < base or len(members) > base + (1 if extra else 0):
-            needed.append(t)
-    return needed
+        low, high = round_.bounds(t)
+        if len(members) < low or len(members) > high:
+            needed.add(t)
+    needed.update(t for p, t in round_.pinned.items() if p in round_.newcomers)
+    return sorted(needed)
 
 
 def _focus_tables(
@@ -234,9 +264,9 @@ def _focus_tables(
     open tables within the size limits, then `margin` more (all when None). Tables holding people
     who must move in another round come first, so that one person's moves cover several rounds.
     """
-    base, count = _round_shape(round_)
+    count = round_.table_count
     old = len(round_.old_tables)
-    total = max(old, count)
+    total = round_.width
     focus = set(required)
     order = list(range(old))
     rng.shuffle(order)
@@ -246,17 +276,31 @@ def _focus_tables(
         by_size = sorted(order, key=lambda t: len(round_.old_tables[t]))
         focus.update(by_size[: old - count])
 
-    def people_and_open() -> tuple[int, int]:
+    def people_and_seats() -> tuple[int, int, int]:
+        """People in focus, and the fewest and most its open tables can seat."""
         inside = [t for t in focus if t < old]
         people = len(round_.newcomers) + sum(len(round_.old_tables[t]) for t in inside)
-        return people, count - (old - len(inside))
+        tables = count - (old - len(inside))
+        if tables < 0:
+            return people, people + 1, people + 1
+        lows = sorted(round_.bounds(t)[0] for t in focus)
+        highs = sorted((round_.bounds(t)[1] for t in focus), reverse=True)
+        return people, sum(lows[:tables]), sum(highs[:tables])
 
     while True:
-        people, tables = people_and_open()
-        if tables < 0 or people < base * tables:
-            wanted = [t for t in order if t not in focus and len(round_.old_tables[t]) > base]
-        elif people > (base + 1) * tables:
-            wanted = [t for t in order if t not in focus and len(round_.old_tables[t]) <= base]
+        people, fewest, most = people_and_seats()
+        if people < fewest:
+            wanted = [
+                t
+                for t in order
+                if t not in focus and len(round_.old_tables[t]) > round_.bounds(t)[0]
+            ]
+        elif people > most:
+            wanted = [
+                t
+                for t in order
+                if t not in focus and len(round_.old_tables[t]) < round_.bounds(t)[1]
+            ]
         else:
             break
         if not wanted:
@@ -337,6 +381,8 @@ class _FocusModel:
 
     def build(self) -> cp_model.CpModel:
         self._seat_everyone_once()
+        self._hosts_stay()
+        self._keep_apart()
         self._balanced_tables()
         self._count_moved_people()
         self._meetings_that_cost()
@@ -356,17 +402,35 @@ class _FocusModel:
                 self.model.add_exactly_one(seats[p, t] for t in tables)
             self.seat.append(seats)
 
+    def _hosts_stay(self) -> None:
+        """A host in focus sits at their own table (which therefore stays open)."""
+        for i, round_ in enumerate(self.problem.rounds):
+            for p, t in round_.pinned.items():
+                if (p, t) in self.seat[i]:
+                    self.model.add(self.seat[i][p, t] == 1)
+
+    def _keep_apart(self) -> None:
+        """A keep-apart pair in focus never shares a focus table (focus and the rest never mix)."""
+        for i, (people, tables) in enumerate(zip(self.free, self.focus, strict=True)):
+            inside = set(people)
+            for a, b in self.problem.apart:
+                if a in inside and b in inside:
+                    for t in tables:
+                        self.model.add_at_most_one(self.seat[i][a, t], self.seat[i][b, t])
+
     def _balanced_tables(self) -> None:
-        """Open tables in focus hold base or base + 1 people, so all sizes differ by at most one."""
+        """Open tables in focus hold base or base + 1 people (or what their own capacities
+        allow), so all sizes differ by at most one except at full tables."""
         for i, (round_, tables) in enumerate(zip(self.problem.rounds, self.focus, strict=True)):
-            base, count = _round_shape(round_)
+            count = round_.table_count
             outside = len(round_.old_tables) - sum(1 for t in tables if t < len(round_.old_tables))
             is_open = {t: self.model.new_bool_var(f"open_r{i}_t{t}") for t in tables}
             self.model.add(sum(is_open.values()) == count - outside)
             for t in tables:
+                low, high = round_.bounds(t)
                 size = sum(self.seat[i][p, t] for p in self.free[i])
-                self.model.add(size >= base * is_open[t])
-                self.model.add(size <= (base + 1) * is_open[t])
+                self.model.add(size >= low * is_open[t])
+                self.model.add(size <= high * is_open[t])
                 self.model.add_hint(
                     is_open[t], 1 if t < len(self.start[i]) and self.start[i][t] else 0
                 )
@@ -458,7 +522,7 @@ class _FocusModel:
         """The seating of every replanned round: stayers keep their order, arrivals follow."""
         rounds: list[list[list[int]]] = []
         for i, (round_, tables) in enumerate(zip(self.problem.rounds, self.focus, strict=True)):
-            width = max(len(round_.old_tables), round_.table_count)
+            width = round_.width
             seated: list[list[int]] = [
                 list(round_.old_tables[t]) if t < len(round_.old_tables) else []
                 for t in range(width)
@@ -515,8 +579,29 @@ def _evaluate(
         moved=moved_people(problem, schedule),
         introduced_conflicts=introduced,
         conflicts=conflicts,
+        broken_rules=broken_rules(problem, schedule),
         focus_tables=sum(len(tables) for tables in focus),
     )
+
+
+def broken_rules(problem: ReplanProblem, schedule: Sequence[Sequence[Sequence[int]]]) -> int:
+    """Keep-apart pairs at one table, hosts away from their table, tables outside their size
+    bounds: what no answer may have, counted independently of the model."""
+    broken = 0
+    for round_, tables in zip(problem.rounds, schedule, strict=True):
+        where = {p: t for t, members in enumerate(tables) for p in members}
+        broken += sum(1 for p, t in round_.pinned.items() if where.get(p) != t)
+        broken += sum(1 for a, b in problem.apart if a in where and where[a] == where.get(b))
+        open_tables = [t for t, members in enumerate(tables) if members]
+        broken += abs(len(open_tables) - round_.table_count)
+        for t in open_tables:
+            low, high = round_.bounds(t)
+            broken += max(0, low - len(tables[t])) + max(0, len(tables[t]) - high)
+    return broken
+
+
+APART_COST = 1_000
+"""Greedy cost of seating a keep-apart pair together: far above any number of repeats."""
 
 
 @dataclass(frozen=True)
@@ -526,68 +611,96 @@ class _Clash:
     organisations: Sequence[int]
     met: Mapping[Pair, int]
     moved: set[int]
+    apart: frozenset[Pair] = frozenset()
+    staying: frozenset[int] = frozenset()
+    """Hosts: never asked to leave their table."""
 
     def cost(self, person: int, members: Sequence[int]) -> int:
-        """People at the table this person already met or works with."""
-        return sum(
-            1
-            for other in members
-            if other != person
-            and (
-                self.organisations[person] == self.organisations[other]
-                or self.met.get((min(person, other), max(person, other)), 0)
-            )
-        )
+        """People at the table this person already met or works with (a keep-apart partner
+        counts as many)."""
+        total = 0
+        for other in members:
+            if other == person:
+                continue
+            pair = (min(person, other), max(person, other))
+            if pair in self.apart:
+                total += APART_COST
+            elif self.organisations[person] == self.organisations[other] or self.met.get(pair, 0):
+                total += 1
+        return total
 
-    def first_to_leave(self, members: Sequence[int]) -> int:
-        """Who leaves a table first: someone who already moved, else the worst fit."""
-        return min(members, key=lambda p: (p not in self.moved, -self.cost(p, members), p))
+    def first_to_leave(self, members: Sequence[int]) -> int | None:
+        """Who leaves a table first: someone who already moved, else the worst fit; never a
+        host (None when only hosts sit there)."""
+        movable = [p for p in members if p not in self.staying]
+        if not movable:
+            return None
+        return min(movable, key=lambda p: (p not in self.moved, -self.cost(p, members), p))
+
+
+def _send_away(clash: _Clash, members: list[int], pool: list[int]) -> bool:
+    """Take the first to leave from a table into the pool; False when nobody may leave."""
+    leaver = clash.first_to_leave(members)
+    if leaver is None:
+        return False
+    members.remove(leaver)
+    pool.append(leaver)
+    return True
 
 
 def greedy_seating(problem: ReplanProblem, focus: Sequence[Sequence[int]]) -> list[list[list[int]]]:
-    """A quick valid seating to start the search from: round by round, close the emptiest
-    tables, take out whoever makes a table too big, and seat everyone left standing where they
-    meet the fewest people already met or from their own organisation. People who already moved
-    in an earlier round are the first asked to move again (one wrong badge, not two)."""
+    """A quick seating to start the search from: round by round, close the emptiest tables
+    without a host, take out whoever makes a table too big, and seat everyone left standing
+    where they meet the fewest people already met or from their own organisation (never a
+    keep-apart partner when avoidable). People who already moved in an earlier round are the
+    first asked to move again (one wrong badge, not two)."""
     organisations = problem.organisations
     seating = [[list(members) for members in round_.old_tables] for round_ in problem.rounds]
     moved: set[int] = set()
     for i, (round_, tables) in enumerate(zip(problem.rounds, focus, strict=True)):
-        base, count = _round_shape(round_)
+        count = round_.table_count
         old = len(round_.old_tables)
-        seating[i].extend([] for _ in range(max(old, count) - old))
+        seating[i].extend([] for _ in range(round_.width - old))
         met: Counter[Pair] = Counter(problem.held_meetings)
         for j, other in enumerate(seating):
             if j != i:
                 met.update(_round_pairs(other))
-        clash = _Clash(organisations, met, moved)
+        clash = _Clash(organisations, met, moved, problem.apart, frozenset(round_.pinned))
 
+        pool = list(round_.newcomers)
+        for p, t in round_.pinned.items():
+            if p in pool:
+                pool.remove(p)
+                seating[i][t].append(p)
         inside = [t for t in tables if t < old]
         open_count = count - (old - len(inside))
-        closing = sorted(tables, key=lambda t: (len(seating[i][t]), t))[: len(tables) - open_count]
-        pool = [p for t in closing for p in seating[i][t]] + list(round_.newcomers)
+        hosted = {t for t in round_.pinned.values()}
+        closing = sorted(
+            tables, key=lambda t: (t in hosted, len(seating[i][t]), -round_.bounds(t)[1], t)
+        )[: len(tables) - open_count]
         for t in closing:
+            pool.extend(seating[i][t])
             seating[i][t] = []
         open_tables = [t for t in tables if t not in closing]
         people = sum(len(seating[i][t]) for t in open_tables) + len(pool)
-        big_quota = people - base * len(open_tables)
+
         for t in open_tables:
-            while len(seating[i][t]) > base + 1:
-                leaver = clash.first_to_leave(seating[i][t])
-                seating[i][t].remove(leaver)
-                pool.append(leaver)
-        bigs = [t for t in open_tables if len(seating[i][t]) == base + 1]
-        for t in bigs[: max(0, len(bigs) - big_quota)]:
-            leaver = clash.first_to_leave(seating[i][t])
-            seating[i][t].remove(leaver)
-            pool.append(leaver)
+            while len(seating[i][t]) > round_.bounds(t)[1] and _send_away(
+                clash, seating[i][t], pool
+            ):
+                pass
+        # Seats every table must fill: once they exceed the people in focus, someone at a
+        # table above its fewest leaves, so that the short tables can be filled.
+        while sum(max(len(seating[i][t]), round_.bounds(t)[0]) for t in open_tables) > people:
+            roomy = [t for t in open_tables if len(seating[i][t]) > round_.bounds(t)[0]]
+            if not any(_send_away(clash, seating[i][t], pool) for t in roomy):
+                break
         for p in pool:
-            short = [t for t in open_tables if len(seating[i][t]) < base]
+            short = [t for t in open_tables if len(seating[i][t]) < round_.bounds(t)[0]]
             if not short:
-                big_count = sum(1 for t in open_tables if len(seating[i][t]) > base)
-                short = [
-                    t for t in open_tables if len(seating[i][t]) == base and big_count < big_quota
-                ]
+                short = [t for t in open_tables if len(seating[i][t]) < round_.bounds(t)[1]]
+            if not short:
+                short = list(open_tables)
             home = next((t for t, members in enumerate(round_.old_tables) if p in members), None)
             target = min(short, key=lambda t: (clash.cost(p, seating[i][t]), t != home, t))
             seating[i][target].append(p)
