@@ -8,7 +8,7 @@ both speak of the same figures. Nothing here knows how a plan was made.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from math import comb
 from typing import TypeVar
@@ -71,20 +71,37 @@ def forced_same_organisation_pairs(organisation_size: int, sizes: Sequence[int])
     return extra * comb(per_table + 1, 2) + (tables - extra) * comb(per_table, 2)
 
 
+def _cross_pairs_met_before(
+    organisation_of: Mapping[Person, str], already_met: Collection[tuple[Person, Person]]
+) -> set[frozenset[Person]]:
+    return {
+        frozenset(pair)
+        for pair in already_met
+        if pair[0] != pair[1]
+        and pair[0] in organisation_of
+        and pair[1] in organisation_of
+        and organisation_of[pair[0]] != organisation_of[pair[1]]
+    }
+
+
 def upper_bound(
     organisation_of: Mapping[Person, str],
     round_sizes: Sequence[Sequence[int]],
     present: Sequence[Sequence[Person]] | None = None,
+    already_met: Collection[tuple[Person, Person]] = (),
 ) -> Bound:
     """The PRODUCT.md bound for these participants and table layouts, one layout per round.
 
     `present[r]` lists who attends round r (everyone when omitted), so that replanned events with
-    walk-ins and early leavers get an honest bound too.
+    walk-ins and early leavers get an honest bound too. Pairs in `already_met` (an earlier
+    event's history) are no longer new, so they are not promised.
     """
     people = list(organisation_of)
     n = len(people)
     org_counts = Counter(organisation_of.values())
-    all_cross = comb(n, 2) - sum(comb(c, 2) for c in org_counts.values())
+    met_before = _cross_pairs_met_before(organisation_of, already_met)
+    known_partners: Counter[Person] = Counter(p for pair in met_before for p in pair)
+    all_cross = comb(n, 2) - sum(comb(c, 2) for c in org_counts.values()) - len(met_before)
 
     capacity = 0
     unavoidable = 0
@@ -105,7 +122,8 @@ def upper_bound(
             for beside, attendees in zip(seats_beside, rounds_present, strict=True)
             if person in attendees
         )
-        reach_twice += min(can_meet, n - org_counts[organisation_of[person]])
+        strangers = n - org_counts[organisation_of[person]] - known_partners[person]
+        reach_twice += min(can_meet, strangers)
     per_person = reach_twice // 2
 
     value = min(all_cross, capacity, per_person)
@@ -124,8 +142,13 @@ def measure(
     schedule: Sequence[Sequence[Sequence[Person]]],
     organisation_of: Mapping[Person, str],
     bound: Bound,
+    already_met: Collection[tuple[Person, Person]] = (),
 ) -> Quality:
-    """Count distinct cross-organisation pairs, repeats and same-organisation meetings."""
+    """Count distinct new cross-organisation pairs, repeats and same-organisation meetings.
+
+    A pair in `already_met` (history) is not new: each of its meetings counts as a repeat.
+    """
+    met_before = _cross_pairs_met_before(organisation_of, already_met)
     meetings: Counter[tuple[Person, Person]] = Counter()
     for tables in schedule:
         for table in tables:
@@ -137,6 +160,8 @@ def measure(
     for (a, b), times in meetings.items():
         if organisation_of[a] == organisation_of[b]:
             same_org += times
+        elif frozenset((a, b)) in met_before:
+            repeats += times
         else:
             new_pairs += 1
             repeats += times - 1

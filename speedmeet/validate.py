@@ -49,7 +49,8 @@ def plan_bound(plan: Plan) -> Bound:
     layouts = [
         [size for _, size in table_layout(len(ids), plan.settings, plan.rules)] for ids in present
     ]
-    return upper_bound(organisation_of, layouts, present)
+    history = plan.rules.history if plan.rules is not None else []
+    return upper_bound(organisation_of, layouts, present, already_met=history)
 
 
 def validate(plan: Plan) -> Report:
@@ -123,5 +124,6 @@ def validate(plan: Plan) -> Report:
     if report.ok:
         organisation_of = {p.id: p.organisation for p in plan.participants}
         schedule = [[t.participants for t in round_.tables] for round_ in plan.rounds]
-        report.quality = measure(schedule, organisation_of, plan_bound(plan))
+        history = plan.rules.history if plan.rules is not None else []
+        report.quality = measure(schedule, organisation_of, plan_bound(plan), already_met=history)
     return report

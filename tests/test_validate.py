@@ -7,6 +7,7 @@ import pytest
 
 from speedmeet.model import Participant, Table
 from speedmeet.quality import upper_bound
+from speedmeet.rules import EventRules
 from speedmeet.validate import Violation, validate
 from tests.conftest import affine_plane_3, make_participants, plan_from_schedule
 
@@ -126,3 +127,17 @@ def test_round_numbers_must_be_in_order(nine_singletons: list[Participant]) -> N
     raw["rounds"][0]["round"] = 2
     with pytest.raises(pydantic.ValidationError, match="rounds must be numbered"):
         type(plan).model_validate(raw)
+
+
+def test_pairs_met_at_an_earlier_event_are_not_new(nine_singletons: list[Participant]) -> None:
+    # The affine plane seats all 36 pairs once. If P1-P2 and P1-P4 met at an earlier event,
+    # only 34 pairs are new, the best possible is 34, and meeting them again is a repeat.
+    plan = plan_from_schedule(nine_singletons, affine_plane_3(), table_size=3)
+    plan.rules = EventRules(history=[("P1", "P2"), ("P4", "P1")])
+    report = validate(plan)
+    assert report.ok, report.violations
+    assert report.quality is not None
+    assert report.quality.new_pairs == 34
+    assert report.quality.bound.value == 34
+    assert report.quality.bound.all_cross_pairs == 34
+    assert report.quality.repeats == 2
