@@ -362,6 +362,25 @@ def _tables_sheet_layout(plan: Plan, r: int, present: int) -> _RoundTables:
     return _RoundTables(count, new_names, bounds)
 
 
+def _host_table_misfit(
+    plan: Plan, host: Participant, rounds: Sequence[int], name: str
+) -> tuple[int, int]:
+    """How badly a table suits an arriving host: people there who share no language with
+    them, then how many sit there already (a fuller table means more people to move)."""
+    by_id = plan.participant_by_id()
+    misfits = seated = 0
+    for r in rounds:
+        for table in plan.rounds[r - 1].tables:
+            if table.table != name:
+                continue
+            for pid in table.participants:
+                person = by_id[pid]
+                seated += 1
+                if host.languages and person.languages:
+                    misfits += not set(host.languages) & set(person.languages)
+    return misfits, seated
+
+
 def _host_walk_in_tables(
     plan: Plan,
     added: Sequence[Participant],
@@ -389,7 +408,8 @@ def _host_walk_in_tables(
                 f"{person.name} is a host, but every table already has a host; "
                 "add them without the host mark or add a table"
             )
-        chosen[person.id] = candidates[0]
+        best = min(candidates, key=lambda name: _host_table_misfit(plan, person, rounds, name))
+        chosen[person.id] = best
         hosted.add(candidates[0])
     return chosen
 
@@ -493,6 +513,11 @@ def replan(
         seed=seed,
         time_limit=time_limit,
         apart=frozenset(apart),
+        languages=(
+            [frozenset(p.languages) for p in everyone]
+            if rules is not None and rules.common_language and any(p.languages for p in everyone)
+            else None
+        ),
     )
     result = solve_replan(problem)
     if not result.schedule or result.broken_rules:

@@ -205,3 +205,40 @@ def test_the_rules_survive_in_plan_json_after_a_replan(tmp_path: Path) -> None:
     }
     assert frozenset(("a3", "b1")) not in together
     assert frozenset(("a3", "c2")) not in together
+
+
+def speaking(plan: Plan, languages: dict[str, list[str]]) -> Plan:
+    participants = [
+        p.model_copy(update={"languages": languages[p.id[0]]}) for p in plan.participants
+    ]
+    return plan.model_copy(update={"participants": participants})
+
+
+def test_a_walk_in_joins_a_table_that_speaks_their_language_when_it_costs_no_move() -> None:
+    # Tables of three: A speaks English, B and C French. a1 and b1 leave, a French-speaking
+    # walk-in arrives: eight people at tables of 3, 3 and 2, so A or B takes the walk-in.
+    plan = speaking(
+        three_tables(EventRules(), table_size=3), {"a": ["en"], "b": ["fr"], "c": ["fr", "de"]}
+    )
+    walk_in = Participant(id="W1", name="Walk-in", organisation="New", languages=["fr"])
+    outcome = replan(plan, from_round=1, drop=["a1", "b1"], add=[walk_in])
+    assert_sound(outcome)
+    assert outcome.moved == []
+    assert table_of(outcome.plan, "W1", 1) == "B"
+
+    languageless = plan.model_copy(update={"rules": EventRules(common_language=False)})
+    other = replan(languageless, from_round=1, drop=["a1", "b1"], add=[walk_in])
+    assert table_of(other.plan, "W1", 1) == "A", "without the rule the first table is taken"
+
+
+def test_a_common_language_is_never_bought_with_a_move() -> None:
+    # Only a1 leaves: table A is the one short, so the French-speaking walk-in sits there
+    # rather than taking a seat at B and sending someone from B to A.
+    plan = speaking(
+        three_tables(EventRules(), table_size=3), {"a": ["en"], "b": ["fr"], "c": ["fr", "de"]}
+    )
+    walk_in = Participant(id="W1", name="Walk-in", organisation="New", languages=["fr"])
+    outcome = replan(plan, from_round=1, drop=["a1"], add=[walk_in])
+    assert_sound(outcome)
+    assert outcome.moved == []
+    assert table_of(outcome.plan, "W1", 1) == "A"

@@ -102,6 +102,9 @@ class ReplanProblem:
     workers: int = 1
     apart: frozenset[Pair] = frozenset()
     """Keep-apart pairs: never at one table."""
+    languages: Sequence[frozenset[str]] | None = None
+    """languages[i]: what participant i speaks (empty: not given). With it, tables keep a
+    common language where that costs no move and no new cross-organisation pair."""
 
 
 ReplanStatus = Literal["optimal", "feasible", "unknown"]
@@ -215,6 +218,7 @@ def _solve_round_by_round(
             problem.time_limit,
             problem.workers,
             problem.apart,
+            problem.languages,
         )
         seconds = max((deadline - time.monotonic()) / (rounds - i), 0.02 * problem.time_limit)
         result = _solve_focus(
@@ -370,6 +374,7 @@ class _FocusModel:
         self.conflict_terms: list[cp_model.LinearExprT] = []
         self.introduced_terms: list[cp_model.LinearExprT] = []
         self.conflict_ceiling = 0
+        self.language_gaps: list[cp_model.IntVar] = []
         for round_, tables in zip(problem.rounds, focus, strict=True):
             old_table = {p: t for t, members in enumerate(round_.old_tables) for p in members}
             self.old_table.append(old_table)
@@ -386,6 +391,7 @@ class _FocusModel:
         self._balanced_tables()
         self._count_moved_people()
         self._meetings_that_cost()
+        self._common_language()
         self._objective()
         return self.model
 
@@ -508,14 +514,39 @@ class _FocusModel:
             else:
                 self.conflict_terms.append(introduced)
 
+    def _common_language(self) -> None:
+        """A focus table without a language all its people speak counts as a gap (people who
+        gave no languages fit any table). Weighed last: never worth a move or a pair."""
+        languages = self.problem.languages
+        if languages is None:
+            return
+        for i, (people, tables) in enumerate(zip(self.free, self.focus, strict=True)):
+            speakers = [p for p in people if languages[p]]
+            spoken = sorted(set().union(*(languages[p] for p in speakers)))
+            if len(speakers) < 2:
+                continue
+            for t in tables:
+                speaks = []
+                for language in spoken:
+                    speaks_it = self.model.new_bool_var(f"speaks_r{i}_t{t}_{language}")
+                    for p in speakers:
+                        if language not in languages[p]:
+                            self.model.add_implication(self.seat[i][p, t], ~speaks_it)
+                    speaks.append(speaks_it)
+                gap = self.model.new_bool_var(f"language_gap_r{i}_t{t}")
+                self.model.add_bool_or([*speaks, gap])
+                self.language_gaps.append(gap)
+
     def _objective(self) -> None:
-        move_weight = self.conflict_ceiling + 1
+        conflict_weight = len(self.language_gaps) + 1
+        move_weight = conflict_weight * (self.conflict_ceiling + 1)
         introduced_weight = move_weight * (len(self.moved) + 1)
         total = cp_model.LinearExpr.sum
         self.model.minimize(
             introduced_weight * total(self.introduced_terms)
             + move_weight * total(list(self.moved.values()))
-            + total(self.conflict_terms)
+            + conflict_weight * total(self.conflict_terms)
+            + total(self.language_gaps)
         )
 
     def schedule(self, solver: cp_model.CpSolver) -> list[list[list[int]]]:
@@ -614,6 +645,17 @@ class _Clash:
     apart: frozenset[Pair] = frozenset()
     staying: frozenset[int] = frozenset()
     """Hosts: never asked to leave their table."""
+    languages: Sequence[frozenset[str]] | None = None
+
+    def lacks_language(self, person: int, members: Sequence[int]) -> bool:
+        """Whether the table would have no language everyone there speaks."""
+        if self.languages is None or not self.languages[person]:
+            return False
+        shared = set(self.languages[person])
+        for other in members:
+            if self.languages[other]:
+                shared &= self.languages[other]
+        return not shared
 
     def cost(self, person: int, members: Sequence[int]) -> int:
         """People at the table this person already met or works with (a keep-apart partner
@@ -665,7 +707,14 @@ def greedy_seating(problem: ReplanProblem, focus: Sequence[Sequence[int]]) -> li
         for j, other in enumerate(seating):
             if j != i:
                 met.update(_round_pairs(other))
-        clash = _Clash(organisations, met, moved, problem.apart, frozenset(round_.pinned))
+        clash = _Clash(
+            organisations,
+            met,
+            moved,
+            problem.apart,
+            frozenset(round_.pinned),
+            problem.languages,
+        )
 
         pool = list(round_.newcomers)
         for p, t in round_.pinned.items():
@@ -702,7 +751,15 @@ def greedy_seating(problem: ReplanProblem, focus: Sequence[Sequence[int]]) -> li
             if not short:
                 short = list(open_tables)
             home = next((t for t, members in enumerate(round_.old_tables) if p in members), None)
-            target = min(short, key=lambda t: (clash.cost(p, seating[i][t]), t != home, t))
+            target = min(
+                short,
+                key=lambda t: (
+                    clash.cost(p, seating[i][t]),
+                    t != home,
+                    clash.lacks_language(p, seating[i][t]),
+                    t,
+                ),
+            )
             seating[i][target].append(p)
             if target != home and home is not None:
                 moved.add(p)
