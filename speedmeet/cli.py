@@ -26,6 +26,7 @@ from speedmeet.errors import InputError, SettingsError, SpeedmeetError
 from speedmeet.exports import (
     OUTPUT_NAMES,
     PDF_FILENAMES,
+    PRINTABLES,
     write_meetings_report,
     write_plan_outputs,
 )
@@ -36,8 +37,6 @@ from speedmeet.exports.online import (
     online_outputs_in,
     write_online_exports,
 )
-from speedmeet.exports.pdf import PRINTABLES, write_print_kit
-from speedmeet.exports.pdf_common import round_slots
 from speedmeet.files import all_or_nothing, check_output_folder, refuse_overwriting_inputs
 from speedmeet.history import load_history
 from speedmeet.model import (
@@ -48,6 +47,7 @@ from speedmeet.model import (
     Participant,
     Plan,
     organisation_key,
+    round_slots,
 )
 from speedmeet.planfile import read_plan, resolve_plan_path
 from speedmeet.planning import PlanOutcome, make_plan
@@ -599,6 +599,8 @@ def print_command(
             )
         plan, _ = read_valid_plan(plan_dir)
         folder = plan_dir if plan_dir.is_dir() else plan_dir.parent
+        from speedmeet.exports.pdf import write_print_kit  # fpdf2 loads only when printing
+
         written = write_print_kit(
             plan,
             folder,

@@ -16,6 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from speedmeet.errors import SettingsError
 from speedmeet.rules import EventRules
 
 PLAN_FORMAT: Literal["speedmeet-plan"] = "speedmeet-plan"
@@ -187,3 +188,31 @@ def most_frequent_spelling(spellings: Iterable[str]) -> str:
 def organisation_sizes(participants: Sequence[Participant]) -> dict[str, int]:
     """How many participants each organisation has, by display name."""
     return dict(Counter(p.organisation for p in participants))
+
+
+_CLOCK = re.compile(r"^\s*(\d{1,2})\s*(?:[:hH.]\s*(\d{2})?)?\s*$")
+
+
+def _start_minutes(start: str) -> int:
+    match = _CLOCK.match(start)
+    if match is None or int(match.group(1)) > 23 or int(match.group(2) or 0) > 59:
+        raise SettingsError(f"start time {start!r} is not a time of day like 14:00")
+    return int(match.group(1)) * 60 + int(match.group(2) or 0)
+
+
+def _clock(minutes: int) -> str:
+    hours, mins = divmod(minutes % (24 * 60), 60)
+    return f"{hours:02d}:{mins:02d}"
+
+
+def round_slots(settings: EventSettings, round_count: int) -> list[str | None]:
+    """`14:00–14:15` for each round when a start time and round length are set, else None each."""
+    if not settings.start or not settings.round_minutes:
+        return [None] * round_count
+    begin = _start_minutes(settings.start)
+    step = settings.round_minutes + settings.break_minutes
+    slots: list[str | None] = []
+    for index in range(round_count):
+        first = begin + index * step
+        slots.append(f"{_clock(first)}–{_clock(first + settings.round_minutes)}")
+    return slots

@@ -13,6 +13,8 @@ from speedmeet.model import Plan
 from speedmeet.planfile import PLAN_FILENAME, write_plan
 from speedmeet.quality import Quality
 
+PRINTABLES = ("sheets", "cards", "itineraries", "badges")
+"""The documents of the print kit, in the order they are made."""
 XLSX_FILENAME = "plan.xlsx"
 MEETINGS_FILENAME = "meetings.xlsx"
 PDF_FILENAMES = ("round-sheets.pdf", "table-cards.pdf", "itineraries.pdf", "badges.pdf")

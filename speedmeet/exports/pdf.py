@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 from speedmeet.errors import SettingsError
+from speedmeet.exports import PRINTABLES
 from speedmeet.exports.pdf_badges import badge_layout as find_badge_layout
 from speedmeet.exports.pdf_badges import draw_badges
 from speedmeet.exports.pdf_cards import draw_table_cards
@@ -19,15 +20,13 @@ from speedmeet.exports.pdf_common import (
     clean,
     paper_size,
     plan_texts,
-    round_slots,
     selected_participants,
 )
 from speedmeet.exports.pdf_itineraries import draw_itineraries
 from speedmeet.exports.pdf_sheets import draw_round_sheets
 from speedmeet.files import write_bytes_atomically
-from speedmeet.model import Plan
+from speedmeet.model import Plan, round_slots
 
-PRINTABLES = ("sheets", "cards", "itineraries", "badges")
 PDF_NAMES = {
     "sheets": "round-sheets.pdf",
     "cards": "table-cards.pdf",

@@ -29,9 +29,8 @@ from speedmeet.exports.pdf_common import (
     clean,
     paper_size,
     plan_texts,
-    round_slots,
 )
-from speedmeet.model import Participant, Plan
+from speedmeet.model import Participant, Plan, round_slots
 
 INCH = 25.4
 

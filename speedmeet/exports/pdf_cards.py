@@ -22,11 +22,10 @@ from speedmeet.exports.pdf_common import (
     organisation_line,
     paper_size,
     plan_texts,
-    round_slots,
     table_label,
     table_names,
 )
-from speedmeet.model import Participant, Plan
+from speedmeet.model import Participant, Plan, round_slots
 
 SIDE = 12.0
 MAX_COLUMNS = 6

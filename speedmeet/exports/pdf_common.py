@@ -23,7 +23,7 @@ from fpdf import FPDF
 from fpdf.prefs import ViewerPreferences
 
 from speedmeet.errors import SettingsError
-from speedmeet.model import EventSettings, Participant, Plan, organisation_key
+from speedmeet.model import Participant, Plan, organisation_key
 
 FONT_FOLDER = Path(__file__).resolve().parent.parent / "fonts"
 FAMILY = "NotoSans"
@@ -115,34 +115,6 @@ def selected_participants(plan: Plan, only: Iterable[str] | None) -> list[Partic
         return name_order(plan.participants)
     wanted = set(only)
     return name_order(p for p in plan.participants if p.id in wanted)
-
-
-_CLOCK = re.compile(r"^\s*(\d{1,2})\s*(?:[:hH.]\s*(\d{2})?)?\s*$")
-
-
-def _start_minutes(start: str) -> int:
-    match = _CLOCK.match(start)
-    if match is None or int(match.group(1)) > 23 or int(match.group(2) or 0) > 59:
-        raise SettingsError(f"start time {start!r} is not a time of day like 14:00")
-    return int(match.group(1)) * 60 + int(match.group(2) or 0)
-
-
-def _clock(minutes: int) -> str:
-    hours, mins = divmod(minutes % (24 * 60), 60)
-    return f"{hours:02d}:{mins:02d}"
-
-
-def round_slots(settings: EventSettings, round_count: int) -> list[str | None]:
-    """`14:00–14:15` for each round when a start time and round length are set, else None each."""
-    if not settings.start or not settings.round_minutes:
-        return [None] * round_count
-    begin = _start_minutes(settings.start)
-    step = settings.round_minutes + settings.break_minutes
-    slots: list[str | None] = []
-    for index in range(round_count):
-        first = begin + index * step
-        slots.append(f"{_clock(first)}–{_clock(first + settings.round_minutes)}")
-    return slots
 
 
 def round_topic(plan: Plan, round_index: int) -> str:

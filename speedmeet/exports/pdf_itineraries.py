@@ -17,10 +17,9 @@ from speedmeet.exports.pdf_common import (
     clean,
     paper_size,
     plan_texts,
-    round_slots,
     table_label,
 )
-from speedmeet.model import Participant, Plan
+from speedmeet.model import Participant, Plan, round_slots
 
 PADDING = 7.0
 ROW_H = 5.5

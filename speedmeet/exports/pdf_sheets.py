@@ -19,11 +19,10 @@ from speedmeet.exports.pdf_common import (
     organisation_line,
     paper_size,
     plan_texts,
-    round_slots,
     round_topic,
     table_label,
 )
-from speedmeet.model import Participant, Plan, Table
+from speedmeet.model import Participant, Plan, Table, round_slots
 
 MARGIN = 12.0
 COLUMN_GAP = 6.0

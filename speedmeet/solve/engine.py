@@ -28,7 +28,6 @@ from collections.abc import Callable
 import numpy as np
 
 from speedmeet.solve.bounds import bound_for
-from speedmeet.solve.exact import small_enough, solve_exactly
 from speedmeet.solve.greedy import dealt_round, greedy_schedule
 from speedmeet.solve.problem import (
     Instance,
@@ -152,6 +151,8 @@ def solve(
     ):
         clock.phase = "exact"
         clock.report(pairs, force=True)
+        from speedmeet.solve.exact import solve_exactly  # OR-Tools loads only for tiny events
+
         outcome = solve_exactly(
             instance.organisations,
             instance.table_sizes,
@@ -179,6 +180,11 @@ def solve(
     clock.report(pairs, force=True)
     status: Status = "optimal" if proven else ("interrupted" if clock.interrupted() else "feasible")
     return SolveResult(status, schedule, pairs, bound, proven, clock.elapsed, method, limits)
+
+
+def small_enough(n: int, table_count: int, rounds: int) -> bool:
+    """Whether the whole-event CP-SAT model is small enough to pay off (a few thousand booleans)."""
+    return n <= 24 and n * (n - 1) // 2 * rounds * table_count <= 12_000
 
 
 def _steps(instance: Instance) -> int:

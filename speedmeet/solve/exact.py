@@ -201,11 +201,6 @@ def solve_exactly(
     )
 
 
-def small_enough(n: int, table_count: int, rounds: int) -> bool:
-    """Whether the whole-event model is small enough to pay off (a few thousand booleans)."""
-    return n <= 24 and n * (n - 1) // 2 * rounds * table_count <= 12_000
-
-
 def _solver(
     seed: int, workers: int, deterministic_seconds: float, wall_seconds: float
 ) -> cp_model.CpSolver:
