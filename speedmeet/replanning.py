@@ -414,6 +414,19 @@ def _host_walk_in_tables(
     return chosen
 
 
+def _categories(everyone: Sequence[Participant], field_name: str) -> list[int]:
+    """Each person's stakeholder-mix category as an index (-1: none given), folded as the
+    validator folds it."""
+    from speedmeet.validate_rules import category
+
+    index: dict[str, int] = {}
+    kinds: list[int] = []
+    for person in everyone:
+        kind = category(person, field_name)
+        kinds.append(index.setdefault(kind, len(index)) if kind else -1)
+    return kinds
+
+
 def replan(
     plan: Plan,
     *,
@@ -454,15 +467,17 @@ def replan(
                     held[a, b] += 1
     rules = plan.rules
     apart: set[tuple[int, int]] = set()
+    must_meet: set[tuple[int, int]] = set()
     if rules is not None:
         for first, second in rules.history:
             if first in index and second in index and first != second:
                 held[min(index[first], index[second]), max(index[first], index[second])] += 1
         for request in rules.requests:
-            if request.kind == "keep_apart" and request.first in index and request.second in index:
+            if request.first in index and request.second in index:
                 a, b = index[request.first], index[request.second]
                 if a != b:
-                    apart.add((min(a, b), max(a, b)))
+                    wanted = apart if request.kind == "keep_apart" else must_meet
+                    wanted.add((min(a, b), max(a, b)))
 
     layouts: dict[int, _RoundTables] = {}
     names: dict[int, list[str]] = {}
@@ -518,6 +533,8 @@ def replan(
             if rules is not None and rules.common_language and any(p.languages for p in everyone)
             else None
         ),
+        categories=_categories(everyone, rules.mix) if rules is not None and rules.mix else None,
+        must_meet=frozenset(must_meet),
     )
     result = solve_replan(problem)
     if not result.schedule or result.broken_rules:

@@ -105,6 +105,12 @@ class ReplanProblem:
     languages: Sequence[frozenset[str]] | None = None
     """languages[i]: what participant i speaks (empty: not given). With it, tables keep a
     common language where that costs no move and no new cross-organisation pair."""
+    categories: Sequence[int] | None = None
+    """categories[i]: participant i's category for the stakeholder mix (-1: none). With it,
+    no table holds more of one category than its even share, where that costs nothing else."""
+    must_meet: frozenset[Pair] = frozenset()
+    """Pairs the organiser wants at one table at least once: kept meeting where that costs
+    nothing else."""
 
 
 ReplanStatus = Literal["optimal", "feasible", "unknown"]
@@ -219,6 +225,8 @@ def _solve_round_by_round(
             problem.workers,
             problem.apart,
             problem.languages,
+            problem.categories,
+            problem.must_meet,
         )
         seconds = max((deadline - time.monotonic()) / (rounds - i), 0.02 * problem.time_limit)
         result = _solve_focus(
@@ -375,6 +383,9 @@ class _FocusModel:
         self.introduced_terms: list[cp_model.LinearExprT] = []
         self.conflict_ceiling = 0
         self.language_gaps: list[cp_model.IntVar] = []
+        self.crowding: list[cp_model.IntVar] = []
+        self.missed: list[cp_model.IntVar] = []
+        self.crowding_ceiling = 0
         for round_, tables in zip(problem.rounds, focus, strict=True):
             old_table = {p: t for t, members in enumerate(round_.old_tables) for p in members}
             self.old_table.append(old_table)
@@ -392,6 +403,8 @@ class _FocusModel:
         self._count_moved_people()
         self._meetings_that_cost()
         self._common_language()
+        self._stakeholder_mix()
+        self._must_meet()
         self._objective()
         return self.model
 
@@ -537,8 +550,65 @@ class _FocusModel:
                 self.model.add_bool_or([*speaks, gap])
                 self.language_gaps.append(gap)
 
+    def _stakeholder_mix(self) -> None:
+        """People of one category at a focus table beyond its even share (the validator's
+        measure: the category's share of the round, times the table's size, rounded up)."""
+        categories = self.problem.categories
+        if categories is None:
+            return
+        for i, (round_, people, tables) in enumerate(
+            zip(self.problem.rounds, self.free, self.focus, strict=True)
+        ):
+            everyone = [p for members in round_.old_tables for p in members]
+            totals = Counter(categories[p] for p in [*everyone, *round_.newcomers])
+            present = max(round_.present, 1)
+            members: dict[int, list[int]] = {}
+            for p in people:
+                if categories[p] >= 0:
+                    members.setdefault(categories[p], []).append(p)
+            for kind, group in members.items():
+                for t in tables:
+                    low, high = round_.bounds(t)
+                    share_low = -(-totals[kind] * low // present)
+                    share_high = -(-totals[kind] * high // present)
+                    if len(group) <= share_low:
+                        continue
+                    size = sum(self.seat[i][p, t] for p in people)
+                    count = sum(self.seat[i][p, t] for p in group)
+                    over = self.model.new_int_var(0, len(group), f"crowded_r{i}_t{t}_c{kind}")
+                    self.model.add(
+                        over >= count - share_low - (share_high - share_low) * (size - low)
+                    )
+                    self.crowding.append(over)
+                    self.crowding_ceiling += len(group)
+
+    def _must_meet(self) -> None:
+        """A must-meet pair that meets neither in a held round nor where the focus cannot
+        change it counts as missed unless the focus seats them together."""
+        free_sets = [set(people) for people in self.free]
+        for a, b in sorted(self.problem.must_meet):
+            if self.problem.held_meetings.get((a, b), 0):
+                continue
+            together: list[cp_model.IntVar] = []
+            fixed = False
+            for i, old_table in enumerate(self.old_table):
+                if a in free_sets[i] and b in free_sets[i]:
+                    for t in self.focus[i]:
+                        both = self.model.new_bool_var(f"together_r{i}_p{a}_p{b}_t{t}")
+                        self.model.add_implication(both, self.seat[i][a, t])
+                        self.model.add_implication(both, self.seat[i][b, t])
+                        together.append(both)
+                elif a not in free_sets[i] and b not in free_sets[i]:
+                    old_a = old_table.get(a)
+                    fixed = fixed or (old_a is not None and old_a == old_table.get(b))
+            if fixed or not together:
+                continue
+            missed = self.model.new_bool_var(f"missed_p{a}_p{b}")
+            self.model.add_bool_or([*together, missed])
+            self.missed.append(missed)
+
     def _objective(self) -> None:
-        conflict_weight = len(self.language_gaps) + 1
+        conflict_weight = len(self.language_gaps) + self.crowding_ceiling + len(self.missed) + 1
         move_weight = conflict_weight * (self.conflict_ceiling + 1)
         introduced_weight = move_weight * (len(self.moved) + 1)
         total = cp_model.LinearExpr.sum
@@ -547,6 +617,8 @@ class _FocusModel:
             + move_weight * total(list(self.moved.values()))
             + conflict_weight * total(self.conflict_terms)
             + total(self.language_gaps)
+            + total(self.crowding)
+            + total(self.missed)
         )
 
     def schedule(self, solver: cp_model.CpSolver) -> list[list[list[int]]]:
