@@ -242,3 +242,36 @@ def test_a_common_language_is_never_bought_with_a_move() -> None:
     assert_sound(outcome)
     assert outcome.moved == []
     assert table_of(outcome.plan, "W1", 1) == "A"
+
+
+@pytest.mark.parametrize(("partner", "expected"), [("c2", "C"), ("b2", "B")])
+def test_a_must_meet_pair_is_seated_together_when_it_costs_no_move(
+    partner: str, expected: str
+) -> None:
+    plan = three_tables(
+        EventRules(requests=[Request(kind="must_meet", first=partner, second="a3")])
+    )
+    outcome = replan(plan, from_round=1, drop=["a1", "a2"])
+    assert_sound(outcome)
+    assert outcome.moved == ["a3"]
+    assert table_of(outcome.plan, "a3", 1) == expected
+
+
+def test_the_stakeholder_mix_stays_even_when_it_costs_no_move() -> None:
+    # a1 and a2 leave; a3 (an NGO) joins B or C. B already has two NGOs: three of the seven
+    # people are NGOs, so a table of four holds at most two. a3 goes to C.
+    roles = {"a3": "NGO", "b1": "NGO", "b2": "NGO"}
+    plan = three_tables(EventRules(mix="role"))
+    plan.participants = [
+        p.model_copy(update={"role": roles.get(p.id, "public authority")})
+        for p in plan.participants
+    ]
+    outcome = replan(plan, from_round=1, drop=["a1", "a2"])
+    assert_sound(outcome)
+    assert outcome.moved == ["a3"]
+    assert table_of(outcome.plan, "a3", 1) == "C"
+
+    unmixed = replan(
+        plan.model_copy(update={"rules": EventRules()}), from_round=1, drop=["a1", "a2"]
+    )
+    assert table_of(unmixed.plan, "a3", 1) == "B", "without the rule the first table is taken"
