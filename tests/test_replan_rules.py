@@ -8,6 +8,8 @@ from itertools import combinations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from speedmeet.model import EventSettings, Participant, Plan, Round, Table
 from speedmeet.planfile import read_plan
@@ -275,3 +277,50 @@ def test_the_stakeholder_mix_stays_even_when_it_costs_no_move() -> None:
         plan.model_copy(update={"rules": EventRules()}), from_round=1, drop=["a1", "a2"]
     )
     assert table_of(unmixed.plan, "a3", 1) == "B", "without the rule the first table is taken"
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    from_round=st.integers(1, 4),
+    leavers=st.sets(st.integers(1, 20), max_size=6),
+    walk_ins=st.lists(
+        st.tuples(st.sampled_from(["Org 0-0", "Visitors"]), st.booleans()), max_size=3
+    ),
+    seed=st.integers(0, 3),
+)
+def test_any_change_keeps_hosts_keep_apart_pairs_and_valid_tables(
+    from_round: int, leavers: set[int], walk_ins: list[tuple[str, bool]], seed: int
+) -> None:
+    # People with the same b never meet in the cyclic plan, so they can be kept apart.
+    rules = EventRules(
+        requests=[
+            Request(kind="keep_apart", first="P0006", second="P0007"),
+            Request(kind="keep_apart", first="P0011", second="P0013"),
+            Request(kind="keep_apart", first="P0016", second="P0020"),
+        ],
+        history=[("P0008", "P0009"), ("P0012", "P0014")],
+    )
+    plan = with_hosts(cyclic_plan(5, 4), ["P0001", "P0003"], rules)
+    if not leavers and not walk_ins:
+        return
+    added = [
+        Participant(id=f"W{k}", name=f"Walk In {k}", organisation=org, host=host)
+        for k, (org, host) in enumerate(walk_ins)
+    ]
+    drop = [f"P{k:04d}" for k in sorted(leavers)]
+    try:
+        outcome = replan(plan, from_round=from_round, drop=drop, add=added, seed=seed, time_limit=3)
+    except ReplanError as error:
+        # More arriving hosts than unhosted tables: said, never a wrong plan.
+        assert "every table already has a host" in error.message, error.message
+        return
+    assert_sound(outcome)
+    for host in ("P0001", "P0003"):
+        if host not in drop:
+            assert host not in outcome.moved
+    for person in outcome.added:
+        if person.host:
+            tables = {table_of(outcome.plan, person.id, r) for r in range(from_round, 5)}
+            assert len(tables) == 1
