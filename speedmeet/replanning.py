@@ -427,6 +427,21 @@ def _categories(everyone: Sequence[Participant], field_name: str) -> list[int]:
     return kinds
 
 
+def _rules_no_longer_met(before: Plan, after: Plan) -> list[str]:
+    """The event's rules the old plan met and the new one does not: the replan keeps them only
+    where that moves nobody more and costs no new pair, so the organiser is told."""
+    if after.rules is None:
+        return []
+    from speedmeet.validate_rules import rule_report
+
+    met_before = {outcome.rule for outcome in rule_report(before) if outcome.met}
+    return [
+        f"{outcome.rule} no longer fully met: {outcome.detail}"
+        for outcome in rule_report(after)
+        if not outcome.met and outcome.rule in met_before
+    ]
+
+
 def replan(
     plan: Plan,
     *,
@@ -576,6 +591,7 @@ def replan(
         raise ReplanError(
             f"the replanned plan breaks the rules ({problems}); the plan was not changed"
         )
+    warnings.extend(_rules_no_longer_met(plan, new_plan))
     if result.introduced_conflicts:
         warnings.append(
             f"{result.introduced_conflicts} repeat or same-organisation meeting(s) "

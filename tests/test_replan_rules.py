@@ -244,6 +244,9 @@ def test_a_common_language_is_never_bought_with_a_move() -> None:
     assert_sound(outcome)
     assert outcome.moved == []
     assert table_of(outcome.plan, "W1", 1) == "A"
+    assert [w for w in outcome.warnings if w.startswith("common language")] == [
+        "common language no longer fully met: 1 table without a common language: round 1 table A"
+    ]
 
 
 @pytest.mark.parametrize(("partner", "expected"), [("c2", "C"), ("b2", "B")])
