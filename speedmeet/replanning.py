@@ -410,7 +410,7 @@ def _host_walk_in_tables(
             )
         best = min(candidates, key=lambda name: _host_table_misfit(plan, person, rounds, name))
         chosen[person.id] = best
-        hosted.add(candidates[0])
+        hosted.add(best)
     return chosen
 
 
@@ -552,7 +552,14 @@ def replan(
         must_meet=frozenset(must_meet),
     )
     result = solve_replan(problem)
-    if not result.schedule or result.broken_rules:
+    if result.schedule and result.broken_rules:
+        raise ReplanError(
+            "no new plan keeps every host at their table, every keep-apart pair apart and "
+            "every table within its size"
+            + (" from the Tables sheet" if rules is not None and rules.tables else "")
+            + f" within {time_limit:g} seconds; try a longer --time-limit, or check the requests"
+        )
+    if not result.schedule:
         raise ReplanError(
             f"no new plan was found within the time limit of {time_limit:g} seconds; try a longer --time-limit"
         )

@@ -323,7 +323,10 @@ def test_any_change_keeps_hosts_keep_apart_pairs_and_valid_tables(
     for host in ("P0001", "P0003"):
         if host not in drop:
             assert host not in outcome.moved
+    hosted = {table_of(plan, host, 1) for host in ("P0001", "P0003") if host not in drop}
     for person in outcome.added:
         if person.host:
             tables = {table_of(outcome.plan, person.id, r) for r in range(from_round, 5)}
             assert len(tables) == 1
+            assert not tables & hosted, "an arriving host shares a table with another host"
+            hosted |= tables
