@@ -10,6 +10,13 @@ old seating and changes only what it must:
 3. then as many distinct cross-organisation pairs as possible. With table sizes fixed by the
    layout, every round holds a fixed number of meetings, so this is the same as the fewest
    repeats and same-organisation meetings over the whole plan.
+4. last, the event's soft rules as the old plan had them: a common language at every table,
+   no category over its even share, must-meet pairs meeting. They never cost a move or a pair.
+
+The hard rules hold in every answer: hosts keep their table (`ReplanRound.pinned`), keep-apart
+pairs never share one (`ReplanProblem.apart`), tables stay within their size bounds (a Tables
+sheet's capacities, `ReplanRound.size_bounds`). Pairs who met at earlier events are simply
+held meetings.
 
 Speed comes from giving seat variables only to the people at a few tables of each round (the
 "focus"): the tables the change touches (left too small or too big, emptied, new) plus some
