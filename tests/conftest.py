@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import pytest
 
@@ -50,6 +50,17 @@ def affine_plane_3() -> list[list[list[int]]]:
     for slope in range(3):
         rounds.append([[3 * x + (slope * x + c) % 3 for x in range(3)] for c in range(3)])
     return rounds
+
+
+@pytest.fixture(autouse=True)
+def wide_console() -> Iterator[None]:
+    """Fix rich's width so that wrapped output does not depend on the terminal running the tests."""
+    from speedmeet import cli
+
+    saved = cli.console.width, cli.error_console.width
+    cli.console.width = cli.error_console.width = 400
+    yield
+    cli.console.width, cli.error_console.width = saved
 
 
 @pytest.fixture

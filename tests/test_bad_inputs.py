@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,15 +24,6 @@ from tests.conftest import affine_plane_3, make_participants, plan_from_schedule
 from tests.test_readers_errors import ole_file, zip_declaring
 
 README = Path(__file__).parents[1] / "README.md"
-
-
-@pytest.fixture(autouse=True)
-def wide_console() -> Iterator[None]:
-    """Keep each message on one line whatever terminal runs the tests."""
-    saved = cli.console.width, cli.error_console.width
-    cli.console.width = cli.error_console.width = 400
-    yield
-    cli.console.width, cli.error_console.width = saved
 
 
 def write_bytes(name: str, content: bytes) -> Callable[[Path], None]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
@@ -16,15 +15,6 @@ from speedmeet.planfile import read_plan
 from speedmeet.validate import validate
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "participants.xlsx"
-
-
-@pytest.fixture(autouse=True)
-def wide_console() -> Iterator[None]:
-    """Fix rich's width so wrapped output does not depend on the terminal running the tests."""
-    saved = cli.console.width, cli.error_console.width
-    cli.console.width = cli.error_console.width = 200
-    yield
-    cli.console.width, cli.error_console.width = saved
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import random
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -73,14 +72,6 @@ def random_events(draw: st.DrawFn) -> RandomEvent:
         table_size=draw(st.integers(2, 9)),
         tables=draw(st.one_of(st.none(), st.none(), st.integers(2, 40))),
     )
-
-
-@pytest.fixture(autouse=True)
-def wide_console() -> Iterator[None]:
-    saved = cli.console.width, cli.error_console.width
-    cli.console.width = cli.error_console.width = 400
-    yield
-    cli.console.width, cli.error_console.width = saved
 
 
 @settings(

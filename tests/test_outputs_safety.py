@@ -15,7 +15,6 @@ import os
 import random
 import socket
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,14 +42,6 @@ HOSTILE = [
     "<script>alert(1)</script>",
 ]
 OUTPUTS = ("plan.json", "plan.xlsx")
-
-
-@pytest.fixture(autouse=True)
-def wide_console() -> Iterator[None]:
-    saved = cli.console.width, cli.error_console.width
-    cli.console.width = cli.error_console.width = 400
-    yield
-    cli.console.width, cli.error_console.width = saved
 
 
 def write_registrations(path: Path, people: list[tuple[str, str]]) -> Path:

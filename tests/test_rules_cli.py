@@ -7,7 +7,7 @@ from __future__ import annotations
 import importlib.util
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -23,14 +23,6 @@ from speedmeet.validate import validate
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "event-with-rules.xlsx"
 SOLVER_KNOWS_RULES = importlib.util.find_spec("speedmeet.validate_rules") is not None
-
-
-@pytest.fixture(autouse=True)
-def wide_console() -> Iterator[None]:
-    saved = cli.console.width, cli.error_console.width
-    cli.console.width = cli.error_console.width = 200
-    yield
-    cli.console.width, cli.error_console.width = saved
 
 
 def one_line(text: str) -> str:
