@@ -424,6 +424,10 @@ def plan_command(
     with reporting_errors():
         if not participants.exists():
             raise InputError(f"{participants}: no such file")
+        if topic and len(topic) > rounds:
+            raise SettingsError(
+                f"{len(topic)} --topic values for {rounds} rounds; give at most one per round"
+            )
         folder = out if out is not None else participants.with_name(f"{participants.stem}-plan")
         outputs = [*OUTPUT_NAMES, *(online_filenames(rounds) if online else [])]
         history_files = [resolve_plan_path(path) for path in history or []]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -145,6 +146,29 @@ CATALOGUE: list[Case] = [
         lambda folder: (folder / "participants.xlsx").mkdir(),
         ["plan", "participants.xlsx"],
         "participants.xlsx: this is a folder, not a file",
+    ),
+    Case(
+        "more topics than rounds",
+        registrations_csv(8),
+        [
+            "plan",
+            "participants.csv",
+            "--rounds",
+            "2",
+            "--topic",
+            "A",
+            "--topic",
+            "B",
+            "--topic",
+            "C",
+        ],
+        "3 --topic values for 2 rounds; give at most one per round",
+    ),
+    Case(
+        "a named pipe instead of a file",
+        lambda folder: os.mkfifo(folder / "participants.csv"),
+        ["plan", "participants.csv"],
+        "participants.csv: this is not a regular file; save the registrations as a file",
     ),
     Case(
         "empty file",
@@ -344,9 +368,9 @@ CATALOGUE: list[Case] = [
 
 
 def snapshot(folder: Path) -> dict[str, bytes | None]:
-    """Every path under `folder` with its bytes (None for a folder)."""
+    """Every path under `folder` with its bytes (None for a folder or a pipe, never read)."""
     return {
-        str(path.relative_to(folder)): None if path.is_dir() else path.read_bytes()
+        str(path.relative_to(folder)): path.read_bytes() if path.is_file() else None
         for path in sorted(folder.rglob("*"))
     }
 

@@ -89,6 +89,9 @@ def _read_head(path: Path, source: str) -> bytes:
         size = path.stat().st_size
         if path.is_dir():
             raise InputError("this is a folder, not a file", where)
+        if not path.is_file():
+            # A pipe or device would make the read wait forever or never end.
+            raise InputError("this is not a regular file; save the registrations as a file", where)
         with path.open("rb") as stream:
             head = stream.read(_HEAD_BYTES)
     except FileNotFoundError:
