@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +17,16 @@ def make_participants(organisations: Sequence[str]) -> list[Participant]:
         Participant(id=f"P{i + 1}", name=f"Person {i + 1}", organisation=organisation)
         for i, organisation in enumerate(organisations)
     ]
+
+
+def write_registrations(path: Path, people: Sequence[tuple[str, str]]) -> Path:
+    """A registration csv as a form tool exports it: name, organisation and an e-mail address."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Name", "Organisation", "Email"])
+        for i, (name, organisation) in enumerate(people):
+            writer.writerow([name, organisation, f"person{i}@example.org"])
+    return path
 
 
 def plan_from_schedule(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from typer.testing import CliRunner
 from speedmeet import cli
 from speedmeet.planfile import read_plan
 from speedmeet.validate import validate
+from tests.conftest import write_registrations
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "participants.xlsx"
 
@@ -20,15 +20,6 @@ EXAMPLE = Path(__file__).parents[1] / "examples" / "participants.xlsx"
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
-
-
-def write_registrations(path: Path, rows: list[tuple[str, str]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["Name", "Organisation", "Email"])
-        for i, (name, organisation) in enumerate(rows):
-            writer.writerow([name, organisation, f"p{i}@example.org"])
-    return path
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ from speedmeet.planfile import read_plan
 from speedmeet.readers import read_registrations
 from speedmeet.replanning import SeatChange, changes_csv
 from speedmeet.validate import validate
+from tests.conftest import write_registrations
 
 README = Path(__file__).parents[1] / "README.md"
 HOSTILE = [
@@ -42,16 +43,6 @@ HOSTILE = [
     "<script>alert(1)</script>",
 ]
 OUTPUTS = ("plan.json", "plan.xlsx")
-
-
-def write_registrations(path: Path, people: list[tuple[str, str]]) -> Path:
-    """A csv with name, organisation and an e-mail address for each person."""
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["Name", "Organisation", "Email"])
-        for i, (name, organisation) in enumerate(people):
-            writer.writerow([name, organisation, f"person{i}@example.org"])
-    return path
 
 
 def event(path: Path, size: int = 12) -> Path:
