@@ -27,6 +27,7 @@ import numpy.typing as npt
 
 from speedmeet.solve.problem import Schedule, SolverRules
 from speedmeet.solve.seating import IntArray, Seating
+from speedmeet.solve.table_terms import TableTerms, language_columns
 
 APART = 1_000_000_000
 """Per keep-apart meeting: the one rule a plan is never allowed to break (the validator
@@ -67,19 +68,6 @@ def pin_hosts(schedule: Schedule, hosts: Sequence[int], host_tables: Sequence[in
             tables[target][tables[target].index(other)] = host
         result.append(tables)
     return result
-
-
-def language_columns(languages: Sequence[frozenset[str]], n: int) -> npt.NDArray[np.int64]:
-    """(n + 1) x (languages + 1): 1 where a person speaks a language; the last column is 1 for
-    everyone who gave a language (people without any, and the dummy, are ignored by the rule)."""
-    names = sorted({language for spoken in languages for language in spoken})
-    column = {language: i for i, language in enumerate(names)}
-    matrix = np.zeros((n + 1, len(names) + 1), dtype=np.int64)
-    for person, spoken in enumerate(languages[:n]):
-        for language in spoken:
-            matrix[person, column[language]] = 1
-        matrix[person, len(names)] = 1 if spoken else 0
-    return matrix
 
 
 class RuleSeating(Seating):
@@ -123,26 +111,15 @@ class RuleSeating(Seating):
         self.soft[self.soft_pairs[:, 1], self.soft_pairs[:, 0]] = self.soft_weights
         self.favours = bool((self.soft_weights < 0).any())
         self.disfavours = bool((self.soft_weights > 0).any())
-        self.speaks = any(rules.languages)
-        self.spoken = language_columns(rules.languages, n)
-        self.allowed = np.ones((len(table_sizes), self.spoken.shape[1] - 1), dtype=np.int64)
+        spoken = language_columns(rules.languages, n)
+        allowed = np.ones((len(table_sizes), spoken.shape[1] - 1), dtype=np.int64)
         for host, table in zip(rules.hosts, rules.host_tables, strict=True):
-            if self.spoken[host, -1]:
-                self.allowed[table] &= self.spoken[host, :-1]
-        categories = [c for c in rules.categories if c >= 0]
-        self.mixing = bool(categories)
-        kinds = max(categories) + 1 if categories else 0
-        category = np.full(n + 1, kinds, dtype=np.int32)
-        for person, c in enumerate(rules.categories[:n]):
-            if c >= 0:
-                category[person] = c
-        self.category = category
-        self.kinds = kinds
-        totals = np.bincount(category[:n], minlength=kinds + 1)
-        sizes = np.asarray(table_sizes, dtype=np.int64)
-        limit = -(-totals[None, :] * sizes[:, None] // max(n, 1))
-        limit[:, kinds] = n + 1
-        self.mix_limit = limit.astype(np.int32)
+            if spoken[host, -1]:
+                allowed[table] &= spoken[host, :-1]
+        self.terms = TableTerms(len(schedule), table_sizes, n, rules, allowed)
+        self.speaks = self.terms.speaks
+        self.mixing = self.terms.mixing
+        self.everyone = np.arange(n + 1, dtype=np.int64)[None, :]
         self._pinned = np.zeros(n + 1, dtype=np.bool_)
         self._pinned[list(rules.hosts)] = True
         super().__init__(organisations, table_sizes, schedule, rules.already_met)
@@ -151,10 +128,6 @@ class RuleSeating(Seating):
 
     def _rebuild(self) -> None:
         super()._rebuild()
-        self.mix_count = np.zeros((self.rounds, self.tables, self.kinds + 1), dtype=np.int32)
-        self.language_count = np.zeros(
-            (self.rounds, self.tables, self.spoken.shape[1]), dtype=np.int64
-        )
         for r in range(self.rounds):
             for t in range(self.tables):
                 self._retable(r, t)
@@ -163,9 +136,7 @@ class RuleSeating(Seating):
     def _retable(self, r: int, t: int) -> None:
         """Category counts and common language of table t of round r, from its members."""
         seated = self.members[r, t]
-        seated = seated[seated != self.n]
-        self.mix_count[r, t] = np.bincount(self.category[seated], minlength=self.kinds + 1)
-        self.language_count[r, t] = self.spoken[seated].sum(axis=0)
+        self.terms.retable(r, t, seated[seated != self.n].astype(np.int64))
 
     def _times_met(self, pairs: IntArray) -> npt.NDArray[np.int64]:
         return self.conflict[pairs[:, 0], pairs[:, 1]].astype(np.int64) - self.base[
@@ -178,11 +149,8 @@ class RuleSeating(Seating):
         self.soft_total = int((self._times_met(self.soft_pairs) * self.soft_weights).sum())
         self.unwished = self._times_met(self.wished_pairs) == 0
         self.soft_total += int(self.wished_weights[self.unwished].sum())
-        self.language_gap = (
-            int(_language_gaps(self.language_count, self.allowed[None]).sum()) if self.speaks else 0
-        )
-        excess = np.maximum(self.mix_count - self.mix_limit[None, :, :], 0)
-        self.mix_excess = int(excess.sum())
+        self.language_gap = int(self.terms.gaps().sum())
+        self.mix_excess = int(self.terms.excess().sum())
 
     @property
     def hard(self) -> int:
@@ -280,11 +248,11 @@ class RuleSeating(Seating):
             )
             core[rows, seats] |= apart > 0
         if self.speaks:
-            bad = _language_gaps(self.language_count, self.allowed[None]) > 0
+            bad = self.terms.gaps() > 0
             core[rows, seats] |= bad[:, :, None]
         if self.mixing:
-            over = self.mix_count > self.mix_limit[None, :, :]
-            cat = self.category[seats]
+            over = self.terms.excess() > 0
+            cat = self.terms.category[seats]
             core[rows, seats] |= np.take_along_axis(over, cat, axis=2)
         if self.must_pairs.size:
             unmet = self.must_pairs[self._times_met(self.must_pairs) == 0]
@@ -316,54 +284,12 @@ class RuleSeating(Seating):
         deltas: CostArray = (
             join_cost[:, tab] - 2 * joins + joined_by - regret[None, :] - regret[movers][:, None]
         )
-        if self.speaks:
-            deltas += HARD * self._language_deltas(r, movers)
-        if self.mixing:
-            deltas += MIX * self._mix_deltas(r, movers)
+        if self.terms.active:
+            languages, mix = self.terms.exchange(
+                r, own[:, None], tab[None, :], movers[:, None].astype(np.int64), self.everyone
+            )
+            deltas += HARD * languages + MIX * mix
         return deltas
-
-    def _language_deltas(self, r: int, movers: IntArray) -> CostArray:
-        """Change in the language gap of the two tables, per swap."""
-        count = self.language_count[r]
-        spoken = self.spoken
-        tab = self.table_of[r]
-        own = tab[movers]
-        gaps = _language_gaps(count, self.allowed)
-        mine = spoken[movers][:, None, :]
-        theirs = spoken[None, :, :]
-        own_after = count[own][:, None, :] - mine + theirs
-        other_after = count[tab][None, :, :] - theirs + mine
-        change: CostArray = (
-            _language_gaps(own_after, self.allowed[own][:, None, :])
-            + _language_gaps(other_after, self.allowed[tab][None, :, :])
-            - gaps[own][:, None]
-            - gaps[tab][None, :]
-        )
-        return change
-
-    def _mix_deltas(self, r: int, movers: IntArray) -> CostArray:
-        """Change in people beyond their category's even share, per swap."""
-        count = self.mix_count[r].astype(np.int64)
-        limit = self.mix_limit.astype(np.int64)
-        tab = self.table_of[r]
-        own = tab[movers][:, None]
-        theirs = tab[None, :]
-        mine = self.category[movers][:, None]
-        their = self.category[None, :]
-
-        def change(table: IntArray, kind: IntArray, step: int) -> CostArray:
-            now = count[table, kind]
-            cap = limit[table, kind]
-            result: CostArray = np.maximum(now + step - cap, 0) - np.maximum(now - cap, 0)
-            return result
-
-        total = (
-            change(own, mine, -1)
-            + change(own, their, 1)
-            + change(theirs, their, -1)
-            + change(theirs, mine, 1)
-        )
-        return np.where(mine != their, total, 0)
 
     def swap(self, r: int, a: int, b: int) -> None:
         ta, tb = int(self.table_of[r, a]), int(self.table_of[r, b])
@@ -371,17 +297,6 @@ class RuleSeating(Seating):
         self._retable(r, ta)
         self._retable(r, tb)
         self._totals()
-
-
-def _language_gaps(
-    count: npt.NDArray[np.int64] | npt.NDArray[np.int32], allowed: npt.NDArray[np.int64]
-) -> CostArray:
-    """Per table (last axis: languages, then speakers), how many people with languages would
-    have to leave for the rest to share one of the `allowed` languages (those of the table's
-    hosts, who never leave): 0 exactly when the table has a common language."""
-    spoken = (count[..., :-1] * allowed).max(axis=-1, initial=0)
-    gaps: CostArray = count[..., -1].astype(np.int64) - spoken
-    return gaps
 
 
 def _pair_matrix(n: int, pairs: IntArray) -> npt.NDArray[np.int8]:

@@ -1,0 +1,157 @@
+"""The rules that belong to a table, not to a pair: a common language and the stakeholder mix.
+
+`TableTerms` keeps, for every table of every round, how many of each category and how many
+speakers of each language sit there, and from those what an exchange of two people would
+change. A table's change depends only on the table and on the categories and language
+profiles (the set of languages spoken) of the one leaving and the one joining, so it is
+kept per table in small arrays (`mix_down`, `mix_up`, `gap_change`) and a whole
+movers-by-everyone block of exchanges is scored with a few gathers. The swap search within
+a round (`rule_seating`) and the exchange of whole itineraries (`relabel`) both use it.
+
+- language gap: how many people with languages would have to leave a table for the rest to
+  share one of the table's allowed languages (those of its hosts, who never leave; any
+  language without hosts); 0 exactly when the table has a common language;
+- mix excess: people beyond their category's even share of the table (its size times the
+  category's share of the event, rounded up).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from speedmeet.solve.problem import SolverRules
+
+IntArray = npt.NDArray[np.int64]
+
+
+def language_columns(languages: Sequence[frozenset[str]], n: int) -> IntArray:
+    """(n + 1) x (languages + 1): 1 where a person speaks a language; the last column is 1 for
+    everyone who gave a language (people without any, and the dummy, are ignored by the rule)."""
+    names = sorted({language for spoken in languages for language in spoken})
+    column = {language: i for i, language in enumerate(names)}
+    matrix = np.zeros((n + 1, len(names) + 1), dtype=np.int64)
+    for person, spoken in enumerate(languages[:n]):
+        for language in spoken:
+            matrix[person, column[language]] = 1
+        matrix[person, len(names)] = 1 if spoken else 0
+    return matrix
+
+
+def language_gaps(count: IntArray, allowed: IntArray) -> IntArray:
+    """Per table (last axis: languages, then speakers), the language gap (module docstring)."""
+    spoken = (count[..., :-1] * allowed).max(axis=-1, initial=0)
+    gaps: IntArray = count[..., -1] - spoken
+    return gaps
+
+
+class TableTerms:
+    """Category and language counts of every table of every round, and exchange changes."""
+
+    def __init__(
+        self,
+        rounds: int,
+        table_sizes: Sequence[int],
+        n: int,
+        rules: SolverRules,
+        allowed: IntArray | None = None,
+    ) -> None:
+        self.n = n
+        self.rounds = rounds
+        sizes = np.asarray(table_sizes, dtype=np.int64)
+        tables = len(sizes)
+        categories = [c for c in rules.categories if c >= 0]
+        self.mixing = bool(categories)
+        kinds = self.kinds = max(categories) + 1 if categories else 0
+        category = np.full(n + 1, kinds, dtype=np.int64)  # the last kind: no category
+        for person, c in enumerate(rules.categories[:n]):
+            if c >= 0:
+                category[person] = c
+        self.category = category
+        totals = np.bincount(category[:n], minlength=kinds + 1)
+        limit = -(-totals[None, :] * sizes[:, None] // max(n, 1))
+        limit[:, kinds] = n + 1
+        self.mix_limit = limit
+        self.speaks = any(rules.languages)
+        self.spoken = language_columns(rules.languages, n)
+        languages = self.spoken.shape[1] - 1
+        self.allowed = (
+            allowed if allowed is not None else np.ones((tables, languages), dtype=np.int64)
+        )
+        profiles, profile = np.unique(self.spoken, axis=0, return_inverse=True)
+        self.profiles = profiles
+        self.profile = profile.reshape(-1)
+        self.mix_count = np.zeros((rounds, tables, kinds + 1), dtype=np.int64)
+        self.language_count = np.zeros((rounds, tables, languages + 1), dtype=np.int64)
+        self.mix_down = np.zeros((rounds, tables, kinds + 1), dtype=np.int8)
+        self.mix_up = np.zeros_like(self.mix_down)
+        kept = len(profiles) if self.speaks else 0
+        self.gap_change = np.zeros((rounds, tables, kept, kept), dtype=np.int8)
+
+    @property
+    def active(self) -> bool:
+        return self.mixing or self.speaks
+
+    def retable(self, r: int, t: int, seated: IntArray) -> None:
+        """Table t of round r now seats `seated` (no dummy): its counts and change arrays."""
+        if self.mixing:
+            count = np.bincount(self.category[seated], minlength=self.kinds + 1)
+            self.mix_count[r, t] = count
+            limit = self.mix_limit[t]
+            over = np.maximum(count - limit, 0)
+            self.mix_down[r, t] = np.maximum(count - 1 - limit, 0) - over
+            self.mix_up[r, t] = np.maximum(count + 1 - limit, 0) - over
+        if self.speaks:
+            count = self.spoken[seated].sum(axis=0)
+            self.language_count[r, t] = count
+            profiles = self.profiles
+            after = count[None, None, :] - profiles[:, None, :] + profiles[None, :, :]
+            allowed = self.allowed[t]
+            self.gap_change[r, t] = language_gaps(after, allowed) - language_gaps(count, allowed)
+
+    def gaps(self) -> IntArray:
+        """Language gap per round and table."""
+        if not self.speaks:
+            return np.zeros(self.language_count.shape[:2], dtype=np.int64)
+        return language_gaps(self.language_count, self.allowed[None])
+
+    def excess(self) -> IntArray:
+        """People beyond their category's share, per round, table and category."""
+        excess: IntArray = np.maximum(self.mix_count - self.mix_limit[None], 0)
+        return excess
+
+    def exchange(
+        self,
+        rounds: IntArray | int,
+        own: IntArray,
+        theirs: IntArray,
+        movers: IntArray,
+        others: IntArray,
+    ) -> tuple[IntArray, IntArray]:
+        """Change of the language gaps and of the mix excess when movers at tables `own` and
+        others at tables `theirs` trade places in `rounds` (all broadcast together); 0 where
+        the tables are the same."""
+        shape = np.broadcast_shapes(own.shape, theirs.shape)
+        languages = np.zeros(shape, dtype=np.int64)
+        mix = np.zeros(shape, dtype=np.int64)
+        same = np.broadcast_to(own == theirs, shape)
+        if self.mixing:
+            mine, their = self.category[movers], self.category[others]
+            down, up = self.mix_down, self.mix_up
+            mixed = (
+                down[rounds, own, mine].astype(np.int64)
+                + up[rounds, own, their]
+                + down[rounds, theirs, their]
+                + up[rounds, theirs, mine]
+            )
+            mix += np.where((mine != their) & ~same, mixed, 0)
+        if self.speaks:
+            mine, their = self.profile[movers], self.profile[others]
+            gap = self.gap_change
+            gapped = (
+                gap[rounds, own, mine, their].astype(np.int64) + gap[rounds, theirs, their, mine]
+            )
+            languages += np.where(same, 0, gapped)
+        return languages, mix
