@@ -481,22 +481,22 @@ _PACKING_NODES = 50_000
 """Backtracking budget for packing organisations exactly into the grid's groups."""
 
 
-def pack_groups(sizes: list[int], capacities: list[int]) -> list[int | None]:
+def pack_groups(
+    sizes: list[int], capacities: list[int], kinds: list[int] | None = None
+) -> list[int | None]:
     """A group for each item (sizes in decreasing order), None for items that did not fit.
 
     Best fit first; when that leaves items over, a bounded backtracking search for an exact
     packing (the items' sizes add up to the seats, so a good packing fills every group).
+    With `kinds` (the category of each item, for the stakeholder mix), an item goes first to
+    a group holding its category, then to an empty group: groups of one category put one of
+    it at every table, which is what an even mix needs.
     """
-    room = list(capacities)
-    best_fit: list[int | None] = []
-    for size in sizes:
-        fitting = [g for g in range(len(room)) if room[g] >= size]
-        if not fitting:
-            best_fit.append(None)
-            continue
-        g = min(fitting, key=lambda index: (room[index], index))
-        room[g] -= size
-        best_fit.append(g)
+    if kinds is not None:
+        packed = _best_fit(sizes, capacities, kinds)
+        if None not in packed:
+            return packed
+    best_fit = _best_fit(sizes, capacities, None)
     if None not in best_fit:
         return best_fit
 
@@ -527,6 +527,32 @@ def pack_groups(sizes: list[int], capacities: list[int]) -> list[int | None]:
     if extend(0):
         return list(chosen)
     return best_fit
+
+
+def _best_fit(sizes: list[int], capacities: list[int], kinds: list[int] | None) -> list[int | None]:
+    room = list(capacities)
+    held: list[set[int]] = [set() for _ in capacities]
+    chosen: list[int | None] = []
+    for i, size in enumerate(sizes):
+        fitting = [g for g in range(len(room)) if room[g] >= size]
+        if not fitting:
+            chosen.append(None)
+            continue
+        kind = kinds[i] if kinds is not None else -1
+        g = min(fitting, key=lambda index: (_affinity(kind, held[index]), room[index], index))
+        room[g] -= size
+        if kind >= 0:
+            held[g].add(kind)
+        chosen.append(g)
+    return chosen
+
+
+def _affinity(kind: int, held: set[int]) -> int:
+    """0 for a group holding the item's category (or no category asked), 1 for an empty
+    group, 2 for a group of other categories."""
+    if kind < 0 or kind in held:
+        return 0
+    return 1 if not held else 2
 
 
 _SPLIT_NODES = 20_000
@@ -580,7 +606,13 @@ def _split(
     return list(chosen) if extend() else None
 
 
-def place(template: Template, rounds: int, organisations: list[int], holes: int) -> IntArray | None:
+def place(
+    template: Template,
+    rounds: int,
+    organisations: list[int],
+    holes: int,
+    categories: list[int] | None = None,
+) -> IntArray | None:
     """occupant[point] = participant index (or HOLE), with every organisation's people and the
     holes on points that never share a table in the first `rounds` rounds; None if not found.
 
@@ -596,7 +628,13 @@ def place(template: Template, rounds: int, organisations: list[int], holes: int)
     if any(len(people) > template.tables for _, people in items):
         return None
     sizes = [len(people) for _, people in items]
-    bins = pack_groups(sizes, capacities) if independent else [None] * len(items)
+    kinds = None
+    if categories is not None:
+        kinds = [
+            Counter(categories[p] for p in people).most_common(1)[0][0] if key != HOLE else -1
+            for key, people in items
+        ]
+    bins = pack_groups(sizes, capacities, kinds) if independent else [None] * len(items)
     room = list(capacities)
     for size, g in zip(sizes, bins, strict=True):
         if g is not None:
@@ -690,6 +728,8 @@ def construct(instance: Instance) -> Schedule | None:
     if table_size < 2 or sizes[-1] < table_size - 1:
         return None
     organisations = list(instance.organisations)
+    rules = instance.rules
+    categories = list(rules.categories) if rules is not None and rules.categories else None
     points = table_size * tables
     holes = points - n
     bound = upper_bound({i: str(o) for i, o in enumerate(organisations)}, [sizes] * rounds).value
@@ -699,7 +739,7 @@ def construct(instance: Instance) -> Schedule | None:
         # it reaches every cross-organisation pair, so any labelling does.
         everyone_meets = template.complete and rounds >= template.rounds
         apart = list(range(n)) if everyone_meets else organisations
-        occupant = place(template, min(rounds, template.rounds), apart, holes)
+        occupant = place(template, min(rounds, template.rounds), apart, holes, categories)
         if occupant is None:
             continue
         schedule = _schedule(template, rounds, occupant)

@@ -38,6 +38,7 @@ from speedmeet.solve.problem import (
     SolverRules,
     Status,
 )
+from speedmeet.solve.relabel import relabel
 from speedmeet.solve.rule_seating import PAIR, RuleSeating, pin_hosts
 from speedmeet.solve.seating import DENSE_LIMIT, Seating, total_meetings
 from speedmeet.solve.tabu import POLISH_STEPS, SearchBudget, tabu_search
@@ -208,7 +209,7 @@ def _solve_with_rules(
     dense = instance.n <= DENSE_LIMIT
     best: tuple[int, Schedule, str] | None = None
     starts: list[tuple[str, Callable[[], Schedule | None]]] = [
-        ("construction", lambda: _construct(instance)),
+        ("construction", lambda: _construct_for_rules(instance, rules, bound, rng, clock)),
         ("rotation", lambda: _dealt(instance)),
         ("greedy", lambda: _greedy(instance, rng, clock, rules)),
     ]
@@ -258,15 +259,13 @@ def _solve_with_rules(
         before = seating.cost
         tabu_search(seating, rng, budget)
         improved = seating.cost < before
-        if seating.wants_preferences and not clock.should_stop():
-            # the rules and the pairs first, then soft preferences that never buy a worse plan
-            clock.phase = "preferences"
-            seating.prefer()
-            budget.steps = POLISH_STEPS
-            improved = tabu_search(seating, rng, budget) > 0 or improved
         if improved:
             schedule, pairs = seating.schedule(), seating.pairs
             method += " + tabu search"
+        if seating.wants_preferences and not clock.should_stop():
+            # the rules and the pairs first, then soft preferences that never buy a worse plan
+            clock.phase = "preferences"
+            schedule = _polish(instance, rules, schedule, seating, rng, clock, budget)
     proven = pairs >= bound
     clock.phase = "done"
     clock.report(pairs, force=True)
@@ -352,6 +351,59 @@ def _construct(instance: Instance) -> Schedule | None:
     if schedule is None or not fits(instance, schedule):
         return None
     return schedule
+
+
+def _polish(
+    instance: Instance,
+    rules: SolverRules,
+    schedule: Schedule,
+    seating: RuleSeating,
+    rng: np.random.Generator,
+    clock: _Clock,
+    budget: SearchBudget,
+) -> Schedule:
+    """Soft preferences without giving up anything else: people exchanged between itineraries
+    (`relabel`, which keeps every rule and pair as it is), then swaps within rounds that cost
+    nothing else (the tabu search with preferences counted)."""
+    if seating.core_cost <= budget.target_waste:
+        schedule = relabel(
+            schedule,
+            instance.organisations,
+            instance.table_sizes,
+            rules,
+            rng,
+            target=budget.target_waste,
+            should_stop=clock.should_stop,
+            hosts_seated=True,
+            preferences=True,
+        )
+    if POLISH_STEPS:
+        seating = RuleSeating(instance.organisations, instance.table_sizes, schedule, rules)
+        seating.prefer()
+        budget.steps = POLISH_STEPS
+        if tabu_search(seating, rng, budget) > 0:
+            schedule = seating.schedule()
+    return schedule
+
+
+def _construct_for_rules(
+    instance: Instance, rules: SolverRules, bound: int, rng: np.random.Generator, clock: _Clock
+) -> Schedule | None:
+    """A design-theory schedule with people exchanged between itineraries to meet the rules
+    (`relabel`): it stays as perfect in new pairs as the design itself."""
+    schedule = _construct(instance)
+    if schedule is None:
+        return None
+    waste = total_meetings(instance.table_sizes, instance.rounds) - bound
+    return relabel(
+        schedule,
+        instance.organisations,
+        instance.table_sizes,
+        rules,
+        rng,
+        target=PAIR * waste,
+        should_stop=clock.should_stop,
+    )
 
 
 def fits(instance: Instance, schedule: Schedule) -> bool:
