@@ -189,7 +189,7 @@ def solver_rules(
         and not (rules.common_language and no_shared_language(participants[a], participants[b]))
     )
     languages = tuple(frozenset(p.languages) for p in participants) if rules.common_language else ()
-    per_meeting, once = preference_weights(participants, rules)
+    per_meeting, once, needs = preference_weights(participants, rules)
     categories: tuple[int, ...] = ()
     if rules.mix is not None:
         if rules.mix not in Participant.model_fields:
@@ -207,17 +207,23 @@ def solver_rules(
         categories=categories,
         pair_weights=per_meeting,
         wanted=once,
+        needs=needs,
     )
 
 
 def preference_weights(
     participants: Sequence[Participant], rules: EventRules
-) -> tuple[tuple[tuple[int, int, int], ...], tuple[tuple[int, int, int], ...]]:
+) -> tuple[
+    tuple[tuple[int, int, int], ...],
+    tuple[tuple[int, int, int], ...],
+    tuple[tuple[int, tuple[int, ...]], ...],
+]:
     """Soft pair weights: per meeting, shared interests favoured (match) or disfavoured (mix);
-    while never met, a pair where one offers what the other needs. None above
-    `PREFERENCE_LIMIT` people (one weight per pair of people)."""
+    while never met, a pair where one offers what the other needs; and each person with a need
+    with everyone offering it. None above `PREFERENCE_LIMIT` people (one weight per pair of
+    people)."""
     if len(participants) > PREFERENCE_LIMIT:
-        return (), ()
+        return (), (), ()
 
     def by_word(lists: list[list[str]]) -> dict[str, list[int]]:
         groups: dict[str, list[int]] = {}
@@ -239,8 +245,18 @@ def preference_weights(
         weight = -PREFERENCE if rules.interests == "match" else PREFERENCE
         per_meeting = tuple((a, b, weight) for a, b in pairs(interests, interests))
     once: tuple[tuple[int, int, int], ...] = ()
+    served: tuple[tuple[int, tuple[int, ...]], ...] = ()
     if rules.offers_needs:
         offers = by_word([p.offers for p in participants])
         needs = by_word([p.needs for p in participants])
         once = tuple((a, b, OFFER) for a, b in pairs(offers, needs))
-    return per_meeting, once
+        helpers: dict[int, set[int]] = {}
+        for word, people in needs.items():
+            for person in people:
+                helpers.setdefault(person, set()).update(offers.get(word, []))
+        served = tuple(
+            (person, tuple(sorted(found - {person})))
+            for person, found in sorted(helpers.items())
+            if found - {person}
+        )
+    return per_meeting, once, served

@@ -12,6 +12,7 @@ from speedmeet.model import EventSettings, Participant
 from speedmeet.planning import make_plan
 from speedmeet.rules import EventRules, Request
 from speedmeet.solve.designs import construct, pack_groups
+from speedmeet.solve.needs import serve_needs
 from speedmeet.solve.problem import Instance, Schedule, SolverRules
 from speedmeet.solve.relabel import _Labelling, relabel
 from speedmeet.solve.rule_seating import HARD, PAIR, RuleSeating
@@ -164,3 +165,22 @@ def test_a_design_sized_event_meets_every_rule_with_no_pair_lost() -> None:
 
 def test_weights_keep_their_order() -> None:
     assert HARD > 100 * PAIR
+
+
+def test_a_person_with_a_need_is_seated_with_a_helper_at_no_cost() -> None:
+    schedule = [[[0, 1, 2, 3], [4, 5, 6, 7]], [[0, 4, 2, 6], [1, 5, 3, 7]]]
+    organisations = list(range(8))
+    for hosts in ((), (0,)):
+        rules = SolverRules(
+            hosts=hosts, host_tables=(0,) * len(hosts), needs=((0, (5,)), (2, (6, 7)))
+        )
+        seating = RuleSeating(organisations, [4, 4], schedule, rules)
+        before = seating.core_cost
+        assert serve_needs(seating, rules.needs, np.random.default_rng(0))
+        assert seating.core_cost <= before
+        assert any(
+            seating.table_of[r, 0] == seating.table_of[r, 5] for r in range(2)
+        )  # 0 now meets 5; 2 already met 6 and still does
+        assert any(seating.table_of[r, 2] == seating.table_of[r, 6] for r in range(2))
+        for r in range(2):
+            assert seating.table_of[r, 0] == 0 or not hosts

@@ -29,6 +29,7 @@ import numpy as np
 
 from speedmeet.solve.bounds import bound_for
 from speedmeet.solve.greedy import dealt_round, greedy_schedule
+from speedmeet.solve.needs import serve_needs
 from speedmeet.solve.problem import (
     Instance,
     Progress,
@@ -364,7 +365,8 @@ def _polish(
 ) -> Schedule:
     """Soft preferences without giving up anything else: people exchanged between itineraries
     (`relabel`, which keeps every rule and pair as it is), then swaps within rounds that cost
-    nothing else (the tabu search with preferences counted)."""
+    nothing else (the tabu search with preferences counted), and last, free swaps that seat
+    people with a need with someone offering it (`serve_needs`)."""
     if seating.core_cost <= budget.target_waste:
         schedule = relabel(
             schedule,
@@ -382,6 +384,10 @@ def _polish(
         seating.prefer()
         budget.steps = POLISH_STEPS
         if tabu_search(seating, rng, budget) > 0:
+            schedule = seating.schedule()
+    if rules.needs and not clock.should_stop():
+        seating = RuleSeating(instance.organisations, instance.table_sizes, schedule, rules)
+        if serve_needs(seating, rules.needs, rng, clock.should_stop):
             schedule = seating.schedule()
     return schedule
 

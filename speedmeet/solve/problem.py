@@ -42,6 +42,9 @@ class SolverRules:
     offers what the other needs), positive keeps them apart softly (interests mixed)."""
     wanted: tuple[tuple[int, int, int], ...] = ()
     """(a, b, weight) paid while a and b never meet: one offers what the other needs."""
+    needs: tuple[tuple[int, tuple[int, ...]], ...] = ()
+    """(person, helpers): someone with a need and everyone offering it; served once they
+    share a table with one of them (what the organiser reads in the rule report)."""
 
     @property
     def active(self) -> bool:

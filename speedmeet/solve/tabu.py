@@ -35,7 +35,7 @@ PERTURB_SWAPS = 2
 ROUNDS_PER_STEP = 4
 """Rounds whose swaps are scored per step (chosen at random among those holding waste)."""
 
-POLISH_STEPS = 200
+POLISH_STEPS = 100
 """Steps spent on soft preferences (interests, offers and needs) once the target is reached."""
 
 MAX_MOVERS = 24
