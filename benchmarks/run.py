@@ -28,6 +28,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rules_bench import realistic_event
+
 from speedmeet.planfile import read_plan
 from speedmeet.validate import validate
 
@@ -49,6 +51,13 @@ class Event:
     target_run: float | None = None
     quick: bool = True
     note: str = ""
+    rules_seed: int | None = None
+    """Set for the event of `rules_bench.realistic_event` (languages, sectors, interests,
+    offers and needs, hosts, requests); with `all_rules` it is planned with every rule on."""
+    all_rules: bool = False
+    baseline: str | None = None
+    """The plain row this one is measured against: at most 1% fewer new pairs, at most twice
+    its solve time (issue "The event's own rules")."""
 
     @property
     def people(self) -> int:
@@ -163,11 +172,32 @@ def ladder() -> list[Event]:
         ),
         Event("40-one-org-of-12-k4-r5", [0] * 12 + list(range(1, 29)), 4, 5, 10, 1.0, None),
     ]
+    for seed in (0, 1):
+        organisations = [int(p.organisation.split()[-1]) for p in realistic_event(150, seed)[0]]
+        plain = f"rules-event-{seed}-plain"
+        events.append(Event(plain, organisations, 6, 5, 10, 1.0, 0.5, rules_seed=seed))
+        events.append(
+            Event(
+                f"rules-event-{seed}-all-rules",
+                organisations,
+                6,
+                5,
+                10,
+                0.99,
+                None,
+                rules_seed=seed,
+                all_rules=True,
+                baseline=plain,
+                note="150 people, 5 languages, 4 sectors, 6 hosts, 20 requests",
+            )
+        )
     return events
 
 
 def write_participants(event: Event, folder: Path) -> Path:
     """The event as a registration file: names "Person 17", organisations "Organisation 5"."""
+    if event.rules_seed is not None:
+        return write_rules_event(event, folder)
     rows = [(f"Person {i + 1}", f"Organisation {o + 1}") for i, o in enumerate(event.organisations)]
     if event.people <= XLSX_LIMIT:
         from openpyxl import Workbook
@@ -186,6 +216,40 @@ def write_participants(event: Event, folder: Path) -> Path:
         writer = csv.writer(handle)
         writer.writerow(["Name", "Organisation"])
         writer.writerows(rows)
+    return path
+
+
+def write_rules_event(event: Event, folder: Path) -> Path:
+    """The realistic event with its rule columns and a Requests sheet, as an organiser writes
+    them (without them for a plain row: names and organisations only)."""
+    from openpyxl import Workbook
+
+    participants, rules = realistic_event(event.people, event.rules_seed or 0)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Participants"
+    joined = "; ".join
+    if event.all_rules:
+        sheet.append(
+            ["Name", "Organisation", "Languages", "Sector", "Interests", "Offers", "Needs", "Host"]
+        )
+        for p in participants:
+            sheet.append([
+                p.name, p.organisation, ", ".join(p.languages), p.role, joined(p.interests),
+                joined(p.offers), joined(p.needs), "yes" if p.host else "",
+            ])  # fmt: skip
+        requests = workbook.create_sheet("Requests")
+        requests.append(["Person A", "Person B", "Request"])
+        names = {p.id: p.name for p in participants}
+        for q in rules.requests:
+            kind = "must meet" if q.kind == "must_meet" else "keep apart"
+            requests.append([names[q.first], names[q.second], kind])
+    else:
+        sheet.append(["Name", "Organisation"])
+        for p in participants:
+            sheet.append([p.name, p.organisation])
+    path = folder / f"{event.name}.xlsx"
+    workbook.save(path)
     return path
 
 
@@ -214,6 +278,9 @@ class Outcome:
     run_seconds: float = 0.0
     peak_mb: float = 0.0
     method: str = ""
+    rules: str = ""
+    rules_met: bool = True
+    baseline: Outcome | None = None
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -227,6 +294,8 @@ class Outcome:
         if self.problems:
             return "FAILED"
         short = []
+        if self.baseline is not None:
+            return _against(self, self.baseline)
         if self.share < event.target_share:
             short.append("share")
         if event.target_solve is not None:
@@ -239,6 +308,22 @@ class Outcome:
         if event.target_run is not None and self.run_seconds > event.target_run:
             short.append("run s")
         return "MISSED: " + ", ".join(short) if short else "met"
+
+
+def _against(outcome: Outcome, baseline: Outcome) -> str:
+    """The verdict of a row with rules against its plain twin (see `Event.baseline`)."""
+    short = []
+    if outcome.pairs < outcome.event.target_share * baseline.pairs:
+        short.append("pairs vs plain")
+    if (
+        outcome.solve_seconds is None
+        or baseline.solve_seconds is None
+        or outcome.solve_seconds > 2 * max(baseline.solve_seconds, 0.01)
+    ):
+        short.append("solve s vs plain")
+    if not outcome.rules_met:
+        short.append("rules")
+    return "MISSED: " + ", ".join(short) if short else "met"
 
 
 def run_measured(command: list[str], log: Path) -> tuple[int, float, float]:
@@ -264,6 +349,8 @@ def run_cli(event: Event, folder: Path) -> Outcome:
         "--rounds", str(event.rounds), "--table-size", str(event.table_size),
         "--time-limit", str(event.time_limit), "--out", str(out), "--no-print",
     ]  # fmt: skip
+    if event.all_rules:
+        command += ["--mix", "sector", "--interests", "match"]
     log = folder / f"{event.name}.log"
     code, outcome.run_seconds, outcome.peak_mb = run_measured(command, log)
     if code != 0:
@@ -285,6 +372,14 @@ def run_cli(event: Event, folder: Path) -> Outcome:
     outcome.solve_seconds = float(printed.group(1)) if printed else None
     summary = json.loads((out / "plan.json").read_text(encoding="utf-8")).get("solve", {})
     outcome.method = str(summary.get("method", ""))
+    if event.all_rules:
+        from speedmeet.validate_rules import rule_report
+
+        rules = rule_report(plan)
+        met = [o for o in rules if o.met]
+        missed = ", ".join(o.rule for o in rules if not o.met)
+        outcome.rules = f"{len(met)} of {len(rules)} met" + (f" (not: {missed})" if missed else "")
+        outcome.rules_met = len(met) == len(rules)
     return outcome
 
 
@@ -331,7 +426,7 @@ def run_direct(event: Event, folder: Path) -> Outcome:
 
 COLUMNS = (
     "instance", "n", "k", "rounds", "bound", "pairs", "% bound", "repeats", "same org",
-    "solve s", "run s", "peak MB", "method", "target",
+    "solve s", "run s", "peak MB", "method", "rules", "target",
 )  # fmt: skip
 
 
@@ -343,7 +438,7 @@ def row(outcome: Outcome) -> list[str]:
         str(outcome.bound), str(outcome.pairs), f"{100 * outcome.share:.2f}",
         str(outcome.repeats), str(outcome.same_organisation), solve,
         f"{outcome.run_seconds:.2f}", f"{outcome.peak_mb:.0f}", outcome.method,
-        outcome.verdict,
+        outcome.rules or "-", outcome.verdict,
     ]  # fmt: skip
 
 
@@ -360,7 +455,9 @@ def main() -> int:
     events = [
         e
         for e in ladder()
-        if (not arguments.quick or e.quick) and (arguments.only is None or arguments.only in e.name)
+        if (not arguments.quick or e.quick)
+        and (arguments.only is None or arguments.only in e.name)
+        and not (direct and e.all_rules)  # the direct fallback passes no rules
     ]
     if not events:
         parser.error(f"no event matches {arguments.only!r}")
@@ -369,9 +466,16 @@ def main() -> int:
             "fallback mode: speedmeet.solve.solve called directly; run s excludes reading and writing files\n"
         )
     rows: list[list[str]] = []
+    done: dict[str, Outcome] = {}
     with tempfile.TemporaryDirectory(prefix="speedmeet-bench-") as folder:
         for event in events:
+            if event.baseline is not None and event.baseline not in done:
+                done[event.baseline] = (run_direct if direct else run_cli)(
+                    next(e for e in ladder() if e.name == event.baseline), Path(folder)
+                )
             outcome = (run_direct if direct else run_cli)(event, Path(folder))
+            outcome.baseline = done.get(event.baseline) if event.baseline else None
+            done[event.name] = outcome
             if not rows:  # a Markdown table, so that it pastes into the README and notes as it is
                 print("| " + " | ".join(COLUMNS) + " |", flush=True)
                 print("|" + "|".join("---" for _ in COLUMNS) + "|", flush=True)

@@ -4,7 +4,8 @@ The searches favour offer/need pairs by a small weight per pair; what the organi
 per person: did they meet at least one person offering what they need. This last pass takes
 each person not served yet and looks, round by round, for a swap that seats them with one of
 their helpers (or a helper with them) at no cost in rules, new pairs or mix, keeping it only
-when more people end up served. Hosts never move.
+when more people end up served. When that swap costs something, a second swap of the person
+it displaced may pay it back (a short ejection chain). Hosts never move.
 """
 
 from __future__ import annotations
@@ -95,10 +96,17 @@ def _serve(
             seat[person] = False
             for i, helper in enumerate(movable):
                 moves += _cheapest(deltas[i, :n], seat, int(helper))
-        for _, a, b in sorted(moves)[:TRIES]:
+        for cost, a, b in sorted(moves)[:TRIES]:
             seating.swap(r, a, b)
-            if int(service.served(seating.table_of).sum()) > served:
+            second = _repaid(seating, r, b, cost, pinned) if cost > 0 else None
+            if second is not None:
+                seating.swap(r, *second)
+            if (cost <= 0 or second is not None) and int(
+                service.served(seating.table_of).sum()
+            ) > served:
                 return True
+            if second is not None:
+                seating.swap(r, *second)
             seating.swap(r, a, b)
     return False
 
@@ -106,8 +114,23 @@ def _serve(
 def _cheapest(
     deltas: IntArray, allowed: npt.NDArray[np.bool_], mover: int
 ) -> list[tuple[int, int, int]]:
-    """(cost change, mover, partner) of the free swaps among `allowed` partners, cheapest
-    first."""
-    free = np.flatnonzero(allowed & (deltas <= 0))
-    order = free[np.argsort(deltas[free], kind="stable")][:TRIES]
+    """(cost change, mover, partner) of the cheapest swaps among `allowed` partners."""
+    found = np.flatnonzero(allowed)
+    order = found[np.argsort(deltas[found], kind="stable")][:TRIES]
     return [(int(deltas[b]), mover, int(b)) for b in order]
+
+
+def _repaid(
+    seating: RuleSeating, r: int, displaced: int, cost: int, pinned: npt.NDArray[np.bool_]
+) -> tuple[int, int] | None:
+    """After a swap costing `cost` in round r, the swap of the person it displaced that
+    brings the total back to at most zero, if any: (displaced, partner)."""
+    n = seating.n
+    regret = seating.all_regret()[r]
+    deltas = seating.swap_deltas(r, np.asarray([displaced], dtype=np.int32), regret)[0, :n]
+    tab = seating.table_of[r, :n]
+    allowed = (tab != tab[displaced]) & ~pinned[:n]
+    candidates = np.flatnonzero(allowed & (deltas + cost <= 0))
+    if candidates.size == 0:
+        return None
+    return displaced, int(candidates[np.argmin(deltas[candidates])])
