@@ -42,7 +42,7 @@ from speedmeet.solve.problem import (
 from speedmeet.solve.relabel import relabel
 from speedmeet.solve.rule_seating import PAIR, RuleSeating, pin_hosts
 from speedmeet.solve.seating import DENSE_LIMIT, Seating, total_meetings
-from speedmeet.solve.tabu import POLISH_STEPS, SearchBudget, tabu_search
+from speedmeet.solve.tabu import SearchBudget, polish_steps, tabu_search
 
 PROGRESS_INTERVAL = 0.1
 """Seconds between two progress reports at most ten times a second."""
@@ -231,6 +231,8 @@ def _solve_with_rules(
         )
         if best is None or cost < best[0]:
             best = (cost, schedule, method)
+        if dense and cost <= PAIR * (meetings - bound):
+            break  # every rule met with every new pair: no other start can do better
     if best is None:  # unequal table capacities that no deal fits: the greedy always fits
         schedule = pin_hosts(
             greedy_schedule(
@@ -379,10 +381,10 @@ def _polish(
             hosts_seated=True,
             preferences=True,
         )
-    if POLISH_STEPS:
+    if not clock.should_stop():
         seating = RuleSeating(instance.organisations, instance.table_sizes, schedule, rules)
         seating.prefer()
-        budget.steps = POLISH_STEPS
+        budget.steps = polish_steps(instance.n)
         if tabu_search(seating, rng, budget) > 0:
             schedule = seating.schedule()
     if rules.needs and not clock.should_stop():

@@ -42,7 +42,7 @@ MOVERS = 24
 """People whose swaps are scored per step while a rule is broken."""
 SOFT_MOVERS = 8
 """People whose swaps are scored per step for soft preferences: cheaper steps, more of them."""
-PATIENCE = 30
+PATIENCE = 20
 """Steps without a better labelling before a phase ends."""
 RULE_STEPS = 2000
 """Most steps spent on the rules; each costs well under a millisecond at 150 people."""

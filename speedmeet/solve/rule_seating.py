@@ -146,9 +146,12 @@ class RuleSeating(Seating):
     def _totals(self) -> None:
         self.kept_together = int(self._times_met(self.keep_pairs).sum())
         self.unmet = int((self._times_met(self.must_pairs) == 0).sum())
-        self.soft_total = int((self._times_met(self.soft_pairs) * self.soft_weights).sum())
-        self.unwished = self._times_met(self.wished_pairs) == 0
-        self.soft_total += int(self.wished_weights[self.unwished].sum())
+        self.soft_total = 0
+        self.unwished = np.zeros(len(self.wished_pairs), dtype=np.bool_)
+        if self.preferring:  # thousands of pairs: counted only once they count
+            self.soft_total = int((self._times_met(self.soft_pairs) * self.soft_weights).sum())
+            self.unwished = self._times_met(self.wished_pairs) == 0
+            self.soft_total += int(self.wished_weights[self.unwished].sum())
         self.language_gap = int(self.terms.gaps().sum())
         self.mix_excess = int(self.terms.excess().sum())
 
@@ -174,6 +177,7 @@ class RuleSeating(Seating):
     def prefer(self) -> None:
         """Count soft preferences from now on (interests, offers and needs)."""
         self.preferring = True
+        self._totals()
 
     @property
     def has_preferences(self) -> bool:

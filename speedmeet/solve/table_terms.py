@@ -136,22 +136,29 @@ class TableTerms:
         shape = np.broadcast_shapes(own.shape, theirs.shape)
         languages = np.zeros(shape, dtype=np.int64)
         mix = np.zeros(shape, dtype=np.int64)
-        same = np.broadcast_to(own == theirs, shape)
+        moving = own != theirs
+        # flat indices (np.take on raveled arrays is much cheaper than indexing with four
+        # broadcast index arrays): cell = round * tables + table
+        tables = self.mix_count.shape[1]
+        own_cell = np.asarray(rounds) * tables + own
+        their_cell = np.asarray(rounds) * tables + theirs
         if self.mixing:
+            kinds = self.kinds + 1
             mine, their = self.category[movers], self.category[others]
-            down, up = self.mix_down, self.mix_up
+            down, up = self.mix_down.ravel(), self.mix_up.ravel()
+            own_base, their_base = own_cell * kinds, their_cell * kinds
             mixed = (
-                down[rounds, own, mine].astype(np.int64)
-                + up[rounds, own, their]
-                + down[rounds, theirs, their]
-                + up[rounds, theirs, mine]
+                down.take(own_base + mine).astype(np.int64)
+                + up.take(own_base + their)
+                + down.take(their_base + their)
+                + up.take(their_base + mine)
             )
-            mix += np.where((mine != their) & ~same, mixed, 0)
+            mix += np.where((mine != their) & moving, mixed, 0)
         if self.speaks:
+            count = self.profiles.shape[0]
             mine, their = self.profile[movers], self.profile[others]
-            gap = self.gap_change
-            gapped = (
-                gap[rounds, own, mine, their].astype(np.int64) + gap[rounds, theirs, their, mine]
-            )
-            languages += np.where(same, 0, gapped)
+            gap = self.gap_change.ravel()
+            gapped = gap.take((own_cell * count + mine) * count + their).astype(np.int64)
+            gapped += gap.take((their_cell * count + their) * count + mine)
+            languages += np.where(moving, gapped, 0)
         return languages, mix

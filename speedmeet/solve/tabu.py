@@ -36,7 +36,17 @@ ROUNDS_PER_STEP = 4
 """Rounds whose swaps are scored per step (chosen at random among those holding waste)."""
 
 POLISH_STEPS = 100
-"""Steps spent on soft preferences (interests, offers and needs) once the target is reached."""
+"""Steps spent on soft preferences (interests, offers and needs) once the target is reached,
+for events up to `POLISH_FULL` people; larger ones get proportionally fewer (a step's cost
+grows with the event), never fewer than `POLISH_LEAST`."""
+POLISH_FULL = 500
+POLISH_LEAST = 20
+
+
+def polish_steps(n: int) -> int:
+    """Steps of soft-preference polish for an event of n people."""
+    return max(POLISH_LEAST, POLISH_STEPS * min(n, POLISH_FULL) // max(n, 1))
+
 
 MAX_MOVERS = 24
 """People in waste scored per step; more would cost time without better moves."""
@@ -58,7 +68,7 @@ def tabu_search(seating: Seating, rng: np.random.Generator, budget: SearchBudget
 
     The cost is the waste for a plain event; with the event's rules (`RuleSeating`) it adds
     their penalties, and once the target is reached the search polishes soft preferences for
-    at most `POLISH_STEPS` more steps. The best seating is the one of least cost without soft
+    at most `polish_steps` more steps. The best seating is the one of least cost without soft
     preferences, then of least cost: preferences never buy a worse plan. Pinned people
     (hosts) never move.
     """
@@ -81,7 +91,7 @@ def tabu_search(seating: Seating, rng: np.random.Generator, budget: SearchBudget
             if not seating.has_preferences:
                 break
             if polish_until is None:
-                polish_until = step + POLISH_STEPS
+                polish_until = step + polish_steps(n)
             if step >= polish_until:
                 break
         if step % 16 == 0 and budget.should_stop():
