@@ -326,17 +326,47 @@ def _against(outcome: Outcome, baseline: Outcome) -> str:
     return "MISSED: " + ", ".join(short) if short else "met"
 
 
+PEAK_WRAPPER = """
+import atexit, runpy, sys
+def peak():
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    with open(sys.argv[1], "w") as out:
+                        out.write(line.split()[1])
+    except OSError:
+        pass
+atexit.register(peak)
+mode, target = sys.argv[2], sys.argv[3]
+sys.argv = [target, *sys.argv[4:]]
+if mode == "-m":
+    runpy.run_module(target, run_name="__main__", alter_sys=True)
+else:
+    exec(compile(target, "<benchmark>", "exec"), {"__name__": "__main__"})
+"""
+"""Runs `python -m module ...` or `python -c code ...` and writes the process's own peak
+memory (VmHWM, kB) at exit. The parent's resource usage cannot tell it: on Linux a child's
+ru_maxrss keeps the high-water mark of the benchmark process it was forked from."""
+
+
 def run_measured(command: list[str], log: Path) -> tuple[int, float, float]:
-    """Exit code, wall-clock seconds and peak memory (MB) of one child process."""
+    """Exit code, wall-clock seconds and peak memory (MB) of one child process; `command` is
+    [python, "-m", module, ...] or [python, "-c", code, ...]."""
+    peak_file = log.with_suffix(".peak")
+    wrapped = [command[0], "-c", PEAK_WRAPPER, str(peak_file), *command[1:]]
     started = time.perf_counter()
     with log.open("wb") as output:
         process = subprocess.Popen(
-            command, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            wrapped, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
         )
         _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     process.returncode = os.waitstatus_to_exitcode(status)
-    peak_mb = usage.ru_maxrss / 1024  # Linux reports kilobytes
+    try:
+        peak_mb = int(peak_file.read_text(encoding="utf-8")) / 1024
+    except (OSError, ValueError):  # no /proc: the rusage figure, an upper bound
+        peak_mb = usage.ru_maxrss / 1024  # Linux reports kilobytes
     return process.returncode, seconds, peak_mb
 
 
