@@ -328,12 +328,13 @@ def _against(outcome: Outcome, baseline: Outcome) -> str:
 
 PEAK_WRAPPER = """
 import atexit, runpy, sys
+PEAK_FILE = sys.argv[1]
 def peak():
     try:
         with open("/proc/self/status") as status:
             for line in status:
                 if line.startswith("VmHWM:"):
-                    with open(sys.argv[1], "w") as out:
+                    with open(PEAK_FILE, "w") as out:
                         out.write(line.split()[1])
     except OSError:
         pass
