@@ -96,17 +96,18 @@ def _serve(
             seat[person] = False
             for i, helper in enumerate(movable):
                 moves += _cheapest(deltas[i, :n], seat, int(helper))
+        keep = {person, *(int(h) for h in helpers)}
         for cost, a, b in sorted(moves)[:TRIES]:
             seating.swap(r, a, b)
-            second = _repaid(seating, r, b, cost, pinned) if cost > 0 else None
-            if second is not None:
-                seating.swap(r, *second)
-            if (cost <= 0 or second is not None) and int(
-                service.served(seating.table_of).sum()
-            ) > served:
-                return True
-            if second is not None:
-                seating.swap(r, *second)
+            if cost <= 0:
+                if int(service.served(seating.table_of).sum()) > served:
+                    return True
+            else:
+                for second in _repayments(seating, r, (a, b), keep, cost, pinned):
+                    seating.swap(r, *second)
+                    if int(service.served(seating.table_of).sum()) > served:
+                        return True
+                    seating.swap(r, *second)
             seating.swap(r, a, b)
     return False
 
@@ -120,17 +121,29 @@ def _cheapest(
     return [(int(deltas[b]), mover, int(b)) for b in order]
 
 
-def _repaid(
-    seating: RuleSeating, r: int, displaced: int, cost: int, pinned: npt.NDArray[np.bool_]
-) -> tuple[int, int] | None:
-    """After a swap costing `cost` in round r, the swap of the person it displaced that
-    brings the total back to at most zero, if any: (displaced, partner)."""
+def _repayments(
+    seating: RuleSeating,
+    r: int,
+    moved: tuple[int, int],
+    keep: set[int],
+    cost: int,
+    pinned: npt.NDArray[np.bool_],
+) -> list[tuple[int, int]]:
+    """After a swap of `moved` costing `cost` in round r, the swaps of someone at the two
+    tables it touched (not the person served nor their helpers) that bring the total back to
+    at most zero, cheapest first: (person, partner)."""
     n = seating.n
-    regret = seating.all_regret()[r]
-    deltas = seating.swap_deltas(r, np.asarray([displaced], dtype=np.int32), regret)[0, :n]
     tab = seating.table_of[r, :n]
-    allowed = (tab != tab[displaced]) & ~pinned[:n]
-    candidates = np.flatnonzero(allowed & (deltas + cost <= 0))
-    if candidates.size == 0:
-        return None
-    return displaced, int(candidates[np.argmin(deltas[candidates])])
+    touched = np.isin(tab, [tab[moved[0]], tab[moved[1]]])
+    movers = np.asarray(
+        [p for p in np.flatnonzero(touched & ~pinned[:n]) if int(p) not in keep], dtype=np.int32
+    )
+    if movers.size == 0:
+        return []
+    regret = seating.all_regret()[r]
+    deltas = seating.swap_deltas(r, movers, regret)[:, :n].astype(np.float64)
+    deltas[tab[movers][:, None] == tab[None, :]] = np.inf
+    deltas[:, pinned[:n]] = np.inf
+    i, b = np.nonzero(deltas + cost <= 0)
+    order = np.argsort(deltas[i, b], kind="stable")[:TRIES]
+    return [(int(movers[i[k]]), int(b[k])) for k in order]

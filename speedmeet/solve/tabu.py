@@ -61,6 +61,12 @@ class SearchBudget:
     """Checked every few steps: the time limit or the organiser's Ctrl-C."""
     on_improvement: Callable[[int], None]
     """Told the new best waste whenever it drops."""
+    patience: int | None = None
+    """Steps without a new best before the search jumps (default: `PATIENCE_BASE` and
+    `PATIENCE_PER_PERSON`)."""
+    give_up: int | None = None
+    """Steps without a new best cost (soft preferences aside) after which the search ends:
+    for the event's rules, where the last unit of a rule may be out of reach."""
 
 
 def tabu_search(seating: Seating, rng: np.random.Generator, budget: SearchBudget) -> int:
@@ -81,7 +87,8 @@ def tabu_search(seating: Seating, rng: np.random.Generator, budget: SearchBudget
     tabu_until = np.zeros((rounds, n + 1), dtype=np.int64)
     tenure_low = TENURE_LOW
     tenure_high = TENURE_LOW + 6 + int(TENURE_PER_PERSON * min(n, 200))
-    patience = PATIENCE_BASE + PATIENCE_PER_PERSON * n
+    patience = budget.patience or PATIENCE_BASE + PATIENCE_PER_PERSON * n
+    last_best = 0
     pinned = seating.pinned
     stalled = 0
     step = 0
@@ -95,6 +102,12 @@ def tabu_search(seating: Seating, rng: np.random.Generator, budget: SearchBudget
             if step >= polish_until:
                 break
         if step % 16 == 0 and budget.should_stop():
+            break
+        if (
+            budget.give_up is not None
+            and polish_until is None
+            and step - last_best > budget.give_up
+        ):
             break
         step += 1
         regret = seating.all_regret()
@@ -146,6 +159,8 @@ def tabu_search(seating: Seating, rng: np.random.Generator, budget: SearchBudget
         tabu_table[r, a], tabu_until[r, a] = ta, step + int(rng.integers(tenure_low, tenure_high))
         tabu_table[r, b], tabu_until[r, b] = tb, step + int(rng.integers(tenure_low, tenure_high))
         if (seating.core_cost, seating.cost) < (best_core, best_cost):
+            if seating.core_cost < best_core:
+                last_best = step
             best_cost = seating.cost
             best_core = seating.core_cost
             best_members = seating.members.copy()
