@@ -251,6 +251,15 @@ CATALOGUE: list[Case] = [
         "characters; at most 1,000 are accepted (was something pasted by mistake?)",
     ),
     Case(
+        "a formula without a saved result",
+        workbook([["Name", "Organisation"], ["Ana", "EPER"], ['=UPPER("bo")', "HUG"]]),
+        ["plan", "participants.xlsx"],
+        "participants.xlsx, sheet 'Sheet', row 3, column 'Name': the cell holds a formula "
+        '(=UPPER("bo")) whose result was never saved, so its value is unknown (was the file '
+        "written by a program?); open it in Excel or LibreOffice and save it, or paste the "
+        "values instead of the formulas",
+    ),
+    Case(
         "100,000 rows",
         registrations_csv(100_000),
         ["plan", "participants.csv"],

@@ -425,3 +425,40 @@ def test_random_bytes_read_as_text_are_refused(tmp_path: Path) -> None:
     path.write_bytes(os.urandom(4096).replace(b"\x00", b"\x01"))
     with pytest.raises(InputError):
         read_registrations(path)
+
+
+def test_a_formula_without_a_saved_result_is_refused_where_it_is(tmp_path: Path) -> None:
+    path = xlsx(tmp_path / "formulas.xlsx", [["Name", "Organisation"], ["Ana", "EPER"]])
+    book = openpyxl.load_workbook(path)
+    book.active.append(['=CONCAT("Bo", " ", "Li")', "HUG"])
+    book.active.append(["Cy", "=B2"])
+    book.save(path)
+    with pytest.raises(InputError) as caught:
+        read_registrations(path)
+    assert caught.value.where is not None
+    assert (caught.value.where.row, caught.value.where.column) == (3, "Name")
+    assert '(=CONCAT("Bo", " ", "Li"))' in str(caught.value)
+
+
+def test_formulas_with_saved_results_read_as_their_results(tmp_path: Path) -> None:
+    """What Excel and LibreOffice write: the formula and its last result beside it."""
+    path = xlsx(tmp_path / "saved.xlsx", [["Name", "Organisation", "Note"], ["Ana", "EPER", "x"]])
+    book = openpyxl.load_workbook(path)
+    book.active.append(["=A2", "HUG", '=""'])
+    book.save(path)
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"]
+    sheet = sheet.replace(
+        b'<c r="A3"><f>A2</f><v /></c>', b'<c r="A3" t="str"><f>A2</f><v>Bo</v></c>'
+    )
+    sheet = sheet.replace(
+        b'<c r="C3"><f>""</f><v /></c>', b'<c r="C3" t="str"><f>""</f><v></v></c>'
+    )
+    assert b"<v>Bo</v>" in sheet
+    parts["xl/worksheets/sheet1.xml"] = sheet
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+    names = [p.name for p in read_registrations(path).participants]
+    assert names == ["Ana", "Bo"]

@@ -9,6 +9,7 @@ advice.
 from __future__ import annotations
 
 import contextlib
+import html
 import re
 import warnings
 import zipfile
@@ -45,7 +46,58 @@ def detect(head: bytes) -> bool:
 def parse(path: Path, source: str, *, sheet: str | None, overrides: dict[str, str]) -> SheetTable:
     """The participant table of the chosen sheet, or of the first sheet that holds one."""
     with _open_workbook(path, source) as workbook:
-        return _read_workbook(workbook, source, sheet, overrides)
+        table = _read_workbook(workbook, source, sheet, overrides)
+        part = getattr(workbook[table.sheet], "_worksheet_path", None) if table.sheet else None
+    if part:
+        _refuse_unsaved_formulas(path, str(part), table, source)
+    return table
+
+
+_FORMULA_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3})([0-9]+)"([^>]*)>\s*<f(?:\s[^>]*)?>(.*?)</f>(.*?)</c>', re.S
+)
+_VALUE = re.compile(rb"<v>[^<]+</v>")
+
+
+def _refuse_unsaved_formulas(path: Path, part: str, table: SheetTable, source: str) -> None:
+    """Stop at a formula whose result was never saved in a column speedmeet reads.
+
+    Excel and LibreOffice store each formula's last result beside it, and that result is what
+    speedmeet reads; a workbook written by a program often holds formulas without results,
+    which would read as empty cells (a participant "without a name", an organisation lost).
+    A formula whose saved result is empty text (t="str") is a real empty cell and passes."""
+    columns = set(table.mapping.fields.values())
+    if not columns:
+        return
+    with zipfile.ZipFile(path) as archive:
+        try:
+            data = archive.read(part)
+        except KeyError:
+            return
+    for match in _FORMULA_CELL.finditer(data):
+        letters, number, attributes, formula, rest = match.groups()
+        row = int(number)
+        column = _column_index(letters.decode("ascii"))
+        if row <= table.header_row or column not in columns:
+            continue
+        if _VALUE.search(rest) or b't="str"' in attributes:
+            continue
+        text = html.unescape(formula.decode("utf-8", errors="replace"))
+        shown = text if len(text) <= 40 else text[:39] + "…"
+        raise InputError(
+            f"the cell holds a formula (={shown}) whose result was never saved, so its value "
+            "is unknown (was the file written by a program?); open it in Excel or LibreOffice "
+            "and save it, or paste the values instead of the formulas",
+            Location(source, table.sheet, row, table.label(column)),
+        )
+
+
+def _column_index(letters: str) -> int:
+    """0-based index of a column letter ("A" -> 0, "AA" -> 26)."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - ord("A") + 1
+    return index - 1
 
 
 def read_event_sheets(path: Path, source: str) -> dict[str, tuple[str, list[NumberedRow]]]:
