@@ -19,8 +19,9 @@ weights the change of swapping a and b is
 
 where M is never built: (M C)[a] sums the rows of C of a's tablemates over the rounds and
 (C M)[a, b] sums C[a] over b's tablemates, a few gathers of movers x tablemates x everyone
-(tablemates: rounds x (table size - 1), about 30). The table terms are gathered per round
-from `TableTerms`. Afterwards, the tables of each round are renumbered so that every
+(tablemates: rounds x (table size - 1), about 30); the core weights, which are sparse, are
+counted from their nonzero entries instead. The table terms come from `TableTerms`, every round
+at once. Afterwards, the tables of each round are renumbered so that every
 host sits at their own table (`host_tables`): a renumbering moves nobody.
 """
 
@@ -36,7 +37,6 @@ from speedmeet.solve.rule_seating import APART, HARD, MIX, PAIR
 from speedmeet.solve.table_terms import TableTerms
 
 IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
 
 MOVERS = 24
 """People whose swaps are scored per step while a rule is broken."""
