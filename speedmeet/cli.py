@@ -219,6 +219,8 @@ def describe_rules(
     if rules.interests != "off":
         verb = "shared" if rules.interests == "match" else "varied"
         parts.append(f"{verb} interests")
+    if rules.preference_weight is not None:
+        parts.append(f"preferences worth {rules.preference_weight:g} new pairs each")
     if (
         rules.offers_needs
         and any(p.offers for p in participants)
@@ -412,6 +414,16 @@ def plan_command(
         Interests | None,
         typer.Option(help="Seat people who share interests together (match) or apart (mix)."),
     ] = None,
+    preference_weight: Annotated[
+        float | None,
+        typer.Option(
+            min=0.01,
+            max=10,
+            help="Let interests and offers/needs trade against new pairs: a first meeting of "
+            "two people sharing an interest counts as 1 + this many new pairs, of someone "
+            "offering what the other needs 1 + twice as many (default: new pairs come first).",
+        ),
+    ] = None,
     history: Annotated[
         list[Path] | None,
         typer.Option(help="plan.json of an earlier event: who met there counts as met."),
@@ -441,7 +453,7 @@ def plan_command(
         topics = topic or sheets.topics
         rules = _event_rules(
             registrations, sheets, mix=mix, interests=interests, history=history_files,
-            online=online, topics=len(topics), rounds=rounds,
+            online=online, topics=len(topics), rounds=rounds, weight=preference_weight,
         )  # fmt: skip
         settings = EventSettings(
             rounds=rounds,
@@ -520,6 +532,7 @@ def _event_rules(
     online: bool,
     topics: int,
     rounds: int,
+    weight: float | None = None,
 ) -> EventRules:
     """The rules from the extra sheets and the flags, shown to the organiser before solving."""
     people = registrations.participants
@@ -543,7 +556,17 @@ def _event_rules(
         requests=sheets.requests,
         history=pairs,
         online=online,
+        preference_weight=weight,
     )
+    if (
+        weight is not None
+        and rules.interests == "off"
+        and not (any(p.offers for p in people) and any(p.needs for p in people))
+    ):
+        warnings.append(
+            "--preference-weight: there are no preferences to weigh (no --interests, and no "
+            "offers meeting needs)"
+        )
     if sheets.found:
         console.print(
             "Event sheets read: " + ", ".join(sheets.found), highlight=False, markup=False

@@ -33,7 +33,7 @@ from speedmeet.solve.problem import (
     SolveResult,
     SolverRules,
 )
-from speedmeet.solve.rule_seating import OFFER, PREFERENCE
+from speedmeet.solve.rule_seating import OFFER, PAIR, PREFERENCE
 from speedmeet.validate import validate
 from speedmeet.validate_rules import category, host_tables, no_shared_language, table_layout
 
@@ -190,6 +190,7 @@ def solver_rules(
     )
     languages = tuple(frozenset(p.languages) for p in participants) if rules.common_language else ()
     per_meeting, once, needs = preference_weights(participants, rules)
+    weighted = rules.preference_weight is not None and bool(per_meeting or once)
     categories: tuple[int, ...] = ()
     if rules.mix is not None:
         if rules.mix not in Participant.model_fields:
@@ -208,7 +209,17 @@ def solver_rules(
         pair_weights=per_meeting,
         wanted=once,
         needs=needs,
+        weighted=weighted,
+        mix_weight=_mix_weight(rules.preference_weight, layout) if weighted else None,
     )
+
+
+def _mix_weight(preference_weight: float | None, layout: Sequence[tuple[str, int]]) -> int:
+    """With a preference weight, one person over their category's share outweighs what one
+    swap can gain in pairs and preferences (two people, each meeting a table's worth), so
+    that the weight trades preferences against new pairs only, never against the mix."""
+    largest = max((seats for _, seats in layout), default=2)
+    return round(PAIR * (1 + (preference_weight or 0.0)) * 2 * largest) + 1
 
 
 def preference_weights(
@@ -240,16 +251,32 @@ def preference_weights(
         return sorted(found)
 
     per_meeting: tuple[tuple[int, int, int], ...] = ()
+    once: tuple[tuple[int, int, int], ...] = ()
+    # with a preference weight, a preferred pair is worth `weight` new pairs (PAIR each), and
+    # shared interests count once per pair like offers and needs, not per repeat meeting
+    weighted = rules.preference_weight
+    chosen = round(weighted * PAIR) if weighted is not None else None
     if rules.interests != "off":
         interests = by_word([p.interests for p in participants])
-        weight = -PREFERENCE if rules.interests == "match" else PREFERENCE
-        per_meeting = tuple((a, b, weight) for a, b in pairs(interests, interests))
-    once: tuple[tuple[int, int, int], ...] = ()
+        shared = pairs(interests, interests)
+        if chosen is not None and rules.interests == "match":
+            once = tuple((a, b, chosen) for a, b in shared)
+        elif chosen is not None:
+            per_meeting = tuple((a, b, chosen) for a, b in shared)
+        else:
+            weight = -PREFERENCE if rules.interests == "match" else PREFERENCE
+            per_meeting = tuple((a, b, weight) for a, b in shared)
     served: tuple[tuple[int, tuple[int, ...]], ...] = ()
     if rules.offers_needs:
         offers = by_word([p.offers for p in participants])
         needs = by_word([p.needs for p in participants])
-        once = tuple((a, b, OFFER) for a, b in pairs(offers, needs))
+        # as without a weight, an offer meeting a need weighs twice a shared interest
+        each = 2 * chosen if chosen is not None else OFFER
+        offered = {(a, b): each for a, b in pairs(offers, needs)}
+        merged = {(a, b): w for a, b, w in once}
+        for pair, w in offered.items():
+            merged[pair] = merged.get(pair, 0) + w
+        once = tuple((a, b, w) for (a, b), w in sorted(merged.items()))
         helpers: dict[int, set[int]] = {}
         for word, people in needs.items():
             for person in people:

@@ -50,6 +50,12 @@ class EventRules(BaseModel):
     """Participant field to spread evenly over the tables of a round (e.g. "role")."""
     interests: InterestMode = "off"
     offers_needs: bool = True
+    preference_weight: float | None = Field(default=None, gt=0, le=10)
+    """What a preferred meeting is worth in new pairs: two people sharing an interest
+    (`interests` match) meeting for the first time count as 1 + weight new pairs, one offering
+    what the other needs as 1 + twice the weight; with `interests` mix, a meeting of two
+    sharing one costs the weight. The other rules keep their rank above both. None:
+    preferences come strictly after new pairs (the default)."""
     tables: list[TableSpec] = Field(default_factory=list)
     requests: list[Request] = Field(default_factory=list)
     history: list[tuple[str, str]] = Field(default_factory=list)

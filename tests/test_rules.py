@@ -386,3 +386,37 @@ def test_offers_meet_needs_and_shared_interests_meet() -> None:
         "3 of 3 people with a need meet someone offering it"
     )
     assert outcome_of(plan, "interests").met
+
+
+def test_a_preference_weight_trades_new_pairs_for_shared_interests() -> None:
+    """P1 and P2 are colleagues and the only two sharing an interest: without a weight new
+    pairs come first and they sit apart; worth 2 new pairs, their meeting beats the one new
+    pair it costs; worth half a pair, it does not."""
+    participants = people(
+        8, organisation={0: "Org A", 1: "Org A"}, interests={0: ["jobs"], 1: ["Jobs"]}
+    )
+
+    def together(weight: float | None) -> bool:
+        rules = EventRules(interests="match", preference_weight=weight)
+        outcome = plan_for(participants, rules, rounds=1, table_size=4)
+        met = met_pairs(outcome.plan)[frozenset(("P1", "P2"))] > 0
+        assert outcome.result.pairs == (11 if met else 12)
+        return met
+
+    assert not together(None)
+    assert not together(0.5)
+    assert together(2)
+
+
+def test_a_preference_weight_serves_a_need_at_the_cost_of_a_colleague_meeting() -> None:
+    participants = people(
+        8,
+        organisation={0: "Org A", 1: "Org A"},
+        offers={0: ["legal aid"]},
+        needs={1: ["legal aid"]},
+    )
+    plain = plan_for(participants, EventRules(), rounds=1, table_size=4).plan
+    weighted = plan_for(participants, EventRules(preference_weight=3), rounds=1, table_size=4).plan
+    assert met_pairs(plain)[frozenset(("P1", "P2"))] == 0
+    assert met_pairs(weighted)[frozenset(("P1", "P2"))] == 1
+    assert outcome_of(weighted, "offers and needs").met

@@ -337,3 +337,25 @@ def test_breakout_files_of_an_earlier_plan_are_pointed_out(tmp_path: Path) -> No
         f"breakout-rooms-round-3.csv in {folder} are from an earlier plan; delete them (or plan "
         "with --online to re-make them)."
     ) in one_line(result.output)
+
+
+def test_preference_weight_is_shown_kept_in_the_plan_and_warned_when_idle(tmp_path: Path) -> None:
+    event = tmp_path / "event.csv"
+    rows = ["Name,Organisation,Interests"]
+    rows += [f"Person {i},Organisation {i // 2},{('housing', 'jobs')[i % 2]}" for i in range(12)]
+    event.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    args = ["plan", str(event), "--rounds", "2", "--table-size", "4", "--no-print"]
+    result = CliRunner().invoke(
+        cli.app, [*args, "--interests", "match", "--preference-weight", "1.5"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "shared interests, preferences worth 1.5 new pairs each" in one_line(result.output)
+    plan = read_plan(tmp_path / "event-plan")
+    assert plan.rules is not None and plan.rules.preference_weight == 1.5
+    assert validate(plan).ok
+
+    idle = CliRunner().invoke(
+        cli.app, [*args, "--preference-weight", "2", "--out", str(tmp_path / "idle")]
+    )
+    assert idle.exit_code == 0, idle.output
+    assert "--preference-weight: there are no preferences to weigh" in one_line(idle.output)

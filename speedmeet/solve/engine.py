@@ -236,7 +236,7 @@ def _solve_with_rules(
         )
         if best is None or cost < best[0]:
             best = (cost, schedule, method)
-        if dense and cost <= PAIR * (meetings - bound):
+        if dense and cost <= _target(rules, meetings, bound):
             break  # every rule met with every new pair: no other start can do better
     if best is None:  # unequal table capacities that no deal fits: the greedy always fits
         schedule = pin_hosts(
@@ -260,7 +260,7 @@ def _solve_with_rules(
         seating = RuleSeating(instance.organisations, instance.table_sizes, schedule, rules)
         budget = SearchBudget(
             steps=max(1000, int(instance.time_limit * RULE_STEPS_PER_SECOND)),
-            target_waste=PAIR * (meetings - bound),
+            target_waste=_target(rules, meetings, bound),
             should_stop=clock.should_stop,
             on_improvement=lambda cost: clock.report(seating.pairs),
             give_up=RULE_GIVE_UP,
@@ -374,8 +374,9 @@ def _polish(
     """Soft preferences without giving up anything else: people exchanged between itineraries
     (`relabel`, which keeps every rule and pair as it is), then swaps within rounds that cost
     nothing else (the tabu search with preferences counted), and last, free swaps that seat
-    people with a need with someone offering it (`serve_needs`)."""
-    if seating.core_cost <= budget.target_waste:
+    people with a need with someone offering it (`serve_needs`). With a preference weight the
+    preferences were part of the search itself: only the last pass is left."""
+    if not rules.weighted and seating.core_cost <= budget.target_waste:
         schedule = relabel(
             schedule,
             instance.organisations,
@@ -387,7 +388,7 @@ def _polish(
             hosts_seated=True,
             preferences=True,
         )
-    if not clock.should_stop():
+    if not rules.weighted and not clock.should_stop():
         seating = RuleSeating(instance.organisations, instance.table_sizes, schedule, rules)
         seating.prefer()
         budget.steps = polish_steps(instance.n)
@@ -400,6 +401,15 @@ def _polish(
     return schedule
 
 
+def _target(rules: SolverRules, meetings: int, bound: int) -> int:
+    """The core cost at which the rule-aware search may stop: every rule met and no avoidable
+    waste. With a preference weight there is none (preferences can always improve): the
+    search runs until it stops improving."""
+    if rules.weighted:
+        return -(1 << 62)
+    return PAIR * (meetings - bound)
+
+
 def _construct_for_rules(
     instance: Instance, rules: SolverRules, bound: int, rng: np.random.Generator, clock: _Clock
 ) -> Schedule | None:
@@ -408,14 +418,14 @@ def _construct_for_rules(
     schedule = _construct(instance)
     if schedule is None:
         return None
-    waste = total_meetings(instance.table_sizes, instance.rounds) - bound
+    meetings = total_meetings(instance.table_sizes, instance.rounds)
     return relabel(
         schedule,
         instance.organisations,
         instance.table_sizes,
         rules,
         rng,
-        target=PAIR * waste,
+        target=_target(rules, meetings, bound),
         should_stop=clock.should_stop,
     )
 

@@ -42,6 +42,13 @@ class SolverRules:
     offers what the other needs), positive keeps them apart softly (interests mixed)."""
     wanted: tuple[tuple[int, int, int], ...] = ()
     """(a, b, weight) paid while a and b never meet: one offers what the other needs."""
+    weighted: bool = False
+    """Whether the soft weights trade against new pairs (the organiser's preference weight)
+    instead of coming strictly after them."""
+    mix_weight: int | None = None
+    """Weight of one person beyond their category's even share (None: `rule_seating.MIX`,
+    below a new pair). With a preference weight it is raised above a new pair and its
+    preference together, so that the weight trades preferences against pairs only."""
     needs: tuple[tuple[int, tuple[int, ...]], ...] = ()
     """(person, helpers): someone with a need and everyone offering it; served once they
     share a table with one of them (what the organiser reads in the rule report)."""

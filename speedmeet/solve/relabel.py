@@ -132,6 +132,12 @@ class _Labelling:
         for a, b, weight in rules.wanted:
             soft[a, b] -= weight  # paid while they never meet: a credit once they do
             soft[b, a] -= weight
+        self.weighted = rules.weighted
+        self.mix_weight = rules.mix_weight if rules.mix_weight is not None else MIX
+        if rules.weighted:  # preferences trade against pairs: one cost, one phase
+            core += soft
+            soft[:] = 0
+            self.core_columns, self.core_weights = _sparse_rows(core)
         self.soft = soft
         self.has_soft = bool(soft.any())
         self.must = np.asarray(rules.must_meet, dtype=np.int64).reshape(-1, 2)
@@ -177,7 +183,7 @@ class _Labelling:
         pairs = int(self.core[np.arange(self.n + 1)[:, None], mates].sum()) // 2
         broken = int(self.terms.gaps().sum()) + self.size_misses() + len(self.must)
         # a must-meet pair that meets counts -HARD among the pairs: broken counts them all
-        return pairs + HARD * broken + MIX * int(self.terms.excess().sum())
+        return pairs + HARD * broken + self.mix_weight * int(self.terms.excess().sum())
 
     def soft_cost(self, mates: IntArray) -> int:
         return int(self.soft[np.arange(self.n + 1)[:, None], mates].sum()) // 2
@@ -275,7 +281,7 @@ class _Labelling:
             languages, mix = self.terms.exchange(
                 rounds, own, theirs, movers[None, :, None], others[None, None, :]
             )
-            change += HARD * languages + MIX * mix
+            change += HARD * languages + self.mix_weight * mix
         if self.sized:
             held = self.sizes[np.maximum(tab, 0)]
             mine_held = held[:, movers][:, :, None]
@@ -346,7 +352,10 @@ class _Labelling:
             if step % 16 == 0 and should_stop():
                 break
             step += 1
-            movers = free if soft else np.flatnonzero(self.trouble(mates) & ~pinned)
+            if soft or self.weighted:  # weighted: preferences can improve anywhere
+                movers = free
+            else:
+                movers = np.flatnonzero(self.trouble(mates) & ~pinned)
             if movers.size == 0:
                 break
             limit = SOFT_MOVERS if soft else MOVERS

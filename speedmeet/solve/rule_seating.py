@@ -97,16 +97,21 @@ class RuleSeating(Seating):
         self.wished_pairs = wished[:, :2].astype(np.int32)
         self.wished_weights = wished[:, 2]
         self.must = _pair_matrix(n, self.must_pairs)
-        self.wished = np.zeros((n + 1, n + 1), dtype=np.int8)
+        self.mix_weight = rules.mix_weight if rules.mix_weight is not None else MIX
+        self.weighted = rules.weighted
+        """Soft preferences trade against new pairs (a preference weight): they are part of
+        the core cost from the start instead of a polish afterwards."""
+        weights = np.int32 if rules.weighted else np.int8  # weighted: PAIR-sized values
+        self.wished = np.zeros((n + 1, n + 1), dtype=weights)
         self.wished[self.wished_pairs[:, 0], self.wished_pairs[:, 1]] = self.wished_weights
         self.wished[self.wished_pairs[:, 1], self.wished_pairs[:, 0]] = self.wished_weights
-        self.preferring = False
+        self.preferring = rules.weighted
         """Whether soft preferences count yet: the search first meets the rules and the pairs
         without them (their small ties would steer it), then polishes them (`prefer`)."""
         weighted = np.asarray(rules.pair_weights, dtype=np.int64).reshape(-1, 3)
         self.soft_pairs = weighted[:, :2].astype(np.int32)
         self.soft_weights = weighted[:, 2]
-        self.soft = np.zeros((n + 1, n + 1), dtype=np.int8)
+        self.soft = np.zeros((n + 1, n + 1), dtype=weights)
         self.soft[self.soft_pairs[:, 0], self.soft_pairs[:, 1]] = self.soft_weights
         self.soft[self.soft_pairs[:, 1], self.soft_pairs[:, 0]] = self.soft_weights
         self.favours = bool((self.soft_weights < 0).any())
@@ -167,12 +172,13 @@ class RuleSeating(Seating):
             APART * self.kept_together
             + HARD * (self.unmet + self.language_gap)
             + PAIR * self.waste
-            + MIX * self.mix_excess
+            + self.mix_weight * self.mix_excess
+            + (self.soft_total if self.weighted else 0)
         )
 
     @property
     def cost(self) -> int:
-        return self.core_cost + (self.soft_total if self.preferring else 0)
+        return self.core_cost + (self.soft_total if self.preferring and not self.weighted else 0)
 
     def prefer(self) -> None:
         """Count soft preferences from now on (interests, offers and needs)."""
@@ -181,7 +187,8 @@ class RuleSeating(Seating):
 
     @property
     def has_preferences(self) -> bool:
-        return self.preferring and self.wants_preferences
+        """Whether soft preferences are left to polish after the core cost's target."""
+        return self.preferring and self.wants_preferences and not self.weighted
 
     @property
     def wants_preferences(self) -> bool:
@@ -262,7 +269,7 @@ class RuleSeating(Seating):
             unmet = self.must_pairs[self._times_met(self.must_pairs) == 0]
             core[:, unmet.reshape(-1)] = True
         core[:, n] = False
-        if self.has_preferences:
+        if self.has_preferences or (self.weighted and self.wants_preferences):
             soft = self.soft[seats[:, :, :, None], seats[:, :, None, :]].sum(axis=3)
             wants = np.zeros((self.rounds, n + 1), dtype=np.bool_)
             if self.favours or self.disfavours:
@@ -292,7 +299,7 @@ class RuleSeating(Seating):
             languages, mix = self.terms.exchange(
                 r, own[:, None], tab[None, :], movers[:, None].astype(np.int64), self.everyone
             )
-            deltas += HARD * languages + MIX * mix
+            deltas += HARD * languages + self.mix_weight * mix
         return deltas
 
     def swap(self, r: int, a: int, b: int) -> None:
