@@ -50,7 +50,7 @@ from speedmeet.model import (
     round_slots,
 )
 from speedmeet.planfile import read_plan, resolve_plan_path
-from speedmeet.planning import PlanOutcome, make_plan
+from speedmeet.planning import PREFERENCE_LIMIT, PlanOutcome, make_plan
 from speedmeet.quality import Quality
 from speedmeet.readers import EventSheets, Registrations, read_event_sheets, read_registrations
 from speedmeet.readers.columns import recognise
@@ -558,11 +558,13 @@ def _event_rules(
         online=online,
         preference_weight=weight,
     )
-    if (
-        weight is not None
-        and rules.interests == "off"
-        and not (any(p.offers for p in people) and any(p.needs for p in people))
-    ):
+    offers_needs = any(p.offers for p in people) and any(p.needs for p in people)
+    if len(people) > PREFERENCE_LIMIT and (rules.interests != "off" or offers_needs):
+        warnings.append(
+            f"interests and offers/needs are weighed for events of up to {PREFERENCE_LIMIT:,} "
+            f"people ({len(people):,} here): the plan keeps the other rules and ignores them"
+        )
+    if weight is not None and rules.interests == "off" and not offers_needs:
         warnings.append(
             "--preference-weight: there are no preferences to weigh (no --interests, and no "
             "offers meeting needs)"

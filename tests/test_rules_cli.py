@@ -359,3 +359,25 @@ def test_preference_weight_is_shown_kept_in_the_plan_and_warned_when_idle(tmp_pa
     )
     assert idle.exit_code == 0, idle.output
     assert "--preference-weight: there are no preferences to weigh" in one_line(idle.output)
+
+
+def test_interests_beyond_the_preference_limit_are_named_as_ignored(tmp_path: Path) -> None:
+    from speedmeet.planning import PREFERENCE_LIMIT
+
+    event = tmp_path / "event.csv"
+    people = PREFERENCE_LIMIT + 1
+    rows = ["Name,Organisation,Interests"]
+    rows += [
+        f"Person {i},Organisation {i // 3},{('housing', 'jobs')[i % 2]}" for i in range(people)
+    ]
+    event.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli.app,
+        ["plan", str(event), "--rounds", "2", "--table-size", "8", "--interests", "match",
+         "--no-print"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert (
+        f"interests and offers/needs are weighed for events of up to {PREFERENCE_LIMIT:,} people "
+        f"({people:,} here): the plan keeps the other rules and ignores them"
+    ) in one_line(result.output)
