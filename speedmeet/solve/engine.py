@@ -6,10 +6,14 @@
 2. tabu search over swaps (`tabu.py`) from the best start, for events up to `DENSE_LIMIT`;
 3. for small events, CP-SAT on the whole event, which can prove optimality.
 
-With the event's own rules (`Instance.rules`), the starts know nothing of them: hosts are
-moved to their tables in each start, the start of least rule-aware cost is kept, and the tabu
+With the event's own rules (`Instance.rules`): the design start has people exchanged between
+its itineraries until the rules are met (`relabel`: no new pair is lost), the other starts
+know nothing of the rules; hosts are moved to their tables in each start, the start of least
+rule-aware cost is kept (the others are skipped once one meets every rule), and the tabu
 search runs on a `RuleSeating` whose cost puts the hard rules far above new pairs and new
-pairs above the mix and the interests. CP-SAT is not used then (its model has no rules).
+pairs above the mix and the interests. Soft preferences are polished last (`_polish`), unless
+a preference weight makes them part of that cost. CP-SAT is not used then (its model has no
+rules).
 
 Determinism: every choice comes from a generator seeded by `Instance.seed`, the tabu search
 runs for a counted number of steps and CP-SAT for a deterministic time budget. So the same

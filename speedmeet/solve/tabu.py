@@ -61,9 +61,6 @@ class SearchBudget:
     """Checked every few steps: the time limit or the organiser's Ctrl-C."""
     on_improvement: Callable[[int], None]
     """Told the new best waste whenever it drops."""
-    patience: int | None = None
-    """Steps without a new best before the search jumps (default: `PATIENCE_BASE` and
-    `PATIENCE_PER_PERSON`)."""
     give_up: int | None = None
     """Steps without a new best cost (soft preferences aside) after which the search ends:
     for the event's rules, where the last unit of a rule may be out of reach."""
@@ -87,7 +84,7 @@ def tabu_search(seating: Seating, rng: np.random.Generator, budget: SearchBudget
     tabu_until = np.zeros((rounds, n + 1), dtype=np.int64)
     tenure_low = TENURE_LOW
     tenure_high = TENURE_LOW + 6 + int(TENURE_PER_PERSON * min(n, 200))
-    patience = budget.patience or PATIENCE_BASE + PATIENCE_PER_PERSON * n
+    patience = PATIENCE_BASE + PATIENCE_PER_PERSON * n
     last_best = 0
     pinned = seating.pinned
     stalled = 0
