@@ -160,6 +160,19 @@ MIX_FIELDS = ("role",)
 """Participant fields that name a group to spread over the tables (sector, type, role...)."""
 
 
+def _unread_mix_column(
+    requested: str | None, registrations: Registrations, overrides: dict[str, str]
+) -> str | None:
+    """The header `--mix` names when it is a column of the sheet that the reader did not take
+    (e.g. "Country" or "Gender"), unless the category column was set with --column role."""
+    if requested is None or "role" in overrides:
+        return None
+    wanted = organisation_key(requested)
+    if any(organisation_key(header) == wanted for _, header in registrations.mapping):
+        return None
+    return next((h for h in registrations.ignored if organisation_key(h) == wanted), None)
+
+
 def mix_field(requested: str, registrations: Registrations) -> tuple[str, str]:
     """The participant field `--mix` names, and the word to show for it (the header as written).
 
@@ -445,9 +458,20 @@ def plan_command(
         history_files = [resolve_plan_path(path) for path in history or []]
         refuse_overwriting_inputs(folder, [participants, *history_files], outputs)
         check_output_folder(folder)
+        overrides = _parse_columns(column or [])
         registrations = read_registrations(
-            participants, sheet=sheet, encoding=encoding, columns=_parse_columns(column or [])
+            participants, sheet=sheet, encoding=encoding, columns=overrides
         )
+        mixed_by = _unread_mix_column(mix, registrations, overrides)
+        if (
+            mixed_by is not None
+        ):  # --mix names a column the reader left out: read it as the category
+            registrations = read_registrations(
+                participants,
+                sheet=sheet,
+                encoding=encoding,
+                columns={**overrides, "role": mixed_by},
+            )
         sheets = read_event_sheets(participants, registrations.participants, encoding=encoding)
         show_understood(registrations)
         topics = topic or sheets.topics
@@ -551,6 +575,7 @@ def _event_rules(
         )
     rules = EventRules(
         mix=mix_choice[0] if mix_choice else None,
+        mix_label=mix_choice[1].lower() if mix_choice else None,
         interests=interests.value if interests is not None else "off",
         tables=sheets.tables,
         requests=sheets.requests,

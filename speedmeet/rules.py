@@ -48,6 +48,8 @@ class EventRules(BaseModel):
     common_language: bool = True
     mix: str | None = None
     """Participant field to spread evenly over the tables of a round (e.g. "role")."""
+    mix_label: str | None = None
+    """That field's column as the sheet names it ("Sector", "Gender"), for the reports."""
     interests: InterestMode = "off"
     offers_needs: bool = True
     preference_weight: float | None = Field(default=None, gt=0, le=10)

@@ -251,7 +251,7 @@ def rule_report(plan: Plan) -> list[RuleOutcome]:
     if rules.common_language and any(p.languages for p in plan.participants):
         outcomes.append(_language_outcome(plan))
     if rules.mix is not None:
-        outcomes.append(_mix_outcome(plan, rules.mix))
+        outcomes.append(_mix_outcome(plan, rules.mix, rules.mix_label or rules.mix))
     if rules.interests != "off" and any(p.interests for p in plan.participants):
         outcomes.append(_interests_outcome(plan, rules.interests == "match"))
     if rules.offers_needs and _needy(plan.participants):
@@ -294,7 +294,7 @@ def _language_outcome(plan: Plan) -> RuleOutcome:
     )
 
 
-def _mix_outcome(plan: Plan, field: str) -> RuleOutcome:
+def _mix_outcome(plan: Plan, field: str, label: str) -> RuleOutcome:
     crowded: list[tuple[int, str]] = []
     worst = ""
     for round_ in plan.rounds:
@@ -309,11 +309,11 @@ def _mix_outcome(plan: Plan, field: str) -> RuleOutcome:
                 share = even_share(totals[kind], len(people), len(present))
                 if kind and count > share:
                     crowded.append((r, table.table))
-                    worst = worst or f"{count} of one {field} where {share} is an even share"
+                    worst = worst or f"{count} of one {label} where {share} is an even share"
                     break
     if not crowded:
         return RuleOutcome(
-            "stakeholder mix", True, f"every table of every round has an even share of each {field}"
+            "stakeholder mix", True, f"every table of every round has an even share of each {label}"
         )
     return RuleOutcome(
         "stakeholder mix",

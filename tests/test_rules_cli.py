@@ -381,3 +381,28 @@ def test_interests_beyond_the_preference_limit_are_named_as_ignored(tmp_path: Pa
         f"interests and offers/needs are weighed for events of up to {PREFERENCE_LIMIT:,} people "
         f"({people:,} here): the plan keeps the other rules and ignores them"
     ) in one_line(result.output)
+
+
+def test_mix_by_any_column_of_the_sheet(tmp_path: Path) -> None:
+    """A column the reader does not know (here "Gender") becomes the category to mix by."""
+    event = tmp_path / "event.csv"
+    rows = ["Name,Organisation,Sector,Gender"]
+    rows += [
+        f"Person {i},Organisation {i // 2},{('NGO', 'authority')[i % 2]},{('woman', 'man')[i % 2]}"
+        for i in range(16)
+    ]
+    event.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli.app,
+        ["plan", str(event), "--mix", "gender", "--rounds", "3", "--table-size", "4", "--no-print"],
+    )
+    assert result.exit_code == 0, result.output
+    output = one_line(result.output)
+    assert "Rules: stakeholder mix by Gender (2 groups)" in output
+    assert "Ignored columns: Sector" in output
+    plan = read_plan(tmp_path / "event-plan")
+    assert {p.role for p in plan.participants} == {"woman", "man"}
+    for round_ in plan.rounds:
+        for table in round_.tables:
+            roles = [p.role for p in plan.participants if p.id in table.participants]
+            assert roles.count("woman") == roles.count("man") == 2
