@@ -407,11 +407,18 @@ def run_cli(event: Event, folder: Path) -> Outcome:
         from speedmeet.validate_rules import rule_report
 
         rules = rule_report(plan)
-        met = [o for o in rules if o.met]
-        missed = ", ".join(o.rule for o in rules if not o.met)
-        outcome.rules = f"{len(met)} of {len(rules)} met" + (f" (not: {missed})" if missed else "")
-        outcome.rules_met = len(met) == len(rules)
+        outcome.rules = "; ".join(rule_cell(o.rule, o.met, o.detail) for o in rules)
+        outcome.rules_met = all(o.met for o in rules)
     return outcome
+
+
+def rule_cell(rule: str, met: bool, detail: str) -> str:
+    """One rule in a few words for the table: "offers and needs 45/45", "mix NOT met"."""
+    counted = re.search(r"(\d[\d,]*) of (\d[\d,]*)", detail)
+    figure = f" {counted.group(1)}/{counted.group(2)}" if counted else ""
+    if met and counted and counted.group(1) != counted.group(2):
+        figure += " (the rest impossible)"
+    return f"{rule}{figure}" + ("" if met else " NOT met")
 
 
 def run_direct(event: Event, folder: Path) -> Outcome:
