@@ -30,6 +30,7 @@ from pathlib import Path
 
 from rules_bench import realistic_event
 
+from speedmeet.model import Plan
 from speedmeet.planfile import read_plan
 from speedmeet.validate import validate
 
@@ -371,6 +372,16 @@ def run_measured(command: list[str], log: Path) -> tuple[int, float, float]:
     return process.returncode, seconds, peak_mb
 
 
+def record_quality(outcome: Outcome, plan: Plan) -> None:
+    """The validator's verdict and figures for the plan, into the outcome's row."""
+    report = validate(plan)
+    outcome.problems += [str(v) for v in report.violations[:3]]
+    if report.quality is not None:
+        quality = report.quality
+        outcome.bound, outcome.pairs = quality.bound.value, quality.new_pairs
+        outcome.repeats, outcome.same_organisation = quality.repeats, quality.same_organisation
+
+
 def run_cli(event: Event, folder: Path) -> Outcome:
     outcome = Outcome(event)
     source = write_participants(event, folder)
@@ -389,12 +400,7 @@ def run_cli(event: Event, folder: Path) -> Outcome:
         outcome.problems.append(f"exit code {code}: {' | '.join(tail)}")
         return outcome
     plan = read_plan(out)
-    report = validate(plan)
-    outcome.problems += [str(v) for v in report.violations[:3]]
-    if report.quality is not None:
-        quality = report.quality
-        outcome.bound, outcome.pairs = quality.bound.value, quality.new_pairs
-        outcome.repeats, outcome.same_organisation = quality.repeats, quality.same_organisation
+    record_quality(outcome, plan)
     # plan.json stays byte-identical run to run, so it holds no timing: the solve time is the
     # one the command prints in its summary.
     printed = re.search(
@@ -423,7 +429,7 @@ def rule_cell(rule: str, met: bool, detail: str) -> str:
 
 def run_direct(event: Event, folder: Path) -> Outcome:
     """Fallback without the CLI: the solver alone in a subprocess, its plan validated here."""
-    from speedmeet.model import EventSettings, Participant, Plan, Round, Table
+    from speedmeet.model import EventSettings, Participant, Round, Table
 
     outcome = Outcome(event)
     request, answer = folder / f"{event.name}.json", folder / f"{event.name}-answer.json"
@@ -453,12 +459,7 @@ def run_direct(event: Event, folder: Path) -> Outcome:
         participants=participants,
         rounds=rounds,
     )
-    report = validate(plan)
-    outcome.problems += [str(v) for v in report.violations[:3]]
-    if report.quality is not None:
-        quality = report.quality
-        outcome.bound, outcome.pairs = quality.bound.value, quality.new_pairs
-        outcome.repeats, outcome.same_organisation = quality.repeats, quality.same_organisation
+    record_quality(outcome, plan)
     return outcome
 
 

@@ -167,15 +167,22 @@ def test_plan_with_every_rule_on_the_example(tmp_path: Path) -> None:
         assert table_names <= {spec.name for spec in plan.rules.tables}
 
 
-def write_small_event(folder: Path) -> Path:
+def write_event(folder: Path, header: str, rows: Sequence[str]) -> Path:
+    """event.csv in `folder`: the header line, then one line per person."""
     path = folder / "event.csv"
-    lines = ["Name,Organisation,Email,Sector"]
-    lines += [
-        f"Person {i},Organisation {i // 2},p{i}@example.org,{('NGO', 'authority')[i % 2]}"
-        for i in range(12)
-    ]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
     return path
+
+
+def write_small_event(folder: Path) -> Path:
+    return write_event(
+        folder,
+        "Name,Organisation,Email,Sector",
+        [
+            f"Person {i},Organisation {i // 2},p{i}@example.org,{('NGO', 'authority')[i % 2]}"
+            for i in range(12)
+        ],
+    )
 
 
 def test_topic_flags_win_over_a_rounds_file_beside(tmp_path: Path) -> None:
@@ -340,10 +347,11 @@ def test_breakout_files_of_an_earlier_plan_are_pointed_out(tmp_path: Path) -> No
 
 
 def test_preference_weight_is_shown_kept_in_the_plan_and_warned_when_idle(tmp_path: Path) -> None:
-    event = tmp_path / "event.csv"
-    rows = ["Name,Organisation,Interests"]
-    rows += [f"Person {i},Organisation {i // 2},{('housing', 'jobs')[i % 2]}" for i in range(12)]
-    event.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    event = write_event(
+        tmp_path,
+        "Name,Organisation,Interests",
+        [f"Person {i},Organisation {i // 2},{('housing', 'jobs')[i % 2]}" for i in range(12)],
+    )
     args = ["plan", str(event), "--rounds", "2", "--table-size", "4", "--no-print"]
     result = CliRunner().invoke(
         cli.app, [*args, "--interests", "match", "--preference-weight", "1.5"]
@@ -364,13 +372,12 @@ def test_preference_weight_is_shown_kept_in_the_plan_and_warned_when_idle(tmp_pa
 def test_interests_beyond_the_preference_limit_are_named_as_ignored(tmp_path: Path) -> None:
     from speedmeet.planning import PREFERENCE_LIMIT
 
-    event = tmp_path / "event.csv"
     people = PREFERENCE_LIMIT + 1
-    rows = ["Name,Organisation,Interests"]
-    rows += [
-        f"Person {i},Organisation {i // 3},{('housing', 'jobs')[i % 2]}" for i in range(people)
-    ]
-    event.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    event = write_event(
+        tmp_path,
+        "Name,Organisation,Interests",
+        [f"Person {i},Organisation {i // 3},{('housing', 'jobs')[i % 2]}" for i in range(people)],
+    )
     result = CliRunner().invoke(
         cli.app,
         ["plan", str(event), "--rounds", "2", "--table-size", "8", "--interests", "match",
@@ -385,13 +392,15 @@ def test_interests_beyond_the_preference_limit_are_named_as_ignored(tmp_path: Pa
 
 def test_mix_by_any_column_of_the_sheet(tmp_path: Path) -> None:
     """A column the reader does not know (here "Gender") becomes the category to mix by."""
-    event = tmp_path / "event.csv"
-    rows = ["Name,Organisation,Sector,Gender"]
-    rows += [
-        f"Person {i},Organisation {i // 2},{('NGO', 'authority')[i % 2]},{('woman', 'man')[i % 2]}"
-        for i in range(16)
-    ]
-    event.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    event = write_event(
+        tmp_path,
+        "Name,Organisation,Sector,Gender",
+        [
+            f"Person {i},Organisation {i // 2},{('NGO', 'authority')[i % 2]},"
+            f"{('woman', 'man')[i % 2]}"
+            for i in range(16)
+        ],
+    )
     result = CliRunner().invoke(
         cli.app,
         ["plan", str(event), "--mix", "gender", "--rounds", "3", "--table-size", "4", "--no-print"],

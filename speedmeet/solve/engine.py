@@ -216,10 +216,11 @@ def _solve_with_rules(
     """Every start with hosts moved to their tables, the cheapest by the rules' cost, then the
     rule-aware tabu search (see the module docstring)."""
     meetings = total_meetings(instance.table_sizes, instance.rounds)
+    target = _target(rules, meetings, bound)
     dense = instance.n <= DENSE_LIMIT
     best: tuple[int, Schedule, str] | None = None
     starts: list[tuple[str, Callable[[], Schedule | None]]] = [
-        ("construction", lambda: _construct_for_rules(instance, rules, bound, rng, clock)),
+        ("construction", lambda: _construct_for_rules(instance, rules, target, rng, clock)),
         ("rotation", lambda: _dealt(instance)),
         ("greedy", lambda: _greedy(instance, rng, clock, rules)),
     ]
@@ -240,7 +241,7 @@ def _solve_with_rules(
         )
         if best is None or cost < best[0]:
             best = (cost, schedule, method)
-        if dense and cost <= _target(rules, meetings, bound):
+        if dense and cost <= target:
             break  # every rule met with every new pair: no other start can do better
     if best is None:  # unequal table capacities that no deal fits: the greedy always fits
         schedule = pin_hosts(
@@ -264,7 +265,7 @@ def _solve_with_rules(
         seating = RuleSeating(instance.organisations, instance.table_sizes, schedule, rules)
         budget = SearchBudget(
             steps=max(1000, int(instance.time_limit * RULE_STEPS_PER_SECOND)),
-            target_waste=_target(rules, meetings, bound),
+            target_waste=target,
             should_stop=clock.should_stop,
             on_improvement=lambda cost: clock.report(seating.pairs),
             give_up=RULE_GIVE_UP,
@@ -415,21 +416,20 @@ def _target(rules: SolverRules, meetings: int, bound: int) -> int:
 
 
 def _construct_for_rules(
-    instance: Instance, rules: SolverRules, bound: int, rng: np.random.Generator, clock: _Clock
+    instance: Instance, rules: SolverRules, target: int, rng: np.random.Generator, clock: _Clock
 ) -> Schedule | None:
     """A design-theory schedule with people exchanged between itineraries to meet the rules
     (`relabel`): it stays as perfect in new pairs as the design itself."""
     schedule = _construct(instance)
     if schedule is None:
         return None
-    meetings = total_meetings(instance.table_sizes, instance.rounds)
     return relabel(
         schedule,
         instance.organisations,
         instance.table_sizes,
         rules,
         rng,
-        target=_target(rules, meetings, bound),
+        target=target,
         should_stop=clock.should_stop,
     )
 

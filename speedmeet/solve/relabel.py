@@ -124,8 +124,6 @@ class _Labelling:
         self._pairs(core, [(a, b) for a in hosts for b in hosts if a < b], APART)
         self._pairs(core, rules.must_meet, -HARD)
         np.fill_diagonal(core, 0)
-        self.core = core
-        self.core_columns, self.core_weights = _sparse_rows(core)
         soft = np.zeros((n + 1, n + 1), dtype=np.int64)
         for a, b, weight in rules.pair_weights:
             soft[a, b] = soft[b, a] = weight
@@ -137,7 +135,8 @@ class _Labelling:
         if rules.weighted:  # preferences trade against pairs: one cost, one phase
             core += soft
             soft[:] = 0
-            self.core_columns, self.core_weights = _sparse_rows(core)
+        self.core = core
+        self.core_columns, self.core_weights = _sparse_rows(core)
         self.soft = soft
         self.has_soft = bool(soft.any())
         self.must = np.asarray(rules.must_meet, dtype=np.int64).reshape(-1, 2)
