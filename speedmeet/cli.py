@@ -190,6 +190,13 @@ def mix_field(requested: str, registrations: Registrations) -> tuple[str, str]:
     if field is None:
         recognised = recognise(requested)
         field = recognised[0] if recognised else None
+    if field is None:
+        columns = [header for _, header in registrations.mapping] + registrations.ignored
+        found = ", ".join(f"'{header}'" for header in columns)
+        raise SettingsError(
+            f"--mix {requested}: the sheet has no such column; its columns: {found}. "
+            "Name the column to mix by as the sheet writes it"
+        )
     if field not in MIX_FIELDS:
         raise SettingsError(
             f"--mix {requested}: speedmeet mixes the tables by a category column (sector, "

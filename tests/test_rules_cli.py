@@ -415,3 +415,14 @@ def test_mix_by_any_column_of_the_sheet(tmp_path: Path) -> None:
         for table in round_.tables:
             roles = [p.role for p in plan.participants if p.id in table.participants]
             assert roles.count("woman") == roles.count("man") == 2
+
+
+def test_mix_by_a_column_the_sheet_does_not_have_lists_its_columns(tmp_path: Path) -> None:
+    event = write_small_event(tmp_path)
+    result = CliRunner().invoke(cli.app, ["plan", str(event), "--mix", "gender", "--no-print"])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1] == (
+        "Error: --mix gender: the sheet has no such column; its columns: 'Name', "
+        "'Organisation', 'Email', 'Sector'. Name the column to mix by as the sheet writes it"
+    )
+    assert not (tmp_path / "event-plan").exists()
