@@ -137,7 +137,7 @@ class _Labelling:
             soft[:] = 0
         self.core = core
         self.core_columns, self.core_weights = _sparse_rows(core)
-        self.soft = soft
+        self.soft = soft.astype(np.int32)  # a few units a pair: the cheaper rows to gather
         self.has_soft = bool(soft.any())
         self.must = np.asarray(rules.must_meet, dtype=np.int64).reshape(-1, 2)
         self.terms = TableTerms(self.rounds, table_sizes, n, rules)
@@ -146,18 +146,12 @@ class _Labelling:
         for host_index, host_table in zip(rules.hosts, rules.host_tables, strict=True):
             self.host_size[host_index] = self.sizes[host_table]
         self.sized = bool(hosts) and len(set(self.sizes.tolist())) > 1
-        for r in range(self.rounds):
-            for t in range(tables):
-                self._retable(r, t)
+        self.terms.retable_all(self.members)
 
     @staticmethod
     def _pairs(matrix: IntArray, pairs: Sequence[tuple[int, int]], weight: int) -> None:
         for a, b in pairs:
             matrix[a, b] = matrix[b, a] = weight
-
-    def _retable(self, r: int, t: int) -> None:
-        seated = self.members[r, t]
-        self.terms.retable(r, t, seated[seated != self.n])
 
     def tablemates(self) -> IntArray:
         """(n + 1) x (rounds * width): everyone each person sits with, the dummy n elsewhere."""
@@ -249,65 +243,69 @@ class _Labelling:
         return deltas
 
     def pair_deltas(
-        self, weights: IntArray, mates: IntArray, movers: IntArray, others: IntArray
+        self, weights: npt.NDArray[np.int32], mates: IntArray, movers: IntArray, others: IntArray
     ) -> IntArray:
-        """Change of sum(weights * M) over pairs for swapping each mover with each of others."""
+        """Change of sum(weights * M) over pairs for swapping each mover with each of others;
+        whole rows of `weights` are gathered (`take`), the cheapest read."""
+        n1 = self.n + 1
+        count = len(movers)
         mover_mates = mates[movers]  # movers x tablemates
         other_mates = mates[others]
-        own_rows = weights[movers[:, None], mover_mates].sum(axis=1)  # d[a]
-        other_rows = weights[others[:, None], other_mates].sum(axis=1)  # d[b]
-        theirs = weights[mover_mates[:, :, None], others[None, None, :]].sum(axis=1)  # (M C)
-        mine = weights[movers[:, None, None], other_mates[None, :, :]].sum(axis=2)  # (C M)
-        met = (mover_mates[:, :, None] == others[None, None, :]).sum(axis=1)
+        flat = weights.ravel()
+        own_rows = flat.take(movers[:, None] * n1 + mover_mates).sum(axis=1, dtype=np.int64)
+        other_rows = flat.take(others[:, None] * n1 + other_mates).sum(axis=1, dtype=np.int64)
+        # (M C)[a, b]: the weights of a's tablemates with b
+        theirs = weights.take(mover_mates.reshape(-1), axis=0).reshape(count, -1, n1)
+        theirs_sum = theirs.sum(axis=1, dtype=np.int64)[:, others]
+        # (C M)[a, b]: a's weights with b's tablemates
+        mine = weights.take(movers, axis=0).take(other_mates, axis=1).sum(axis=2, dtype=np.int64)
+        at = np.arange(count)[:, None] * n1
+        met = np.bincount((at + mover_mates).reshape(-1), minlength=count * n1).reshape(count, n1)
         deltas: IntArray = (
             mine
-            + theirs
+            + theirs_sum
             - own_rows[:, None]
             - other_rows[None, :]
-            + 2 * weights[movers[:, None], others[None, :]] * met
+            + 2 * flat.take(movers[:, None] * n1 + others[None, :]) * met[:, others]
         )
         return deltas
 
     def table_deltas(self, movers: IntArray, others: IntArray) -> IntArray:
         """Change of the table terms (language, mix, host table sizes) for swapping each mover
         with each of others, summed over rounds."""
-        change = np.zeros((self.rounds, len(movers), len(others)), dtype=np.int64)
+        total: IntArray = np.zeros((len(movers), len(others)), dtype=np.int64)
         tab = self.table_of  # rounds x (n + 1)
-        own = tab[:, movers][:, :, None]  # rounds x movers x 1
-        theirs = tab[:, others][:, None, :]  # rounds x 1 x others
         if self.terms.active:
-            rounds = np.arange(self.rounds)[:, None, None]
-            languages, mix = self.terms.exchange(
-                rounds, own, theirs, movers[None, :, None], others[None, None, :]
-            )
-            change += HARD * languages + self.mix_weight * mix
+            languages, mix = self.terms.itinerary_exchange(tab, movers, others)
+            total += HARD * languages + self.mix_weight * mix
         if self.sized:
             held = self.sizes[np.maximum(tab, 0)]
             mine_held = held[:, movers][:, :, None]
             their_held = held[:, others][:, None, :]
             want_mine = self.host_size[movers][None, :, None]
             want_theirs = self.host_size[others][None, None, :]
-            change += HARD * (
+            total += HARD * (
                 _miss(want_mine, their_held)
                 + _miss(want_theirs, mine_held)
                 - _miss(want_mine, mine_held)
                 - _miss(want_theirs, their_held)
-            )
-        total: IntArray = change.sum(axis=0)
+            ).sum(axis=0)
         return total
 
     def swap(self, a: int, b: int) -> None:
         """a and b exchange their seats in every round."""
-        for r in range(self.rounds):
-            ta, tb = int(self.table_of[r, a]), int(self.table_of[r, b])
-            if ta == tb:
-                continue
-            row_a, row_b = self.members[r, ta], self.members[r, tb]
+        ta, tb = self.table_of[:, a].copy(), self.table_of[:, b].copy()
+        moved = np.flatnonzero(ta != tb)
+        if moved.size == 0:
+            return
+        for r in moved.tolist():
+            row_a, row_b = self.members[r, ta[r]], self.members[r, tb[r]]
             row_a[row_a == a] = b
             row_b[row_b == b] = a
-            self.table_of[r, a], self.table_of[r, b] = tb, ta
-            self._retable(r, ta)
-            self._retable(r, tb)
+        self.table_of[moved, a], self.table_of[moved, b] = tb[moved], ta[moved]
+        rounds = np.concatenate((moved, moved))
+        tables = np.concatenate((ta[moved], tb[moved]))
+        self.terms.retable_many(rounds, tables, self.members[rounds, tables])
 
     # -- the search -----------------------------------------------------------------------
 
@@ -397,9 +395,7 @@ class _Labelling:
             valid = seats != n
             tables, _ = np.nonzero(valid)
             self.table_of[r, seats[valid]] = tables
-        for r in range(self.rounds):
-            for t in range(self.tables):
-                self._retable(r, t)
+        self.terms.retable_all(self.members)
 
     def renumbered(self) -> Schedule:
         """The schedule, each round's tables renumbered (among tables of one size) so that every

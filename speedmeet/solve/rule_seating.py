@@ -41,6 +41,12 @@ touches at most 2 (k - 1) pairs, so preferences never outweigh a mix step or a n
 OFFER = 4
 """Paid while a pair where one offers what the other needs has never met (same reasoning)."""
 
+JOIN_LIMIT = 3000
+"""Largest event whose joining values are kept as an (n + 1) x (n + 1) int32 matrix (36 MB at
+3,000 people); a larger one computes them from the meeting counts at every step."""
+JOIN_BLOCK = 512
+"""Rows of joining values computed at once when the matrix is built (bounds the temporaries)."""
+
 BoolArray = npt.NDArray[np.bool_]
 CostArray = npt.NDArray[np.int64]
 
@@ -133,15 +139,21 @@ class RuleSeating(Seating):
 
     def _rebuild(self) -> None:
         super()._rebuild()
-        for r in range(self.rounds):
-            for t in range(self.tables):
-                self._retable(r, t)
+        self.terms.retable_all(self.members)
         self._totals()
+        self._build_join()
 
-    def _retable(self, r: int, t: int) -> None:
-        """Category counts and common language of table t of round r, from its members."""
-        seated = self.members[r, t]
-        self.terms.retable(r, t, seated[seated != self.n].astype(np.int64))
+    def _build_join(self) -> None:
+        """The joining value of every pair (`_pair_values`), kept up to date by `swap`: a
+        step then gathers rows of it instead of recomputing them from five matrices."""
+        self.join: npt.NDArray[np.int32] | None = None
+        if self.n > JOIN_LIMIT:
+            return
+        join = np.empty((self.n + 1, self.n + 1), dtype=np.int32)
+        for start in range(0, self.n + 1, JOIN_BLOCK):
+            rows = np.arange(start, min(start + JOIN_BLOCK, self.n + 1), dtype=np.int32)
+            join[rows] = self._pair_values(rows, joining=True, whole_rows=True)
+        self.join = join
 
     def _times_met(self, pairs: IntArray) -> npt.NDArray[np.int64]:
         return self.conflict[pairs[:, 0], pairs[:, 1]].astype(np.int64) - self.base[
@@ -184,6 +196,7 @@ class RuleSeating(Seating):
         """Count soft preferences from now on (interests, offers and needs)."""
         self.preferring = True
         self._totals()
+        self._build_join()
 
     @property
     def has_preferences(self) -> bool:
@@ -202,44 +215,51 @@ class RuleSeating(Seating):
     # -- what a person leaves and joins ---------------------------------------------------
 
     def _pair_values(
-        self,
-        rows: npt.NDArray[np.int32],
-        columns: npt.NDArray[np.int32] | None = None,
-        *,
-        joining: bool,
+        self, index: npt.NDArray[np.integer], *, joining: bool, whole_rows: bool = False
     ) -> CostArray:
-        """Cost person rows[i] adds by one more meeting with columns[i] (joining), or sheds by
-        one fewer (leaving), elementwise over the broadcast index arrays; without `columns`,
-        with everyone (whole rows, the fastest read). Only the pairs asked for are read, so no
-        step builds an n x n array."""
-        where = rows if columns is None else (rows, columns)
-        conflict = self.conflict[where].astype(np.int64)
-        once = (conflict - self.base[where]) == (0 if joining else 1)
+        """Cost a person adds by one more meeting with another (joining), or sheds by one fewer
+        (leaving), for the pairs of `index`: flat indices a * (n + 1) + b (one `take` is much
+        cheaper than indexing with two broadcast arrays), or with `whole_rows` the people a
+        whose pairs with everyone are asked. Only the pairs asked for are read, so no step
+        builds an n x n array."""
+        if whole_rows:
+
+            def read(matrix: npt.NDArray[np.integer]) -> npt.NDArray[np.integer]:
+                return matrix.take(index, axis=0)
+        else:
+
+            def read(matrix: npt.NDArray[np.integer]) -> npt.NDArray[np.integer]:
+                return matrix.ravel().take(index)
+
+        conflict = read(self.conflict).astype(np.int64)
+        once = (conflict - read(self.base)) == (0 if joining else 1)
         value = PAIR * (conflict >= (1 if joining else 2))
         if self.keep_pairs.size:
-            value += APART * self.keep[where].astype(np.int64)
+            value += APART * read(self.keep).astype(np.int64)
         if self.must_pairs.size:
-            value -= HARD * (once & (self.must[where] == 1))
+            value -= HARD * (once & (read(self.must) == 1))
         if self.preferring:
             if self.soft_pairs.size:
-                value += self.soft[where]
+                value += read(self.soft)
             if self.wished_pairs.size:
-                value -= self.wished[where] * once
+                value -= read(self.wished) * once
         return value
 
     def _joining(self, rows: npt.NDArray[np.int32]) -> CostArray:
         """_pair_values of each of `rows` joining each person: rows x (n + 1)."""
-        return self._pair_values(rows, joining=True)
+        if self.join is None:
+            return self._pair_values(rows, joining=True, whole_rows=True)
+        joined: CostArray = self.join.take(rows, axis=0).astype(np.int64)
+        return joined
 
     def all_regret(self) -> IntArray:
         """What each person sheds by leaving their table, per round (rounds x (n + 1))."""
-        seats = self.members
-        gathered = self._pair_values(seats[:, :, :, None], seats[:, :, None, :], joining=False)
-        regret = np.zeros((self.rounds, self.n + 1), dtype=np.int64)
-        rows = np.arange(self.rounds)[:, None, None]
-        regret[rows, seats] = gathered.sum(axis=3)
+        pairs, cells = self._seated = self.table_pairs(), self.seat_cells()
+        flat = np.zeros(self.rounds * (self.n + 1), dtype=np.int64)
+        flat[cells] = self._pair_values(pairs, joining=False).sum(axis=3)
+        regret = flat.reshape(self.rounds, self.n + 1)
         regret[:, self.n] = 0
-        self._waste_regret = super().all_regret()
+        self._waste_regret = self._regret_from(pairs, cells)
         return regret  # type: ignore[return-value]
 
     def round_regret(self, r: int) -> IntArray:
@@ -250,30 +270,29 @@ class RuleSeating(Seating):
         """Who is worth moving: anyone in a wasted meeting or a broken rule, or, when a round
         has none of those, anyone a soft preference would rather seat elsewhere."""
         n = self.n
-        seats = self.members
-        core = self._waste_regret > 0
-        rows = np.arange(self.rounds)[:, None, None]
+        pairs, cells = self._seated
+        seat = (self._waste_regret > 0).reshape(-1)  # flat (round, person) cells
         if self.keep_pairs.size:
-            apart = self.keep[seats[:, :, :, None], seats[:, :, None, :]].sum(
-                axis=3, dtype=np.int64
-            )
-            core[rows, seats] |= apart > 0
+            apart = self.keep.ravel().take(pairs).sum(axis=3, dtype=np.int64)
+            seat[cells] |= apart > 0
         if self.speaks:
             bad = self.terms.gaps() > 0
-            core[rows, seats] |= bad[:, :, None]
+            seat[cells] |= bad[:, :, None]
         if self.mixing:
             over = self.terms.excess() > 0
-            cat = self.terms.category[seats]
-            core[rows, seats] |= np.take_along_axis(over, cat, axis=2)
+            cat = self.terms.category[self.members]
+            seat[cells] |= np.take_along_axis(over, cat, axis=2)
+        core = seat.reshape(self.rounds, n + 1)
         if self.must_pairs.size:
             unmet = self.must_pairs[self._times_met(self.must_pairs) == 0]
             core[:, unmet.reshape(-1)] = True
         core[:, n] = False
         if self.has_preferences or (self.weighted and self.wants_preferences):
-            soft = self.soft[seats[:, :, :, None], seats[:, :, None, :]].sum(axis=3)
-            wants = np.zeros((self.rounds, n + 1), dtype=np.bool_)
+            wanting = np.zeros(self.rounds * (n + 1), dtype=np.bool_)
             if self.favours or self.disfavours:
-                wants[rows, seats] = (soft >= 0) if self.favours else (soft > 0)
+                soft = self.soft.ravel().take(pairs).sum(axis=3)
+                wanting[cells] = (soft >= 0) if self.favours else (soft > 0)
+            wants = wanting.reshape(self.rounds, n + 1)
             wants[:, self.wished_pairs[self.unwished].reshape(-1)] = True
             wants[:, n] = False
             quiet = ~core.any(axis=1)
@@ -304,9 +323,18 @@ class RuleSeating(Seating):
 
     def swap(self, r: int, a: int, b: int) -> None:
         ta, tb = int(self.table_of[r, a]), int(self.table_of[r, b])
+        touched = np.concatenate((self.members[r, ta], self.members[r, tb]))
         super().swap(r, a, b)
-        self._retable(r, ta)
-        self._retable(r, tb)
+        if self.join is not None:  # only pairs of a or b with their old tables' people changed
+            rows = np.repeat(np.asarray([a, b], dtype=np.int64), touched.size)
+            columns = np.tile(touched, 2).astype(np.int64)
+            n1 = self.n + 1
+            values = self._pair_values(rows * n1 + columns, joining=True)
+            join = self.join.ravel()
+            join[rows * n1 + columns] = values
+            join[columns * n1 + rows] = values
+        tables = np.asarray([ta, tb])
+        self.terms.retable_many(np.asarray([r, r]), tables, self.members[r, tables])
         self._totals()
 
 

@@ -145,14 +145,30 @@ class Seating:
 
     def all_regret(self) -> IntArray:
         """round_regret for every round at once: rounds x (n + 1)."""
-        seats = self.members
-        gathered = self.conflict[seats[:, :, :, None], seats[:, :, None, :]]
-        per_seat = (gathered >= 2).sum(axis=3)
-        regret = np.zeros((self.rounds, self.n + 1), dtype=np.int32)
-        rows = np.arange(self.rounds)[:, None, None]
-        regret[rows, seats] = per_seat
+        return self._regret_from(self.table_pairs(), self.seat_cells())
+
+    def _regret_from(self, pairs: npt.NDArray[np.int64], cells: npt.NDArray[np.int64]) -> IntArray:
+        per_seat = (self.conflict.ravel().take(pairs) >= 2).sum(axis=3)
+        flat = np.zeros(self.rounds * (self.n + 1), dtype=np.int32)
+        flat[cells] = per_seat
+        regret: IntArray = flat.reshape(self.rounds, self.n + 1)
         regret[:, self.n] = 0
         return regret
+
+    def table_pairs(self) -> npt.NDArray[np.int64]:
+        """Flat indices p * (n + 1) + q into an (n + 1) x (n + 1) matrix of every two seats
+        at one table (rounds x tables x width x width): a whole schedule's pairs in one
+        `take`."""
+        seats = self.members.astype(np.int64)
+        pairs: npt.NDArray[np.int64] = seats[..., :, None] * (self.n + 1) + seats[..., None, :]
+        return pairs
+
+    def seat_cells(self) -> npt.NDArray[np.int64]:
+        """Flat indices r * (n + 1) + p into a rounds x (n + 1) array of every seat's person."""
+        cells: npt.NDArray[np.int64] = (
+            np.arange(self.rounds, dtype=np.int64)[:, None, None] * (self.n + 1) + self.members
+        )
+        return cells
 
     def swap_deltas(self, r: int, movers: IntArray, regret: IntArray) -> npt.NDArray[np.int64]:
         """Waste change of swapping each mover with every person of round r (movers x (n + 1)).

@@ -94,22 +94,40 @@ class TableTerms:
     def active(self) -> bool:
         return self.mixing or self.speaks
 
-    def retable(self, r: int, t: int, seated: IntArray) -> None:
-        """Table t of round r now seats `seated` (no dummy): its counts and change arrays."""
+    def retable_all(self, members: npt.NDArray[np.integer]) -> None:
+        """Every table of every round from `members` (rounds x tables x width, padded with the
+        dummy n)."""
+        rounds, tables, _ = members.shape
+        cells = np.indices((rounds, tables)).reshape(2, -1)
+        self.retable_many(cells[0], cells[1], members.reshape(rounds * tables, -1))
+
+    def retable_many(
+        self, rounds: IntArray, tables: IntArray, seated: npt.NDArray[np.integer]
+    ) -> None:
+        """Tables tables[i] of rounds rounds[i] now seat the people of row i of `seated`
+        (padded with the dummy n): their counts and change arrays, all at once."""
         if self.mixing:
-            count = np.bincount(self.category[seated], minlength=self.kinds + 1)
-            self.mix_count[r, t] = count
-            limit = self.mix_limit[t]
+            kinds = self.kinds + 1
+            real = seated != self.n
+            count = np.zeros((len(seated), kinds), dtype=np.int64)
+            np.add.at(count, (np.nonzero(real)[0], self.category[seated[real]]), 1)
+            self.mix_count[rounds, tables] = count
+            limit = self.mix_limit[tables]
             over = np.maximum(count - limit, 0)
-            self.mix_down[r, t] = np.maximum(count - 1 - limit, 0) - over
-            self.mix_up[r, t] = np.maximum(count + 1 - limit, 0) - over
+            self.mix_down[rounds, tables] = np.maximum(count - 1 - limit, 0) - over
+            self.mix_up[rounds, tables] = np.maximum(count + 1 - limit, 0) - over
         if self.speaks:
-            count = self.spoken[seated].sum(axis=0)
-            self.language_count[r, t] = count
+            count = self.spoken[seated].sum(axis=1)  # the dummy speaks nothing
+            self.language_count[rounds, tables] = count
             profiles = self.profiles
-            after = count[None, None, :] - profiles[:, None, :] + profiles[None, :, :]
-            allowed = self.allowed[t]
-            self.gap_change[r, t] = language_gaps(after, allowed) - language_gaps(count, allowed)
+            after = (
+                count[:, None, None, :] - profiles[None, :, None, :] + profiles[None, None, :, :]
+            )
+            allowed = self.allowed[tables]
+            self.gap_change[rounds, tables] = (
+                language_gaps(after, allowed[:, None, None, :])
+                - language_gaps(count, allowed)[:, None, None]
+            )
 
     def gaps(self) -> IntArray:
         """Language gap per round and table."""
@@ -161,4 +179,60 @@ class TableTerms:
             gapped = gap.take((own_cell * count + mine) * count + their).astype(np.int64)
             gapped += gap.take((their_cell * count + their) * count + mine)
             languages += np.where(moving, gapped, 0)
+        return languages, mix
+
+    def itinerary_exchange(
+        self, table_of: IntArray, movers: IntArray, others: IntArray
+    ) -> tuple[IntArray, IntArray]:
+        """Change of the language gaps and of the mix excess, summed over the rounds, when each
+        of `movers` and each of `others` exchange their seats in every round (movers x
+        others; `table_of` is rounds x people, nobody the dummy).
+
+        Per round the change at the mover's table depends on the mover and on the other's
+        profile (or category) only, and the same holds the other way, so each side is summed
+        over the rounds per person first (people x profiles) and the block is two gathers;
+        rounds where the two share a table (no change there) are taken out afterwards."""
+        rounds = np.arange(self.rounds, dtype=np.int64)[:, None]
+        tables = self.mix_count.shape[1]
+        own_cells = rounds * tables + table_of[:, movers]  # rounds x movers
+        their_cells = rounds * tables + table_of[:, others]
+        same = np.nonzero(own_cells[:, :, None] == their_cells[:, None, :])
+        cell = own_cells[same[0], same[1]]  # the shared table of each (round, mover, other)
+        a, b = movers[same[1]], others[same[2]]
+        shape = (len(movers), len(others))
+        languages = np.zeros(shape, dtype=np.int64)
+        mix = np.zeros(shape, dtype=np.int64)
+        if self.mixing:
+            kinds = self.kinds + 1
+            down = self.mix_down.reshape(-1, kinds)
+            up = self.mix_up.reshape(-1, kinds)
+            cat = self.category
+
+            def leaving_joining(cells: IntArray, people: IntArray) -> IntArray:
+                """[p, c]: p leaving their tables plus someone of category c joining them."""
+                left = down[cells, cat[people][None, :]].sum(axis=0, dtype=np.int64)
+                joined = up[cells].sum(axis=0, dtype=np.int64)
+                both: IntArray = left[:, None] + joined
+                return both
+
+            mine, theirs = cat[movers], cat[others]
+            mix += leaving_joining(own_cells, movers)[:, theirs]
+            mix += leaving_joining(their_cells, others)[:, mine].T
+            shared = down[cell, cat[a]] + up[cell, cat[b]] + down[cell, cat[b]] + up[cell, cat[a]]
+            np.subtract.at(mix, (same[1], same[2]), shared.astype(np.int64))
+            mix[mine[:, None] == theirs[None, :]] = 0  # same category: no count changes
+        if self.speaks:
+            count = self.profiles.shape[0]
+            gap = self.gap_change.reshape(-1, count, count)
+            profile = self.profile
+
+            def leaving(cells: IntArray, people: IntArray) -> IntArray:
+                """[p, q]: p leaving their tables for someone of profile q."""
+                change: IntArray = gap[cells, profile[people][None, :]].sum(axis=0, dtype=np.int64)
+                return change
+
+            languages += leaving(own_cells, movers)[:, profile[others]]
+            languages += leaving(their_cells, others)[:, profile[movers]].T
+            shared = gap[cell, profile[a], profile[b]] + gap[cell, profile[b], profile[a]]
+            np.subtract.at(languages, (same[1], same[2]), shared.astype(np.int64))
         return languages, mix
