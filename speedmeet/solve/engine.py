@@ -234,15 +234,18 @@ def _solve_with_rules(
         if schedule is None or not fits(instance, schedule):
             continue
         schedule = pin_hosts(schedule, rules.hosts, rules.host_tables)
-        cost = (
-            RuleSeating(instance.organisations, instance.table_sizes, schedule, rules).cost
+        seating = (
+            RuleSeating(instance.organisations, instance.table_sizes, schedule, rules)
             if dense
-            else -count_pairs(instance, schedule)
+            else None
         )
+        cost = -count_pairs(instance, schedule) if seating is None else seating.cost
         if best is None or cost < best[0]:
             best = (cost, schedule, method)
-        if dense and cost <= target:
-            break  # every rule met with every new pair: no other start can do better
+        if seating is not None and seating.hard == 0 and PAIR * seating.waste <= target:
+            # every hard rule met with every new pair: the other starts, with wasted
+            # meetings, cannot do better; what is left of the mix is the search's
+            break
     if best is None:  # unequal table capacities that no deal fits: the greedy always fits
         schedule = pin_hosts(
             greedy_schedule(

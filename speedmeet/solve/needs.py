@@ -41,6 +41,15 @@ class _Service:
         result: npt.NDArray[np.bool_] = counts > 0
         return result
 
+    def served_with(
+        self, table_of: npt.NDArray[np.int32], r: int, swaps: Sequence[tuple[int, int]]
+    ) -> int:
+        """How many would be served after `swaps` in round r, without making them."""
+        tables = table_of.copy()
+        for a, b in swaps:
+            tables[r, [a, b]] = tables[r, [b, a]]
+        return int(self.served(tables).sum())
+
 
 def serve_needs(
     seating: RuleSeating,
@@ -98,16 +107,18 @@ def _serve(
                 moves += _cheapest(deltas[i, :n], seat, int(helper))
         keep = {person, *(int(h) for h in helpers)}
         for cost, a, b in sorted(moves)[:TRIES]:
-            seating.swap(r, a, b)
+            # who would be served is read from the seats alone: a swap is made only when kept,
+            # or to price the second swaps of a chain
             if cost <= 0:
-                if int(service.served(seating.table_of).sum()) > served:
+                if service.served_with(seating.table_of, r, [(a, b)]) > served:
+                    seating.swap(r, a, b)
                     return True
-            else:
-                for second in _repayments(seating, r, (a, b), keep, cost, pinned):
+                continue
+            seating.swap(r, a, b)
+            for second in _repayments(seating, r, (a, b), keep, cost, pinned):
+                if service.served_with(seating.table_of, r, [second]) > served:
                     seating.swap(r, *second)
-                    if int(service.served(seating.table_of).sum()) > served:
-                        return True
-                    seating.swap(r, *second)
+                    return True
             seating.swap(r, a, b)
     return False
 

@@ -160,15 +160,21 @@ class RuleSeating(Seating):
             pairs[:, 0], pairs[:, 1]
         ].astype(np.int64)
 
-    def _totals(self) -> None:
+    def _totals(self, pair_change: int | None = None) -> None:
+        """The rules' totals; `pair_change`, when a swap knows it, is the change of the
+        interests' pair total (thousands of pairs, not worth a recount per swap)."""
         self.kept_together = int(self._times_met(self.keep_pairs).sum())
         self.unmet = int((self._times_met(self.must_pairs) == 0).sum())
         self.soft_total = 0
         self.unwished = np.zeros(len(self.wished_pairs), dtype=np.bool_)
-        if self.preferring:  # thousands of pairs: counted only once they count
-            self.soft_total = int((self._times_met(self.soft_pairs) * self.soft_weights).sum())
+        if self.preferring:  # counted only once they count
+            if pair_change is None:
+                met = self._times_met(self.soft_pairs)
+                self.soft_pairs_total = int((met * self.soft_weights).sum())
+            else:
+                self.soft_pairs_total += pair_change
             self.unwished = self._times_met(self.wished_pairs) == 0
-            self.soft_total += int(self.wished_weights[self.unwished].sum())
+            self.soft_total = self.soft_pairs_total + int(self.wished_weights[self.unwished].sum())
         self.language_gap = int(self.terms.gaps().sum())
         self.mix_excess = int(self.terms.excess().sum())
 
@@ -323,7 +329,18 @@ class RuleSeating(Seating):
 
     def swap(self, r: int, a: int, b: int) -> None:
         ta, tb = int(self.table_of[r, a]), int(self.table_of[r, b])
-        touched = np.concatenate((self.members[r, ta], self.members[r, tb]))
+        table_a, table_b = self.members[r, ta], self.members[r, tb]
+        touched = np.concatenate((table_a, table_b))
+        pair_change = None
+        if self.preferring:  # a leaves A for B, b the other way (soft[a, b] counted twice)
+            soft = self.soft
+            pair_change = (
+                int(soft[a].take(table_b).sum(dtype=np.int64))
+                - int(soft[a].take(table_a).sum(dtype=np.int64))
+                + int(soft[b].take(table_a).sum(dtype=np.int64))
+                - int(soft[b].take(table_b).sum(dtype=np.int64))
+                - 2 * int(soft[a, b])
+            )
         super().swap(r, a, b)
         if self.join is not None:  # only pairs of a or b with their old tables' people changed
             rows = np.repeat(np.asarray([a, b], dtype=np.int64), touched.size)
@@ -335,7 +352,7 @@ class RuleSeating(Seating):
             join[columns * n1 + rows] = values
         tables = np.asarray([ta, tb])
         self.terms.retable_many(np.asarray([r, r]), tables, self.members[r, tables])
-        self._totals()
+        self._totals(pair_change)
 
 
 def _pair_matrix(n: int, pairs: IntArray) -> npt.NDArray[np.int8]:
