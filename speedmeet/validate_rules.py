@@ -255,7 +255,7 @@ def rule_report(plan: Plan) -> list[RuleOutcome]:
     if rules.interests != "off" and any(p.interests for p in plan.participants):
         outcomes.append(_interests_outcome(plan, rules.interests == "match"))
     if rules.offers_needs and _needy(plan.participants):
-        outcomes.append(_offers_outcome(plan))
+        outcomes.append(_offers_outcome(plan, rules))
     if any(p.host for p in plan.participants):
         outcomes.append(_hosts_outcome(plan))
     if rules.tables:
@@ -389,15 +389,35 @@ def _needy(participants: Sequence[Participant]) -> dict[str, set[str]]:
     return needy
 
 
-def _offers_outcome(plan: Plan) -> RuleOutcome:
+def _offers_outcome(plan: Plan, rules: EventRules) -> RuleOutcome:
+    """Met when everyone with a need meets someone offering it, save those whom nobody
+    offering it can ever join at a table (no shared language, never there in the same round,
+    to be kept apart...: the reasons of `impossible_request`)."""
     needy = _needy(plan.participants)
     served: set[str] = set()
     for _, _, people in _tables(plan):
         here = {p.id for p in people}
         served.update(pid for pid in here if pid in needy and needy[pid] & here)
-    unserved = len(needy) - len(served)
+    missed: list[str] = []
+    impossible: list[str] = []
+    listed = {p.id: i for i, p in enumerate(plan.participants)}
+    for pid in sorted(set(needy) - served, key=listed.__getitem__):
+        helpers = sorted(needy[pid], key=listed.__getitem__)
+        reasons = {impossible_request(plan, rules, pid, helper) for helper in helpers}
+        if None in reasons:
+            missed.append(pid)
+        elif len(helpers) == 1:
+            impossible.append(f"{pid} and {helpers[0]} ({reasons.pop()})")
+        elif len(reasons) == 1:
+            impossible.append(f"{pid} and the {len(helpers)} offering it ({reasons.pop()})")
+        else:
+            impossible.append(f"{pid} (nobody offering it can share their table)")
     detail = f"{len(served)} of {_count(len(needy), 'person')} with a need meet someone offering it"
-    return RuleOutcome("offers and needs", not unserved, detail)
+    if missed:
+        detail += f"; not met: {', '.join(missed)}"
+    if impossible:
+        detail += f"; impossible: {', '.join(impossible)}"
+    return RuleOutcome("offers and needs", not missed, detail)
 
 
 def _hosts_outcome(plan: Plan) -> RuleOutcome:

@@ -388,6 +388,25 @@ def test_offers_meet_needs_and_shared_interests_meet() -> None:
     assert outcome_of(plan, "interests").met
 
 
+def test_a_need_nobody_offering_it_can_sit_with_is_reported_impossible_not_missed() -> None:
+    """P1 needs legal aid and only P2 offers it, but they share no language: with the common
+    language rule they never share a table, and the report says why instead of "not met"."""
+    participants = people(
+        8,
+        languages={0: ["fr"], 1: ["de"], **{i: ["fr", "de"] for i in range(2, 8)}},
+        offers={1: ["legal aid"], 3: ["housing"]},
+        needs={0: ["legal aid"], 4: ["housing"]},
+    )
+    plan = plan_for(participants, EventRules(), rounds=2, table_size=4).plan
+    assert met_pairs(plan)[frozenset(("P1", "P2"))] == 0
+    offers = outcome_of(plan, "offers and needs")
+    assert offers.met
+    assert offers.detail == (
+        "1 of 2 people with a need meet someone offering it; "
+        "impossible: P1 and P2 (they share no language)"
+    )
+
+
 def test_a_preference_weight_trades_new_pairs_for_shared_interests() -> None:
     """P1 and P2 are colleagues and the only two sharing an interest: without a weight new
     pairs come first and they sit apart; worth 2 new pairs, their meeting beats the one new
