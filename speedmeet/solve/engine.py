@@ -25,6 +25,7 @@ that it normally runs out before the time limit does.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Callable
@@ -62,6 +63,14 @@ RULE_GIVE_UP = 800
 """Steps without a better plan after which the rule-aware search ends: the last unit of a
 rule (one table one person over its even share) may be out of reach, and the step budget
 would otherwise be spent on it in full (2.5 s instead of 1 s on a 143-person event)."""
+
+MIX_PUSH_WEIGHT = 3 * PAIR
+"""Weight of one person over their category's share in the mix push (`_push_mix`): above a new
+pair, so the search may give one up on the way to an even mix and win it back."""
+
+MIX_PUSH_STEPS = 2000
+MIX_PUSH_GIVE_UP = 300
+"""Steps of the mix push at most, and without a better plan before it ends."""
 
 EXACT_SHARE = 0.6
 """CP-SAT's deterministic budget as a share of the time limit: it normally ends well before
@@ -234,15 +243,15 @@ def _solve_with_rules(
         if schedule is None or not fits(instance, schedule):
             continue
         schedule = pin_hosts(schedule, rules.hosts, rules.host_tables)
-        seating = (
+        scored = (
             RuleSeating(instance.organisations, instance.table_sizes, schedule, rules)
             if dense
             else None
         )
-        cost = -count_pairs(instance, schedule) if seating is None else seating.cost
+        cost = -count_pairs(instance, schedule) if scored is None else scored.cost
         if best is None or cost < best[0]:
             best = (cost, schedule, method)
-        if seating is not None and seating.hard == 0 and PAIR * seating.waste <= target:
+        if scored is not None and scored.hard == 0 and PAIR * scored.waste <= target:
             # every hard rule met with every new pair: the other starts, with wasted
             # meetings, cannot do better; what is left of the mix is the search's
             break
@@ -279,6 +288,11 @@ def _solve_with_rules(
         if improved:
             schedule, pairs = seating.schedule(), seating.pairs
             method += " + tabu search"
+        if seating.mix_excess and not rules.weighted and not clock.should_stop():
+            pushed = _push_mix(instance, rules, seating, target, rng, clock)
+            if pushed is not None:
+                seating = pushed
+                schedule, pairs = seating.schedule(), seating.pairs
         if seating.wants_preferences and not clock.should_stop():
             # the rules and the pairs first, then soft preferences that never buy a worse plan
             clock.phase = "preferences"
@@ -407,6 +421,37 @@ def _polish(
         if serve_needs(seating, rules.needs, rng, clock.should_stop):
             schedule = seating.schedule()
     return schedule
+
+
+def _push_mix(
+    instance: Instance,
+    rules: SolverRules,
+    seating: RuleSeating,
+    target: int,
+    rng: np.random.Generator,
+    clock: _Clock,
+) -> RuleSeating | None:
+    """The seating with fewer people over their category's share, when a short search that
+    weighs the mix above a new pair finds one that is no worse in anything heavier (hard
+    rules, new pairs); None otherwise. With the mix below new pairs, the search will not step
+    through a plan one pair short, which an even mix often takes (150 people, 8 rounds:
+    5 tables over the share and 2,999 pairs became none and 3,000 in 141 steps)."""
+    pushing = RuleSeating(
+        instance.organisations,
+        instance.table_sizes,
+        seating.schedule(),
+        dataclasses.replace(rules, mix_weight=MIX_PUSH_WEIGHT),
+    )
+    budget = SearchBudget(
+        steps=MIX_PUSH_STEPS,
+        target_waste=target,
+        should_stop=clock.should_stop,
+        on_improvement=lambda cost: clock.report(pushing.pairs),
+        give_up=MIX_PUSH_GIVE_UP,
+    )
+    tabu_search(pushing, rng, budget)
+    pushed = RuleSeating(instance.organisations, instance.table_sizes, pushing.schedule(), rules)
+    return pushed if pushed.core_cost < seating.core_cost else None
 
 
 def _target(rules: SolverRules, meetings: int, bound: int) -> int:
