@@ -130,7 +130,6 @@ class RuleSeating(Seating):
         self.terms = TableTerms(len(schedule), table_sizes, n, rules, allowed)
         self.speaks = self.terms.speaks
         self.mixing = self.terms.mixing
-        self.everyone = np.arange(n + 1, dtype=np.int64)[None, :]
         self._pinned = np.zeros(n + 1, dtype=np.bool_)
         self._pinned[list(rules.hosts)] = True
         super().__init__(organisations, table_sizes, schedule, rules.already_met)
@@ -321,9 +320,7 @@ class RuleSeating(Seating):
             join_cost[:, tab] - 2 * joins + joined_by - regret[None, :] - regret[movers][:, None]
         )
         if self.terms.active:
-            languages, mix = self.terms.exchange(
-                r, own[:, None], tab[None, :], movers[:, None].astype(np.int64), self.everyone
-            )
+            languages, mix = self.terms.round_exchange(r, tab, movers)
             deltas += HARD * languages + self.mix_weight * mix
         return deltas
 

@@ -140,45 +140,36 @@ class TableTerms:
         excess: IntArray = np.maximum(self.mix_count - self.mix_limit[None], 0)
         return excess
 
-    def exchange(
-        self,
-        rounds: IntArray | int,
-        own: IntArray,
-        theirs: IntArray,
-        movers: IntArray,
-        others: IntArray,
+    def round_exchange(
+        self, r: int, tab: npt.NDArray[np.integer], movers: npt.NDArray[np.integer]
     ) -> tuple[IntArray, IntArray]:
-        """Change of the language gaps and of the mix excess when movers at tables `own` and
-        others at tables `theirs` trade places in `rounds` (all broadcast together); 0 where
-        the tables are the same."""
-        shape = np.broadcast_shapes(own.shape, theirs.shape)
-        languages = np.zeros(shape, dtype=np.int64)
-        mix = np.zeros(shape, dtype=np.int64)
-        moving = own != theirs
-        # flat indices (np.take on raveled arrays is much cheaper than indexing with four
-        # broadcast index arrays): cell = round * tables + table
-        tables = self.mix_count.shape[1]
-        own_cell = np.asarray(rounds) * tables + own
-        their_cell = np.asarray(rounds) * tables + theirs
+        """Change of the language gaps and of the mix excess when each of `movers` trades
+        places in round r with each person (movers x people; `tab` is each person's table in
+        round r); 0 where the two share a table. The change at one side's table depends only
+        on who leaves it and on the category (or language profile) of who joins, so each
+        person's row of it is gathered once and the block is a few gathers of those rows."""
+        own = tab[movers]
+        moving = own[:, None] != tab[None, :]
+        languages = np.zeros(moving.shape, dtype=np.int64)
+        mix = np.zeros(moving.shape, dtype=np.int64)
         if self.mixing:
-            kinds = self.kinds + 1
-            mine, their = self.category[movers], self.category[others]
-            down, up = self.mix_down.ravel(), self.mix_up.ravel()
-            own_base, their_base = own_cell * kinds, their_cell * kinds
+            category = self.category
+            down, up = self.mix_down[r], self.mix_up[r]  # tables x kinds
+            leaving = down[tab, category]  # each person leaving their table
+            joined = up[tab]  # someone of each kind joining each person's table
+            mine = category[movers]
             mixed = (
-                down.take(own_base + mine).astype(np.int64)
-                + up.take(own_base + their)
-                + down.take(their_base + their)
-                + up.take(their_base + mine)
+                leaving[movers][:, None]
+                + joined[movers].take(category, axis=1)
+                + leaving[None, :]
+                + joined.take(mine, axis=1).T
             )
-            mix += np.where((mine != their) & moving, mixed, 0)
+            mix[:] = np.where(moving & (mine[:, None] != category[None, :]), mixed, 0)
         if self.speaks:
-            count = self.profiles.shape[0]
-            mine, their = self.profile[movers], self.profile[others]
-            gap = self.gap_change.ravel()
-            gapped = gap.take((own_cell * count + mine) * count + their).astype(np.int64)
-            gapped += gap.take((their_cell * count + their) * count + mine)
-            languages += np.where(moving, gapped, 0)
+            profile = self.profile
+            change = self.gap_change[r][tab, profile]  # each person leaving for each profile
+            gapped = change[movers].take(profile, axis=1) + change.take(profile[movers], axis=1).T
+            languages[:] = np.where(moving, gapped, 0)
         return languages, mix
 
     def itinerary_exchange(

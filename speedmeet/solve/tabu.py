@@ -87,6 +87,7 @@ def tabu_search(seating: Seating, rng: np.random.Generator, budget: SearchBudget
     patience = PATIENCE_BASE + PATIENCE_PER_PERSON * n
     last_best = 0
     pinned = seating.pinned
+    fixed = np.flatnonzero(pinned | (np.arange(n + 1) == n))  # never swapped: hosts, dummy
     stalled = 0
     step = 0
     polish_until: int | None = None
@@ -127,14 +128,14 @@ def tabu_search(seating: Seating, rng: np.random.Generator, budget: SearchBudget
             tab = seating.table_of[r]
             own = tab[movers]
             deltas[tab[None, :] == own[:, None]] = np.inf
-            deltas[:, n] = np.inf
-            deltas[:, pinned] = np.inf
-            forbidden = (
-                (tabu_table[r][movers][:, None] == tab[None, :])
-                & (tabu_until[r][movers] > step)[:, None]
-            ) | ((tabu_table[r][None, :] == own[:, None]) & (tabu_until[r][None, :] > step))
-            aspiring = seating.cost + deltas < best_cost
-            deltas[forbidden & ~aspiring] = np.inf
+            deltas[:, fixed] = np.inf
+            # the table each person may not go back to yet (-2: none)
+            barred = np.where(tabu_until[r] > step, tabu_table[r], -2)
+            forbidden = (barred[movers][:, None] == tab[None, :]) | (
+                barred[None, :] == own[:, None]
+            )
+            forbidden &= deltas >= best_cost - seating.cost  # unless it beats the best
+            deltas[forbidden] = np.inf
             low = deltas.min()
             if not np.isfinite(low) or low > best_delta:
                 continue
