@@ -273,30 +273,14 @@ def _solve_with_rules(
     pairs = count_pairs(instance, schedule)
     clock.report(pairs, force=True)
     if dense and not clock.should_stop():
-        clock.phase = "tabu search"
-        seating = RuleSeating(instance.organisations, instance.table_sizes, schedule, rules)
-        budget = SearchBudget(
-            steps=max(1000, int(instance.time_limit * RULE_STEPS_PER_SECOND)),
-            target_waste=target,
-            should_stop=clock.should_stop,
-            on_improvement=lambda cost: clock.report(seating.pairs),
-            give_up=RULE_GIVE_UP,
-        )
-        before = seating.cost
-        tabu_search(seating, rng, budget)
-        improved = seating.cost < before
-        if improved:
-            schedule, pairs = seating.schedule(), seating.pairs
+        schedule, searched, settled = _search_rules(instance, rules, schedule, target, rng, clock)
+        if searched:
+            pairs = count_pairs(instance, schedule)
             method += " + tabu search"
-        if seating.mix_excess and not rules.weighted and not clock.should_stop():
-            pushed = _push_mix(instance, rules, seating, target, rng, clock)
-            if pushed is not None:
-                seating = pushed
-                schedule, pairs = seating.schedule(), seating.pairs
-        if seating.wants_preferences and not clock.should_stop():
+        if rules.wants_preferences and not clock.should_stop():
             # the rules and the pairs first, then soft preferences that never buy a worse plan
             clock.phase = "preferences"
-            schedule = _polish(instance, rules, schedule, seating, rng, clock, budget)
+            schedule = _polish(instance, rules, schedule, settled, target, rng, clock)
     proven = pairs >= bound
     clock.phase = "done"
     clock.report(pairs, force=True)
@@ -384,40 +368,81 @@ def _construct(instance: Instance) -> Schedule | None:
     return schedule
 
 
+def _search_rules(
+    instance: Instance,
+    rules: SolverRules,
+    schedule: Schedule,
+    target: int,
+    rng: np.random.Generator,
+    clock: _Clock,
+) -> tuple[Schedule, bool, bool]:
+    """The rule-aware tabu search from `schedule`, then the mix push when tables are left over
+    their share: the schedule, whether the search improved it, and whether every rule is met
+    with no avoidable waste (the core cost's target)."""
+    clock.phase = "tabu search"
+    seating = RuleSeating(instance.organisations, instance.table_sizes, schedule, rules)
+    budget = SearchBudget(
+        steps=max(1000, int(instance.time_limit * RULE_STEPS_PER_SECOND)),
+        target_waste=target,
+        should_stop=clock.should_stop,
+        on_improvement=lambda cost: clock.report(seating.pairs),
+        give_up=RULE_GIVE_UP,
+    )
+    before = seating.cost
+    tabu_search(seating, rng, budget)
+    improved = seating.cost < before
+    if seating.mix_excess and not rules.weighted and not clock.should_stop():
+        pushed = _push_mix(instance, rules, seating, target, rng, clock)
+        if pushed is not None:
+            seating, improved = pushed, True
+    return seating.schedule(), improved, seating.core_cost <= target
+
+
 def _polish(
     instance: Instance,
     rules: SolverRules,
     schedule: Schedule,
-    seating: RuleSeating,
+    settled: bool,
+    target: int,
     rng: np.random.Generator,
     clock: _Clock,
-    budget: SearchBudget,
 ) -> Schedule:
     """Soft preferences without giving up anything else: people exchanged between itineraries
     (`relabel`, which keeps every rule and pair as it is), then swaps within rounds that cost
     nothing else (the tabu search with preferences counted), and last, free swaps that seat
     people with a need with someone offering it (`serve_needs`). With a preference weight the
     preferences were part of the search itself: only the last pass is left."""
-    if not rules.weighted and seating.core_cost <= budget.target_waste:
+    if not rules.weighted and settled:
         schedule = relabel(
             schedule,
             instance.organisations,
             instance.table_sizes,
             rules,
             rng,
-            target=budget.target_waste,
+            target=target,
             should_stop=clock.should_stop,
             hosts_seated=True,
             preferences=True,
         )
+    seating: RuleSeating | None = None
     if not rules.weighted and not clock.should_stop():
-        seating = RuleSeating(instance.organisations, instance.table_sizes, schedule, rules)
-        seating.prefer()
-        budget.steps = polish_steps(instance.n)
-        if tabu_search(seating, rng, budget) > 0:
-            schedule = seating.schedule()
+        polished = seating = RuleSeating(
+            instance.organisations, instance.table_sizes, schedule, rules
+        )
+        polished.prefer()
+        budget = SearchBudget(
+            steps=polish_steps(instance.n),
+            target_waste=target,
+            should_stop=clock.should_stop,
+            on_improvement=lambda cost: clock.report(polished.pairs),
+        )
+        if tabu_search(polished, rng, budget) > 0:
+            schedule = polished.schedule()
     if rules.needs and not clock.should_stop():
-        seating = RuleSeating(instance.organisations, instance.table_sizes, schedule, rules)
+        if seating is None:
+            seating = RuleSeating(instance.organisations, instance.table_sizes, schedule, rules)
+        else:  # the polish's own seating, which the search leaves at `schedule`
+            seating.prefer(False)
         if serve_needs(seating, rules.needs, rng, clock.should_stop):
             schedule = seating.schedule()
     return schedule

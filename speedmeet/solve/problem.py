@@ -54,6 +54,11 @@ class SolverRules:
     share a table with one of them (what the organiser reads in the rule report)."""
 
     @property
+    def wants_preferences(self) -> bool:
+        """Whether there are soft preferences (interests, offers and needs) to weigh."""
+        return any(weight for _, _, weight in self.pair_weights) or bool(self.wanted)
+
+    @property
     def active(self) -> bool:
         return bool(
             self.already_met

@@ -34,6 +34,7 @@ import numpy.typing as npt
 
 from speedmeet.solve.problem import Schedule, SolverRules
 from speedmeet.solve.rule_seating import APART, HARD, MIX, PAIR
+from speedmeet.solve.seating import by_organisation
 from speedmeet.solve.table_terms import TableTerms
 
 IntArray = npt.NDArray[np.int64]
@@ -115,16 +116,16 @@ class _Labelling:
         mates = np.sort(self.tablemates(), axis=1)
         self.repeats = bool(((mates[:, 1:] == mates[:, :-1]) & (mates[:, 1:] != n)).any())
 
-        org = np.asarray(organisations, dtype=np.int64)
         core = np.zeros((n + 1, n + 1), dtype=np.int64)
-        core[:n, :n] = PAIR * (org[:, None] == org[None, :])
+        for colleagues in by_organisation(np.asarray(organisations, dtype=np.int32)).values():
+            core[np.ix_(colleagues, colleagues)] = PAIR
         self._pairs(core, rules.already_met, PAIR)
         self._pairs(core, rules.keep_apart, APART)
         hosts = list(rules.hosts)
         self._pairs(core, [(a, b) for a in hosts for b in hosts if a < b], APART)
         self._pairs(core, rules.must_meet, -HARD)
         np.fill_diagonal(core, 0)
-        soft = np.zeros((n + 1, n + 1), dtype=np.int64)
+        soft = np.zeros((n + 1, n + 1), dtype=np.int32)  # a few units a pair: cheap rows
         for a, b, weight in rules.pair_weights:
             soft[a, b] = soft[b, a] = weight
         for a, b, weight in rules.wanted:
@@ -137,7 +138,7 @@ class _Labelling:
             soft[:] = 0
         self.core = core
         self.core_columns, self.core_weights = _sparse_rows(core)
-        self.soft = soft.astype(np.int32)  # a few units a pair: the cheaper rows to gather
+        self.soft = soft
         self.has_soft = bool(soft.any())
         self.must = np.asarray(rules.must_meet, dtype=np.int64).reshape(-1, 2)
         self.terms = TableTerms(self.rounds, table_sizes, n, rules)

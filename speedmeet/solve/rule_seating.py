@@ -44,7 +44,7 @@ OFFER = 4
 JOIN_LIMIT = 3000
 """Largest event whose joining values are kept as an (n + 1) x (n + 1) int32 matrix (36 MB at
 3,000 people); a larger one computes them from the meeting counts at every step."""
-JOIN_BLOCK = 512
+JOIN_BLOCK = 128
 """Rows of joining values computed at once when the matrix is built (bounds the temporaries)."""
 
 BoolArray = npt.NDArray[np.bool_]
@@ -197,9 +197,9 @@ class RuleSeating(Seating):
     def cost(self) -> int:
         return self.core_cost + (self.soft_total if self.preferring and not self.weighted else 0)
 
-    def prefer(self) -> None:
-        """Count soft preferences from now on (interests, offers and needs)."""
-        self.preferring = True
+    def prefer(self, preferring: bool = True) -> None:
+        """Count soft preferences from now on (interests, offers and needs), or no longer."""
+        self.preferring = preferring
         self._totals()
         self._build_join()
 
@@ -211,7 +211,7 @@ class RuleSeating(Seating):
     @property
     def wants_preferences(self) -> bool:
         """Whether the event has soft preferences to polish at all."""
-        return self.favours or self.disfavours or bool(self.wished_pairs.size)
+        return self.rules.wants_preferences
 
     @property
     def pinned(self) -> BoolArray:

@@ -72,7 +72,7 @@ class Seating:
         dtype = np.int8 if self.rounds < 120 else np.int16
         org = self.organisations
         conflict = np.zeros((n + 1, n + 1), dtype=dtype)
-        for members in _by_organisation(org).values():
+        for members in by_organisation(org).values():
             conflict[np.ix_(members, members)] = 1
         conflict[self.already_met[:, 0], self.already_met[:, 1]] = 1
         conflict[self.already_met[:, 1], self.already_met[:, 0]] = 1
@@ -228,7 +228,7 @@ class Seating:
         return int(np.clip(counts, 0, None).sum())
 
 
-def _by_organisation(organisations: IntArray) -> dict[int, IntArray]:
+def by_organisation(organisations: IntArray) -> dict[int, IntArray]:
     """The people of each organisation, as index arrays."""
     order = np.argsort(organisations, kind="stable").astype(np.int32)
     values, starts = np.unique(organisations[order], return_index=True)
