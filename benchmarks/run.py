@@ -290,7 +290,8 @@ class Outcome:
 
     @property
     def verdict(self) -> str:
-        """ "met", or what falls short of the issue's target for this row."""
+        """ "met" (with the figures judged, for a rules row), or what falls short of the
+        issue's target for this row."""
         event = self.event
         if self.problems:
             return "FAILED"
@@ -528,7 +529,7 @@ def main() -> int:
             print("| " + " | ".join(rows[-1]) + " |", flush=True)
             for problem in outcome.problems:
                 print(f"    {event.name}: {problem}", flush=True)
-    missed = sum(1 for cells in rows if cells[-1] != "met")
+    missed = sum(1 for cells in rows if not cells[-1].startswith("met"))
     print(f"\n{len(rows) - missed} of {len(rows)} targets met", flush=True)
     return 0
 
