@@ -11,8 +11,10 @@ its itineraries until the rules are met (`relabel`: no new pair is lost), the ot
 know nothing of the rules; hosts are moved to their tables in each start, the start of least
 rule-aware cost is kept (the others are skipped once one meets every rule), and the tabu
 search runs on a `RuleSeating` whose cost puts the hard rules far above new pairs and new
-pairs above the mix and the interests. Soft preferences are polished last (`_polish`), unless
-a preference weight makes them part of that cost. CP-SAT is not used then (its model has no
+pairs above the mix and the interests; tables left over their category's share get a short
+second search with the mix above new pairs, kept only when no heavier term is worse
+(`_push_mix`). Soft preferences are polished last (`_polish`), unless a preference weight
+makes them part of that cost. CP-SAT is not used then (its model has no
 rules).
 
 Determinism: every choice comes from a generator seeded by `Instance.seed`, the tabu search

@@ -273,7 +273,8 @@ class RuleSeating(Seating):
 
     def trouble(self, regret: IntArray) -> BoolArray:
         """Who is worth moving: anyone in a wasted meeting or a broken rule, or, when a round
-        has none of those, anyone a soft preference would rather seat elsewhere."""
+        has none of those, anyone a soft preference would rather seat elsewhere. Reads the
+        seats as `all_regret` last saw them (the search always asks for `regret` first)."""
         n = self.n
         pairs, cells = self._seated
         seat = (self._waste_regret > 0).reshape(-1)  # flat (round, person) cells
