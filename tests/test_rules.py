@@ -388,6 +388,23 @@ def test_offers_meet_needs_and_shared_interests_meet() -> None:
     assert outcome_of(plan, "interests").met
 
 
+def test_an_even_mix_reached_through_a_plan_one_pair_short_keeps_every_new_pair() -> None:
+    """24 people at tables of 4 for 4 rounds, sectors A/B/C in uneven shares: with the mix
+    weighed below a new pair the search stopped with a table over its share; the plan meets
+    the mix and still reaches every possible new pair (the search may give one up on the way
+    and must win it back)."""
+    organisations = [4, 6, 3, 7, 0, 6, 10, 11, 4, 3, 10, 3, 0, 4, 4, 5, 10, 2, 11, 9, 4, 0, 3, 9]
+    sectors = "ACCBAABAAAABAABCAACCBBAA"
+    participants = people(
+        24,
+        organisation={i: f"Org {o}" for i, o in enumerate(organisations)},
+        role=dict(enumerate(sectors)),
+    )
+    outcome = plan_for(participants, EventRules(mix="role"), rounds=4, table_size=4)
+    assert outcome_of(outcome.plan, "stakeholder mix").met
+    assert outcome.result.pairs == outcome.result.bound
+
+
 def test_a_need_nobody_offering_it_can_sit_with_is_reported_impossible_not_missed() -> None:
     """P1 needs legal aid and only P2 offers it, but they share no language: with the common
     language rule they never share a table, and the report says why instead of "not met"."""
