@@ -413,11 +413,7 @@ def _offers_outcome(plan: Plan, rules: EventRules) -> RuleOutcome:
         else:
             impossible.append(f"{pid} (nobody offering it can share their table)")
     detail = f"{len(served)} of {_count(len(needy), 'person')} with a need meet someone offering it"
-    if missed:
-        detail += f"; not met: {', '.join(missed)}"
-    if impossible:
-        detail += f"; impossible: {', '.join(impossible)}"
-    return RuleOutcome("offers and needs", not missed, detail)
+    return RuleOutcome("offers and needs", not missed, _shortfall(detail, missed, impossible))
 
 
 def _hosts_outcome(plan: Plan) -> RuleOutcome:
@@ -492,11 +488,16 @@ def _must_meet_outcome(plan: Plan, rules: EventRules) -> RuleOutcome:
             impossible.append(f"{label} ({reason})")
     met = len(requests) - len(missed) - len(impossible)
     detail = f"{met} of {_count(len(requests), 'pair')} meet"
+    return RuleOutcome("must meet", not missed, _shortfall(detail, missed, impossible))
+
+
+def _shortfall(detail: str, missed: Sequence[str], impossible: Sequence[str]) -> str:
+    """A rule's detail with what was not met and what no plan could meet, when there is any."""
     if missed:
         detail += f"; not met: {', '.join(missed)}"
     if impossible:
         detail += f"; impossible: {', '.join(impossible)}"
-    return RuleOutcome("must meet", not missed, detail)
+    return detail
 
 
 def _keep_apart_outcome(plan: Plan, rules: EventRules) -> RuleOutcome:

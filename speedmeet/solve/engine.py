@@ -383,21 +383,36 @@ def _search_rules(
     with no avoidable waste (the core cost's target)."""
     clock.phase = "tabu search"
     seating = RuleSeating(instance.organisations, instance.table_sizes, schedule, rules)
-    budget = SearchBudget(
-        steps=max(1000, int(instance.time_limit * RULE_STEPS_PER_SECOND)),
-        target_waste=target,
-        should_stop=clock.should_stop,
-        on_improvement=lambda cost: clock.report(seating.pairs),
-        give_up=RULE_GIVE_UP,
-    )
+    steps = max(1000, int(instance.time_limit * RULE_STEPS_PER_SECOND))
     before = seating.cost
-    tabu_search(seating, rng, budget)
+    _rule_search(seating, target, steps, rng, clock, give_up=RULE_GIVE_UP)
     improved = seating.cost < before
     if seating.mix_excess and not rules.weighted and not clock.should_stop():
         pushed = _push_mix(instance, rules, seating, target, rng, clock)
         if pushed is not None:
             seating, improved = pushed, True
     return seating.schedule(), improved, seating.core_cost <= target
+
+
+def _rule_search(
+    seating: RuleSeating,
+    target: int,
+    steps: int,
+    rng: np.random.Generator,
+    clock: _Clock,
+    *,
+    give_up: int | None = None,
+) -> int:
+    """The tabu search on a rule seating, reporting its pairs as it improves; returns the
+    steps it took (see `SearchBudget` for `target` and `give_up`)."""
+    budget = SearchBudget(
+        steps=steps,
+        target_waste=target,
+        should_stop=clock.should_stop,
+        on_improvement=lambda cost: clock.report(seating.pairs),
+        give_up=give_up,
+    )
+    return tabu_search(seating, rng, budget)
 
 
 def _polish(
@@ -432,13 +447,7 @@ def _polish(
             instance.organisations, instance.table_sizes, schedule, rules
         )
         polished.prefer()
-        budget = SearchBudget(
-            steps=polish_steps(instance.n),
-            target_waste=target,
-            should_stop=clock.should_stop,
-            on_improvement=lambda cost: clock.report(polished.pairs),
-        )
-        if tabu_search(polished, rng, budget) > 0:
+        if _rule_search(polished, target, polish_steps(instance.n), rng, clock) > 0:
             schedule = polished.schedule()
     if rules.needs and not clock.should_stop():
         if seating is None:
@@ -469,14 +478,7 @@ def _push_mix(
         seating.schedule(),
         dataclasses.replace(rules, mix_weight=MIX_PUSH_WEIGHT),
     )
-    budget = SearchBudget(
-        steps=MIX_PUSH_STEPS,
-        target_waste=target,
-        should_stop=clock.should_stop,
-        on_improvement=lambda cost: clock.report(pushing.pairs),
-        give_up=MIX_PUSH_GIVE_UP,
-    )
-    tabu_search(pushing, rng, budget)
+    _rule_search(pushing, target, MIX_PUSH_STEPS, rng, clock, give_up=MIX_PUSH_GIVE_UP)
     pushed = RuleSeating(instance.organisations, instance.table_sizes, pushing.schedule(), rules)
     return pushed if pushed.core_cost < seating.core_cost else None
 
