@@ -517,13 +517,11 @@ def _history_outcome(plan: Plan, rules: EventRules) -> RuleOutcome:
     known = plan.participant_by_id()
     pairs = {frozenset((a, b)) for a, b in rules.history if a in known and b in known and a != b}
     together = _met_together(plan)
+    requested = {frozenset((q.first, q.second)) for q in rules.requests if q.kind == "must_meet"}
     again = [pair for pair in pairs if together[pair]]
-    if not again:
-        return RuleOutcome(
-            "history", True, f"none of the {_count(len(pairs), 'pair')} who met before meet again"
-        )
-    return RuleOutcome(
-        "history",
-        False,
-        f"{len(again)} of the {_count(len(pairs), 'pair')} who met before meet again",
-    )
+    asked = sum(1 for pair in again if pair in requested)  # must meet again: the organiser's call
+    unasked = len(again) - asked
+    detail = f"{unasked or 'none'} of the {_count(len(pairs), 'pair')} who met before meet again"
+    if asked:
+        detail += f", save {_count(asked, 'must-meet pair')} (as asked)"
+    return RuleOutcome("history", not unasked, detail)

@@ -161,6 +161,25 @@ def test_history_pairs_are_not_met_again_and_the_bound_drops() -> None:
     assert outcome_of(outcome.plan, "history").met
 
 
+def test_a_must_meet_pair_who_met_before_meets_again_without_breaking_history() -> None:
+    """The organiser asks P1 and P2 to meet although they met at an earlier event: the request
+    wins, and the history rule names that meeting as asked instead of calling itself broken."""
+    history = [("P1", "P2"), ("P3", "P4")]
+    rules = EventRules(
+        history=history, requests=[Request(kind="must_meet", first="P1", second="P2")]
+    )
+    plan = plan_for(people(9), rules, rounds=2, table_size=3).plan
+    together = met_pairs(plan)
+    assert together[frozenset(("P1", "P2"))] == 1
+    assert together[frozenset(("P3", "P4"))] == 0
+    outcome = outcome_of(plan, "history")
+    assert outcome.met
+    assert (
+        outcome.detail
+        == "none of the 2 pairs who met before meet again, save 1 must-meet pair (as asked)"
+    )
+
+
 def test_mix_spreads_four_ngos_over_four_tables() -> None:
     roles = {i: ("NGO" if i < 4 else "authority" if i < 10 else "employer") for i in range(16)}
     plan = plan_for(
