@@ -154,13 +154,16 @@ def test_a_new_table_comes_from_the_tables_sheet() -> None:
     assert all(len(table.participants) == 3 for table in outcome.plan.rounds[0].tables)
 
 
+ELEVEN_SEATS = [
+    TableSpec(name="A", capacity=4),
+    TableSpec(name="B", capacity=4),
+    TableSpec(name="C", capacity=3),
+]
+"""A Tables sheet of three tables, eleven seats."""
+
+
 def test_tables_never_go_over_their_capacity() -> None:
-    sheet = [
-        TableSpec(name="A", capacity=4),
-        TableSpec(name="B", capacity=4),
-        TableSpec(name="C", capacity=3),
-    ]
-    plan = three_tables(EventRules(tables=sheet))
+    plan = three_tables(EventRules(tables=ELEVEN_SEATS))
     walk_ins = [
         Participant(id=f"W{n}", name=f"Walk-in {n}", organisation=f"New {n}") for n in (1, 2)
     ]
@@ -172,12 +175,7 @@ def test_tables_never_go_over_their_capacity() -> None:
 
 
 def test_a_walk_in_beyond_every_seat_of_the_tables_sheet_is_refused() -> None:
-    sheet = [
-        TableSpec(name="A", capacity=4),
-        TableSpec(name="B", capacity=4),
-        TableSpec(name="C", capacity=3),
-    ]
-    plan = three_tables(EventRules(tables=sheet))
+    plan = three_tables(EventRules(tables=ELEVEN_SEATS))
     walk_ins = [
         Participant(id=f"W{n}", name=f"Walk-in {n}", organisation=f"New {n}") for n in (1, 2, 3)
     ]

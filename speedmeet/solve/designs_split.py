@@ -45,12 +45,8 @@ def split_into_rounds(
             model.add_exactly_one(in_round[b, r] for b in containing[point])
     for r, b in enumerate(through_zero):
         model.add(in_round[b, r] == 1)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit
-    solver.parameters.random_seed = seed
-    solver.parameters.num_workers = 2
-    status = solver.solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    solver = _solved(model, time_limit, seed)
+    if solver is None:
         return None
     return [
         [blocks[b] for b in range(len(blocks)) if solver.value(in_round[b, r])]
@@ -97,11 +93,8 @@ def seat_halves(
         swapped = index[tuple(sorted((p + half) % points for p in block))]
         for r in range(rounds):
             model.add(seated[b, r] == seated[swapped, r])
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit
-    solver.parameters.random_seed = seed
-    solver.parameters.num_workers = 2
-    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    solver = _solved(model, time_limit, seed)
+    if solver is None:
         return None
     return [
         [blocks[b] for b in range(len(blocks)) if solver.value(seated[b, r])] for r in range(rounds)
@@ -138,10 +131,18 @@ def cyclic_difference_array(
         model.add(shift[1][g] < shift[1][g + 1])
     for a in range(1, rounds - 1):
         model.add(shift[a][1] < shift[a + 1][1])
+    solver = _solved(model, time_limit, seed)
+    if solver is None:
+        return None
+    return [[int(solver.value(x)) for x in row] for row in shift]
+
+
+def _solved(model: cp_model.CpModel, time_limit: float, seed: int) -> cp_model.CpSolver | None:
+    """The solver holding a solution of `model` found within the time limit, or None."""
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit
     solver.parameters.random_seed = seed
     solver.parameters.num_workers = 2
     if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    return [[int(solver.value(x)) for x in row] for row in shift]
+    return solver
