@@ -59,6 +59,12 @@ from speedmeet.solve.problem import Progress as SolveProgress
 from speedmeet.validate import validate
 from speedmeet.validate_rules import RuleOutcome, rule_report
 
+SAFETY_STOP_NOTE = (
+    "the machine was too busy for the search's work: the wall clock's safety stop ended it "
+    "(plan.json says so), so another run may give another plan; run again on a less busy "
+    "machine, or with a lower --time-limit, for a reproducible plan"
+)
+
 
 class Paper(StrEnum):
     A4 = "A4"
@@ -398,7 +404,12 @@ def plan_command(
         int | None, typer.Option(min=2, help="Number of tables instead of a table size.")
     ] = None,
     time_limit: Annotated[
-        float, typer.Option(min=0.1, help="Seconds the solver may search at most.")
+        float,
+        typer.Option(
+            min=0.1,
+            help="Search effort in seconds of an ordinary laptop (counted in work, so the "
+            "plan does not depend on the machine's load); stops early when the plan is perfect.",
+        ),
     ] = DEFAULT_TIME_LIMIT,
     seed: Annotated[
         int, typer.Option(help="Same input, settings and seed give the same plan.")
@@ -518,6 +529,8 @@ def plan_command(
             seconds=outcome.result.seconds,
             limits=outcome.result.limits,
         )
+        if outcome.result.clock_stopped:
+            console.print(f"[yellow]Warning:[/yellow] {SAFETY_STOP_NOTE}", highlight=False)
         show_rule_outcomes(rule_report(outcome.plan))
         if online:
             manual = needs_manual_assignment(outcome.plan)

@@ -127,6 +127,10 @@ class SolveSummary(BaseModel):
     bound: int
     proven_optimal: bool
     limits: list[str] = Field(default_factory=list)
+    ended_by: Literal["safety stop"] | None = None
+    """"safety stop" when the wall clock, not the search's own work budget, ended the search
+    (an overloaded machine): only then may the same input, settings and seed give another
+    plan. Absent otherwise."""
 
 
 class Plan(BaseModel):

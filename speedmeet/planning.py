@@ -142,6 +142,7 @@ def make_plan(
             bound=result.bound,
             proven_optimal=result.proven_optimal,
             limits=result.limits,
+            ended_by="safety stop" if result.clock_stopped else None,
         ),
     )
     report = validate(plan)

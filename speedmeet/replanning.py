@@ -599,6 +599,11 @@ def replan(
             f"the replanned plan breaks the rules ({problems}); the plan was not changed"
         )
     warnings.extend(_rules_no_longer_met(plan, new_plan))
+    if result.clock_stopped:
+        warnings.append(
+            "the machine was too busy for the search's work: the wall clock's safety stop "
+            "ended it, so another run may give another plan"
+        )
     if result.introduced_conflicts:
         warnings.append(
             f"{result.introduced_conflicts} repeat or same-organisation meeting(s) "
@@ -610,6 +615,7 @@ def replan(
         bound=report.quality.bound.value,
         proven_optimal=False,
         limits=list(warnings),
+        ended_by="safety stop" if result.clock_stopped else None,
     )
     before = validate(plan)
     return ReplanOutcome(

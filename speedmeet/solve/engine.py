@@ -17,12 +17,13 @@ second search with the mix above new pairs, kept only when no heavier term is wo
 makes them part of that cost. CP-SAT is not used then (its model has no
 rules).
 
-Determinism: every choice comes from a generator seeded by `Instance.seed`, the tabu search
-runs for a counted number of steps and CP-SAT for a deterministic time budget. So the same
-instance gives the same schedule whenever the solve ends by reaching the bound or by using up
-those budgets; only a solve cut short by the wall-clock time limit or by `stop` depends on the
-machine's speed. The step budget is sized from the time limit for this 2-core machine, so
-that it normally runs out before the time limit does.
+Determinism: every choice comes from a generator seeded by `Instance.seed`, and the effort is
+counted in work, never in seconds: the tabu search runs for a number of steps and CP-SAT for a
+deterministic time, both sized from the time limit for this 2-core machine so that they
+normally end within it. The wall clock is only a safety stop, at `problem.safety_stop` of the
+time limit (five times it plus thirty seconds), so that four runs at once on a busy machine
+still give the same plan; when the safety stop is what ended the search, the result says so
+(`SolveResult.clock_stopped`). Only that and the organiser's `stop` depend on the machine.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from speedmeet.solve.problem import (
     SolveResult,
     SolverRules,
     Status,
+    safety_stop,
 )
 from speedmeet.solve.relabel import relabel
 from speedmeet.solve.rule_seating import PAIR, RuleSeating, pin_hosts
@@ -55,7 +57,10 @@ PROGRESS_INTERVAL = 0.1
 """Seconds between two progress reports at most ten times a second."""
 
 STEPS_PER_SECOND = 2000
-"""Tabu steps budgeted per second of time limit: under what this machine does on 500 people."""
+"""Tabu steps budgeted per second of time limit, up to `STEPS_FULL_SIZE` people: under what
+this machine does on 500 people (a step costs more on a larger event: the budget shrinks in
+proportion above that size)."""
+STEPS_FULL_SIZE = 500
 
 
 RULE_STEPS_PER_SECOND = 400
@@ -75,15 +80,24 @@ MIX_PUSH_GIVE_UP = 300
 """Steps of the mix push at most, and without a better plan before it ends."""
 
 EXACT_SHARE = 0.6
-"""CP-SAT's deterministic budget as a share of the time limit: it normally ends well before
-the wall clock does, so its answer does not depend on the machine's load."""
+"""CP-SAT's deterministic budget as a share of the time limit: counted in CP-SAT's own
+deterministic time, with interleaved search over a fixed number of workers, so that its
+answer does not depend on the machine's load."""
 
 SMALL_EVENT_STEPS = 3000
 """Tabu steps for an event small enough for CP-SAT, which then gets the rest of the time."""
 
 
+wall_clock: Callable[[], float] = time.monotonic
+"""The clock `solve` reads unless given one."""
+
+
 class _Clock:
-    """Wall-clock deadline, the organiser's stop, and throttled progress reports."""
+    """The wall clock's safety stop, the organiser's stop, and throttled progress reports.
+
+    `now` is the clock read (`wall_clock`; tests give a clock of their own). Nothing the
+    search decides depends on it, except stopping at the safety stop, which is recorded.
+    """
 
     def __init__(
         self,
@@ -91,36 +105,62 @@ class _Clock:
         bound: int,
         on_progress: ProgressCallback | None,
         stop: threading.Event | None,
+        now: Callable[[], float],
     ) -> None:
-        self.start = time.monotonic()
-        self.deadline = self.start + instance.time_limit
+        self.now = now
+        self.start = now()
+        self.deadline = self.start + safety_stop(instance.time_limit)
         self.bound = bound
         self.on_progress = on_progress
         self.stop = stop
         self.last_report = -1.0
         self.phase = "start"
+        self.clock_stopped = False
 
     @property
     def elapsed(self) -> float:
-        return time.monotonic() - self.start
+        return self.now() - self.start
 
     @property
     def remaining(self) -> float:
-        return max(0.0, self.deadline - time.monotonic())
+        return max(0.0, self.deadline - self.now())
 
     def interrupted(self) -> bool:
         return self.stop is not None and self.stop.is_set()
 
     def should_stop(self) -> bool:
-        return self.interrupted() or time.monotonic() >= self.deadline
+        if self.interrupted():
+            return True
+        if self.now() >= self.deadline:
+            self.clock_stopped = True
+        return self.clock_stopped
 
     def report(self, pairs: int, *, force: bool = False) -> None:
         if self.on_progress is None:
             return
-        now = time.monotonic()
+        now = self.now()
         if force or now - self.last_report >= PROGRESS_INTERVAL:
             self.last_report = now
             self.on_progress(Progress(pairs, self.bound, now - self.start, self.phase))
+
+    def result(
+        self, schedule: Schedule, pairs: int, proven: bool, method: str, limits: list[str]
+    ) -> SolveResult:
+        """The solve's outcome, saying whether the organiser or the safety stop ended it."""
+        status: Status = (
+            "optimal" if proven else ("interrupted" if self.interrupted() else "feasible")
+        )
+        return SolveResult(
+            status,
+            schedule,
+            pairs,
+            self.bound,
+            proven,
+            self.elapsed,
+            method,
+            limits,
+            clock_stopped=self.clock_stopped and not self.interrupted(),
+        )
 
 
 def solve(
@@ -128,10 +168,12 @@ def solve(
     *,
     on_progress: ProgressCallback | None = None,
     stop: threading.Event | None = None,
+    now: Callable[[], float] | None = None,
 ) -> SolveResult:
-    """The best schedule found for the instance within its time limit (see module docstring)."""
+    """The best schedule found for the instance with the work its time limit buys (see the
+    module docstring); `now` reads the wall clock, for the safety stop and progress only."""
     bound, limits = bound_for(instance)
-    clock = _Clock(instance, bound, on_progress, stop)
+    clock = _Clock(instance, bound, on_progress, stop, now or wall_clock)
     if instance.n == 0 or instance.rounds == 0:
         return SolveResult(
             "optimal", [[] for _ in range(instance.rounds)], 0, 0, True, 0.0, "empty", limits
@@ -187,6 +229,7 @@ def solve(
             wall_seconds=clock.remaining,
             stop=stop,
         )
+        clock.should_stop()  # records whether the safety stop cut CP-SAT short
         if outcome.schedule is not None and outcome.pairs >= pairs:
             if outcome.pairs > pairs:
                 method += " + exact"
@@ -200,8 +243,7 @@ def solve(
     proven = proven or pairs >= bound
     clock.phase = "done"
     clock.report(pairs, force=True)
-    status: Status = "optimal" if proven else ("interrupted" if clock.interrupted() else "feasible")
-    return SolveResult(status, schedule, pairs, bound, proven, clock.elapsed, method, limits)
+    return clock.result(schedule, pairs, proven, method, limits)
 
 
 def small_enough(n: int, table_count: int, rounds: int) -> bool:
@@ -210,7 +252,8 @@ def small_enough(n: int, table_count: int, rounds: int) -> bool:
 
 
 def _steps(instance: Instance) -> int:
-    steps = max(1000, int(instance.time_limit * STEPS_PER_SECOND))
+    per_second = STEPS_PER_SECOND * min(1.0, STEPS_FULL_SIZE / max(instance.n, 1))
+    steps = max(1000, int(instance.time_limit * per_second))
     if small_enough(instance.n, len(instance.table_sizes), instance.rounds):
         steps = min(steps, SMALL_EVENT_STEPS)
     return steps
@@ -286,8 +329,7 @@ def _solve_with_rules(
     proven = pairs >= bound
     clock.phase = "done"
     clock.report(pairs, force=True)
-    status: Status = "optimal" if proven else ("interrupted" if clock.interrupted() else "feasible")
-    return SolveResult(status, schedule, pairs, bound, proven, clock.elapsed, method, limits)
+    return clock.result(schedule, pairs, proven, method, limits)
 
 
 def _start(
@@ -383,7 +425,8 @@ def _search_rules(
     with no avoidable waste (the core cost's target)."""
     clock.phase = "tabu search"
     seating = RuleSeating(instance.organisations, instance.table_sizes, schedule, rules)
-    steps = max(1000, int(instance.time_limit * RULE_STEPS_PER_SECOND))
+    per_second = RULE_STEPS_PER_SECOND * min(1.0, STEPS_FULL_SIZE / max(instance.n, 1))
+    steps = max(1000, int(instance.time_limit * per_second))
     before = seating.cost
     _rule_search(seating, target, steps, rng, clock, give_up=RULE_GIVE_UP)
     improved = seating.cost < before

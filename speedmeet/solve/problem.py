@@ -16,6 +16,19 @@ Schedule = list[list[list[int]]]
 
 Pair = tuple[int, int]
 
+SAFETY_FACTOR = 5.0
+SAFETY_MARGIN = 30.0
+"""The wall clock stops a search only after `SAFETY_FACTOR` times its time limit plus
+`SAFETY_MARGIN` seconds: the search's work, counted in steps and CP-SAT deterministic time,
+normally ends within the time limit, and a busy machine (four runs at once on two cores) must
+not change the plan (the work of a 1-second limit takes up to 3 s of one core on 500 people
+with every rule; four such runs beside other work get a sixth of a core each)."""
+
+
+def safety_stop(time_limit: float) -> float:
+    """Seconds of wall clock after which a search of this time limit is stopped unfinished."""
+    return SAFETY_FACTOR * time_limit + SAFETY_MARGIN
+
 
 @dataclass(frozen=True)
 class SolverRules:
@@ -84,6 +97,8 @@ class Instance:
     rounds: int
     seed: int = 0
     time_limit: float = 10.0
+    """The search effort, in seconds of this 2-core machine: the step and CP-SAT budgets are
+    sized from it, and the wall clock stops the search only at `safety_stop(time_limit)`."""
     workers: int = 2
     rules: SolverRules | None = None
 
@@ -120,3 +135,6 @@ class SolveResult:
     method: str = ""
     limits: list[str] = field(default_factory=list)
     """Plain-words reasons why the plan cannot do better (unavoidable meetings, impossibilities)."""
+    clock_stopped: bool = False
+    """Whether the wall clock's safety stop, not the search's own work budget, ended the
+    search: only then may the same instance and seed give another schedule."""

@@ -27,6 +27,10 @@ only those between two people in focus, which keeps the model small.
 
 The search starts from a greedy seating (valid, usually free of conflicts) so that an answer
 exists at once; changes too big for one model (many leave at once) are solved round by round.
+
+Each model gets a share of the time limit in CP-SAT's deterministic time, with one worker, so
+the same request and seed give the same new plan on a busy machine too; the wall clock is only
+the safety stop of `problem.safety_stop` (`ReplanResult.clock_stopped` says when it ended it).
 """
 
 from __future__ import annotations
@@ -40,6 +44,8 @@ from itertools import combinations
 from typing import Literal
 
 from ortools.sat.python import cp_model
+
+from speedmeet.solve.problem import safety_stop
 
 Pair = tuple[int, int]
 """Two participant indices, the smaller first."""
@@ -145,12 +151,16 @@ class ReplanResult:
     attempts: int = 0
     focus_tables: int = 0
     """Tables given seat variables in the widest model solved, over all rounds."""
+    clock_stopped: bool = False
+    """Whether the wall clock's safety stop cut a model short (an overloaded machine): only
+    then may the same request and seed give another plan."""
 
 
 def solve_replan(problem: ReplanProblem) -> ReplanResult:
     """Seat the replanned rounds, widening the focus while the answer adds avoidable conflicts."""
     started = time.monotonic()
-    deadline = started + problem.time_limit
+    deadline = started + safety_stop(problem.time_limit)
+    clock_stopped = False
     required = [_required_tables(round_) for round_ in problem.rounds]
     touched_people = {
         person
@@ -163,7 +173,8 @@ def solve_replan(problem: ReplanProblem) -> ReplanResult:
     levels: list[int | None] = [*FOCUS_MARGINS, None]
     for level, margin in enumerate(levels):
         remaining = deadline - time.monotonic()
-        if best is not None and remaining < 0.05 * problem.time_limit:
+        if best is not None and remaining <= 0:
+            clock_stopped = True
             break
         focus = [
             _focus_tables(
@@ -174,7 +185,7 @@ def solve_replan(problem: ReplanProblem) -> ReplanResult:
         if best is None:
             best = _evaluate(problem, greedy_seating(problem, focus), "feasible", focus)
         work = problem.time_limit * (FIRST_WORK_SHARE if level == 0 else IMPROVEMENT_WORK_SHARE)
-        seconds = max(remaining, 0.05 * problem.time_limit)
+        seconds = max(remaining, 0.01)
         built = _FocusModel(problem, focus, best.schedule)
         if built.links <= LARGEST_MODEL:
             result = _solve_focus(problem, focus, seconds, work, best.schedule, built=built)
@@ -182,6 +193,7 @@ def solve_replan(problem: ReplanProblem) -> ReplanResult:
             result = _solve_round_by_round(problem, focus, best.schedule, deadline, work)
         else:
             break
+        clock_stopped = clock_stopped or time.monotonic() >= deadline
         result.attempts = level + 1
         if result.schedule and _rank(result) <= _rank(best):
             best = result
@@ -200,6 +212,7 @@ def solve_replan(problem: ReplanProblem) -> ReplanResult:
     if best is None:
         best = ReplanResult(status="unknown", schedule=[])
     best.seconds = time.monotonic() - started
+    best.clock_stopped = clock_stopped
     return best
 
 
@@ -235,7 +248,7 @@ def _solve_round_by_round(
             problem.categories,
             problem.must_meet,
         )
-        seconds = max((deadline - time.monotonic()) / (rounds - i), 0.02 * problem.time_limit)
+        seconds = max(deadline - time.monotonic(), 0.01)  # the safety stop only
         result = _solve_focus(
             single, [focus[i]], seconds, work / rounds, [schedule[i]], frozenset(moved)
         )
