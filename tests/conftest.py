@@ -65,10 +65,13 @@ def affine_plane_3() -> list[list[list[int]]]:
 
 
 @pytest.fixture(autouse=True)
-def wide_console() -> Iterator[None]:
-    """Fix rich's width so that wrapped output does not depend on the terminal running the tests."""
+def wide_console(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Fix rich's width so that wrapped output does not depend on the terminal running the
+    tests (or on pytest-xdist's workers, which have none): the CLI's own consoles, and, through
+    COLUMNS, every console a command makes while it runs (replan's, typer's help)."""
     from speedmeet import cli
 
+    monkeypatch.setenv("COLUMNS", "400")
     saved = cli.console.width, cli.error_console.width
     cli.console.width = cli.error_console.width = 400
     yield
