@@ -6,58 +6,38 @@ single `Error: ...` line on stderr and exit code 1; typer reports usage errors w
 
 from __future__ import annotations
 
+# Start-up time: `speedmeet --help` and `speedmeet check` must start in a fraction of a second,
+# so this module imports only the standard library, typer, rich's console and the light
+# speedmeet modules below (no pydantic models, openpyxl, numpy, fpdf2 or OR-Tools). A command
+# imports what it needs inside its own function, and a new command does the same: heavy
+# modules inside the command, names needed only for type hints under TYPE_CHECKING.
+# `python -X importtime -m speedmeet --help` shows what a change costs.
 import contextlib
 import threading
 import time
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
-from speedmeet import __version__
 from speedmeet.cli_replan import history_command, replan_command
+from speedmeet.defaults import DEFAULT_ROUNDS, DEFAULT_TABLE_SIZE, DEFAULT_TIME_LIMIT, PRINTABLES
 from speedmeet.errors import InputError, SettingsError, SpeedmeetError
-from speedmeet.exports import (
-    OUTPUT_NAMES,
-    PDF_FILENAMES,
-    PRINTABLES,
-    write_meetings_report,
-    write_plan_outputs,
-)
-from speedmeet.exports.online import (
-    describe_manual,
-    needs_manual_assignment,
-    online_filenames,
-    online_outputs_in,
-    write_online_exports,
-)
 from speedmeet.files import all_or_nothing, check_output_folder, refuse_overwriting_inputs
-from speedmeet.history import load_history
-from speedmeet.model import (
-    DEFAULT_ROUNDS,
-    DEFAULT_TABLE_SIZE,
-    DEFAULT_TIME_LIMIT,
-    EventSettings,
-    Participant,
-    Plan,
-    organisation_key,
-    round_slots,
-)
-from speedmeet.planfile import read_plan, resolve_plan_path
-from speedmeet.planning import PREFERENCE_LIMIT, PlanOutcome, make_plan
-from speedmeet.quality import Quality
-from speedmeet.readers import EventSheets, Registrations, read_event_sheets, read_registrations
-from speedmeet.readers.columns import recognise
-from speedmeet.rules import EventRules
-from speedmeet.solve.problem import Progress as SolveProgress
-from speedmeet.validate import validate
-from speedmeet.validate_rules import RuleOutcome, rule_report
+
+if TYPE_CHECKING:
+    from speedmeet.model import EventSettings, Participant, Plan
+    from speedmeet.planning import PlanOutcome
+    from speedmeet.quality import Quality
+    from speedmeet.readers import EventSheets, Registrations
+    from speedmeet.rules import EventRules
+    from speedmeet.validate_rules import RuleOutcome
+
 
 SAFETY_STOP_NOTE = (
     "the machine was too busy for the search's work: the wall clock's safety stop ended it "
@@ -88,6 +68,9 @@ app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    # click's plain help and usage errors: typer's rich panels would load rich.markdown and
+    # markdown-it, a third of `speedmeet --help`'s start-up time
+    rich_markup_mode=None,
 )
 
 console = Console()
@@ -111,6 +94,8 @@ def reporting_errors() -> Iterator[None]:
 
 def _version(value: bool) -> None:
     if value:
+        from speedmeet import __version__
+
         console.print(f"speedmeet {__version__}", highlight=False)
         raise typer.Exit()
 
@@ -171,6 +156,8 @@ def _unread_mix_column(
 ) -> str | None:
     """The header `--mix` names when it is a column of the sheet that the reader did not take
     (e.g. "Country" or "Gender"), unless the category column was set with --column role."""
+    from speedmeet.model import organisation_key
+
     if requested is None or "role" in overrides:
         return None
     wanted = organisation_key(requested)
@@ -185,6 +172,9 @@ def mix_field(requested: str, registrations: Registrations) -> tuple[str, str]:
     `--mix` takes the header of the sheet ("Sector"), a word recognised as that column in
     English, French or German ("secteur", "type") or the field's name ("role").
     """
+    from speedmeet.model import organisation_key
+    from speedmeet.readers.columns import recognise
+
     headers = dict(registrations.mapping)
     wanted = organisation_key(requested)
     field = next(
@@ -232,6 +222,8 @@ def describe_rules(
     topics: int,
 ) -> list[str]:
     """The rules in force, in the organiser's words, for the "understood" summary."""
+    from speedmeet.model import organisation_key
+
     parts: list[str] = []
     languages = {organisation_key(lang) for p in participants for lang in p.languages}
     if rules.common_language and languages:
@@ -335,6 +327,11 @@ def _solve_with_progress(
     registrations: Registrations, settings: EventSettings, rules: EventRules
 ) -> tuple[PlanOutcome, bool]:
     """Run the solver beside a live progress bar; Ctrl-C stops it and keeps the best plan so far."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from speedmeet.planning import make_plan
+    from speedmeet.solve.problem import Progress as SolveProgress
+
     stop = threading.Event()
     outcome: list[PlanOutcome] = []
     failure: list[BaseException] = []
@@ -464,6 +461,19 @@ def plan_command(
     ] = False,
 ) -> None:
     """Read a registration spreadsheet, solve the rotation and write plan.json, plan.xlsx and PDFs."""
+    from speedmeet.exports import OUTPUT_NAMES, PDF_FILENAMES, write_plan_outputs
+    from speedmeet.exports.online import (
+        describe_manual,
+        needs_manual_assignment,
+        online_filenames,
+        online_outputs_in,
+        write_online_exports,
+    )
+    from speedmeet.model import EventSettings, round_slots
+    from speedmeet.planfile import resolve_plan_path
+    from speedmeet.readers import read_event_sheets, read_registrations
+    from speedmeet.validate_rules import rule_report
+
     with reporting_errors():
         if not participants.exists():
             raise InputError(f"{participants}: no such file")
@@ -579,6 +589,10 @@ def _event_rules(
     weight: float | None = None,
 ) -> EventRules:
     """The rules from the extra sheets and the flags, shown to the organiser before solving."""
+    from speedmeet.history import load_history
+    from speedmeet.planning import PREFERENCE_LIMIT
+    from speedmeet.rules import EventRules
+
     people = registrations.participants
     warnings = list(sheets.warnings)
     mix_choice = mix_field(mix, registrations) if mix is not None else None
@@ -634,6 +648,9 @@ def _event_rules(
 
 def read_valid_plan(location: Path) -> tuple[Plan, Quality]:
     """A plan to print or report from: one that follows the rules, or one clear error."""
+    from speedmeet.planfile import read_plan
+    from speedmeet.validate import validate
+
     plan = read_plan(location)
     report = validate(plan)
     if not report.ok or report.quality is None:
@@ -696,6 +713,8 @@ def report_command(
     plan_dir: Annotated[Path, typer.Argument(metavar="PLAN_DIR", help="Folder holding plan.json.")],
 ) -> None:
     """Write meetings.xlsx: who met whom, per person and per organisation, after the event."""
+    from speedmeet.exports import write_meetings_report
+
     with reporting_errors():
         plan, quality = read_valid_plan(plan_dir)
         folder = plan_dir if plan_dir.is_dir() else plan_dir.parent
@@ -713,6 +732,9 @@ def check_command(
     plan_path: Annotated[Path, typer.Argument(metavar="PLAN", help="plan.json or its folder.")],
 ) -> None:
     """Check a plan against the rules and show how good it is."""
+    from speedmeet.planfile import read_plan
+    from speedmeet.validate import validate
+
     with reporting_errors():
         plan = read_plan(plan_path)
         report = validate(plan)
@@ -730,6 +752,8 @@ def check_command(
             limits=solve.limits if solve else [],
         )
         if plan.rules is not None:
+            from speedmeet.validate_rules import rule_report
+
             show_rule_outcomes(rule_report(plan))
 
 

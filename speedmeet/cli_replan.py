@@ -6,8 +6,10 @@ imported when a command runs so that the two modules can import each other's nam
 
 from __future__ import annotations
 
+# Light at import, as `speedmeet.cli` is (see its top comment): the replanning modules load
+# only when a command runs.
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -16,19 +18,11 @@ from rich.table import Table as RichTable
 from rich.text import Text
 
 from speedmeet.files import all_or_nothing
-from speedmeet.model import Participant, Plan
-from speedmeet.planfile import read_plan, resolve_plan_path
-from speedmeet.quality import Quality
-from speedmeet.replanning import (
-    ReplanError,
-    ReplanOutcome,
-    parse_walk_in,
-    plan_versions,
-    replan,
-    save_replan,
-    walk_ins_from_participants,
-    write_replan_outputs,
-)
+
+if TYPE_CHECKING:
+    from speedmeet.model import Participant, Plan
+    from speedmeet.quality import Quality
+    from speedmeet.replanning import ReplanOutcome
 
 SHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt")
 """An --add value ending like this is a spreadsheet of late arrivals, not a name."""
@@ -36,6 +30,8 @@ SHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt")
 
 def _walk_ins(values: list[str], plan: Plan) -> tuple[list[Participant], list[str]]:
     """People from --add: "name; organisation" or a spreadsheet read like `speedmeet plan`."""
+    from speedmeet.replanning import ReplanError, parse_walk_in, walk_ins_from_participants
+
     walk_ins: list[Participant] = []
     warnings: list[str] = []
     for value in values:
@@ -137,7 +133,12 @@ def replan_command(
         ),
     ] = None,
     time_limit: Annotated[
-        float, typer.Option(min=0.1, help="Seconds the search may take at most.")
+        float,
+        typer.Option(
+            min=0.1,
+            help="Search effort in seconds of an ordinary laptop (counted in work, so the new "
+            "plan does not depend on the machine's load).",
+        ),
     ] = 10.0,
     seed: Annotated[int, typer.Option(help="Same request and seed, same new plan.")] = 0,
     print_kit: Annotated[
@@ -150,6 +151,8 @@ def replan_command(
     reprint/ holds only the pages to print again.
     """
     from speedmeet.cli import reporting_errors
+    from speedmeet.planfile import read_plan, resolve_plan_path
+    from speedmeet.replanning import ReplanError, replan, save_replan, write_replan_outputs
 
     console = Console()
     with reporting_errors():
@@ -194,6 +197,7 @@ def history_command(
 ) -> None:
     """List the versions of a plan kept by `speedmeet replan`, oldest first."""
     from speedmeet.cli import reporting_errors
+    from speedmeet.replanning import plan_versions
 
     console = Console()
     with reporting_errors():

@@ -16,15 +16,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from speedmeet.defaults import DEFAULT_ROUNDS as DEFAULT_ROUNDS
+from speedmeet.defaults import DEFAULT_TABLE_SIZE as DEFAULT_TABLE_SIZE
+from speedmeet.defaults import DEFAULT_TIME_LIMIT as DEFAULT_TIME_LIMIT
 from speedmeet.errors import SettingsError
 from speedmeet.rules import EventRules
 
 PLAN_FORMAT: Literal["speedmeet-plan"] = "speedmeet-plan"
 PLAN_VERSION: Literal[1] = 1
-
-DEFAULT_ROUNDS = 4
-DEFAULT_TABLE_SIZE = 5
-DEFAULT_TIME_LIMIT = 10.0
 
 
 def organisation_key(name: str) -> str:

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from speedmeet.defaults import PRINTABLES as PRINTABLES  # the documents of the print kit
 from speedmeet.exports.xlsx import write_meetings_xlsx, write_plan_xlsx
 from speedmeet.files import make_output_folder
 from speedmeet.model import Plan
 from speedmeet.planfile import PLAN_FILENAME, write_plan
 from speedmeet.quality import Quality
 
-PRINTABLES = ("sheets", "cards", "itineraries", "badges")
-"""The documents of the print kit, in the order they are made."""
 XLSX_FILENAME = "plan.xlsx"
 MEETINGS_FILENAME = "meetings.xlsx"
 PDF_FILENAMES = ("round-sheets.pdf", "table-cards.pdf", "itineraries.pdf", "badges.pdf")
