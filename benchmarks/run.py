@@ -21,6 +21,7 @@ import json
 import os
 import random
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -379,6 +380,30 @@ def run_measured(command: list[str], log: Path) -> tuple[int, float, float]:
     return process.returncode, seconds, peak_mb
 
 
+STARTUP_RUNS = 9
+"""Counted runs of `speedmeet --help` (after one not counted) for the start-up figure."""
+
+
+def startup_seconds() -> tuple[float, float]:
+    """Median whole-process wall-clock and CPU seconds of `python -m speedmeet --help` (issue
+    13's "fast to start": under 0.25 s), over `STARTUP_RUNS` runs after a warm-up."""
+    walls: list[float] = []
+    cpus: list[float] = []
+    for run in range(STARTUP_RUNS + 1):
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "speedmeet", "--help"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+        )
+        _, _, usage = os.wait4(process.pid, 0)
+        if run:  # the first fills the disk cache and writes the .pyc files
+            walls.append(time.perf_counter() - started)
+            cpus.append(usage.ru_utime + usage.ru_stime)
+    return statistics.median(walls), statistics.median(cpus)
+
+
 def record_quality(outcome: Outcome, plan: Plan) -> None:
     """The validator's verdict and figures for the plan, into the outcome's row."""
     report = validate(plan)
@@ -495,6 +520,9 @@ def main() -> int:
     )
     parser.add_argument("--only", metavar="NAME", help="only events whose name contains NAME")
     parser.add_argument("--direct", action="store_true", help="call the solver, not the CLI")
+    parser.add_argument(
+        "--startup", action="store_true", help="only the start-up time of `speedmeet --help`"
+    )
     arguments = parser.parse_args()
 
     direct = arguments.direct or importlib.util.find_spec("speedmeet.cli") is None
@@ -511,6 +539,15 @@ def main() -> int:
         print(
             "fallback mode: speedmeet.solve.solve called directly; run s excludes reading and writing files\n"
         )
+    if not direct:
+        wall, cpu = startup_seconds()
+        print(
+            f"start-up: `speedmeet --help` takes {wall:.3f} s (median wall clock of "
+            f"{STARTUP_RUNS} runs; {cpu:.3f} s CPU)\n",
+            flush=True,
+        )
+    if arguments.startup:
+        return 0
     rows: list[list[str]] = []
     done: dict[str, Outcome] = {}
     with tempfile.TemporaryDirectory(prefix="speedmeet-bench-") as folder:
