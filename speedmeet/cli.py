@@ -377,8 +377,12 @@ def _solve_with_progress(
         done = threading.Event()
         worker = threading.Thread(target=work, name="speedmeet-solver", daemon=True)
         worker.start()
+        announced = error_console.is_terminal  # a terminal shows the progress bar instead
         while not done.is_set():
             try:
+                if not announced:  # a log, or a test waiting for the solve to start
+                    announced = True
+                    error_console.print("Solving (Ctrl-C keeps the best plan so far)...")
                 done.wait(timeout=0.1)
             except KeyboardInterrupt:
                 if not interrupted:

@@ -297,7 +297,10 @@ def test_no_command_opens_a_network_connection(
     def refuse(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("speedmeet tried to open a network connection")
 
-    monkeypatch.setattr(socket, "socket", refuse)
+    # Every way out refused, the socket class itself left whole: modules that subclass it
+    # (ssl) may still be imported while a command runs.
+    for method in ("connect", "connect_ex", "sendto", "bind"):
+        monkeypatch.setattr(socket.socket, method, refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
     source = event(tmp_path / "event.csv", size=9)

@@ -1,10 +1,9 @@
 """Readers under fuzzing and load: any bytes give participants or one clear InputError, never
-a traceback; a 5,000-person sheet reads in well under the 5 seconds an organiser would wait.
+a traceback; a 5,000-person sheet is read in full (its speed is measured in benchmarks/).
 """
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import openpyxl
@@ -101,11 +100,10 @@ def write_event(path: Path, people: int) -> Path:
     return path
 
 
-def test_five_thousand_people_read_in_well_under_five_seconds(tmp_path: Path) -> None:
+def test_five_thousand_people_are_all_read(tmp_path: Path) -> None:
+    # How long it takes is measured in benchmarks/fuzz_inputs.py --limits, not here: a test
+    # must not depend on the machine's speed.
     path = write_event(tmp_path / "big.xlsx", 5_000)
-    began = time.perf_counter()
     registrations = read_registrations(path)
-    seconds = time.perf_counter() - began
     assert len(registrations.participants) == 5_000
     assert len({p.organisation for p in registrations.participants}) == 1_500
-    assert seconds < 5, f"5,000 rows took {seconds:.1f} s"

@@ -8,7 +8,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +34,10 @@ def test_plan_works_with_the_network_switched_off(
     def refuse(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("speedmeet tried to open a network connection")
 
-    monkeypatch.setattr(socket, "socket", refuse)
+    # Every way out refused, the socket class itself left whole: modules that subclass it
+    # (ssl) may still be imported while a command runs.
+    for method in ("connect", "connect_ex", "sendto", "bind"):
+        monkeypatch.setattr(socket.socket, method, refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     source = write_csv(tmp_path / "event.csv", [f"Organisation {i % 9}" for i in range(27)])
     result = CliRunner().invoke(cli.app, ["plan", str(source), "--table-size", "3"])
@@ -83,11 +85,17 @@ def test_ctrl_c_during_the_solve_writes_the_best_plan_so_far(tmp_path: Path) -> 
         text=True,
         env={**os.environ, "COLUMNS": "200"},
     )
-    time.sleep(4)
+    # Ctrl-C once the solve has started, whatever the machine's speed: the command says so on
+    # stderr when it is not a terminal.
+    assert process.stderr is not None
+    seen = []
+    for line in process.stderr:
+        seen.append(line)
+        if line.startswith("Solving"):
+            break
     process.send_signal(signal.SIGINT)
-    stopped = time.monotonic()
-    stdout, stderr = process.communicate(timeout=30)
-    assert time.monotonic() - stopped < 10
+    stdout, stderr = process.communicate(timeout=300)  # a bound against a hang, not a timing
+    stderr = "".join(seen) + stderr
     assert process.returncode == 0, stderr
     assert "Interrupted" in stdout
     assert "Traceback" not in stderr
