@@ -14,8 +14,9 @@ crash: its input is saved in the crashes folder with the traceback beside it, an
 with exit code 1. A reader taking more than 10 s on one file counts as a crash too (a hang).
 
 `--limits` instead measures the limits of issue 7: how long a 5,000-person workbook takes to read
-(and the peak memory of planning it), and how closely `--time-limit` is kept on an event that
-cannot be perfect, with the plan written and valid. Wall-clock figures: noisy on a shared machine.
+(and the peak memory of planning it), and how long the work a `--time-limit` buys takes on an
+event that cannot be perfect (the wall clock is only a safety stop), with the plan written and
+valid. Wall-clock figures: noisy on a shared machine.
 """
 
 from __future__ import annotations
