@@ -382,7 +382,7 @@ def _solve_with_progress(
             try:
                 if not announced:  # a log, or a test waiting for the solve to start
                     announced = True
-                    error_console.print("Solving (Ctrl-C keeps the best plan so far)...")
+                    console.print("Solving (Ctrl-C keeps the best plan so far)...")
                 done.wait(timeout=0.1)
             except KeyboardInterrupt:
                 if not interrupted:
