@@ -22,7 +22,7 @@ from rich.table import Table as RichTable
 
 from speedmeet import __version__
 from speedmeet.cli_replan import history_command, replan_command
-from speedmeet.errors import InputError, SettingsError, SpeedmeetError
+from speedmeet.errors import InputError, Location, SettingsError, SpeedmeetError
 from speedmeet.exports import (
     OUTPUT_NAMES,
     PDF_FILENAMES,
@@ -37,8 +37,15 @@ from speedmeet.exports.online import (
     online_outputs_in,
     write_online_exports,
 )
-from speedmeet.files import all_or_nothing, check_output_folder, refuse_overwriting_inputs
+from speedmeet.files import (
+    all_or_nothing,
+    check_output_folder,
+    committed,
+    refuse_overwriting_inputs,
+    start_run,
+)
 from speedmeet.history import load_history
+from speedmeet.interrupts import Terminated, command_running
 from speedmeet.model import (
     DEFAULT_ROUNDS,
     DEFAULT_TABLE_SIZE,
@@ -46,6 +53,7 @@ from speedmeet.model import (
     EventSettings,
     Participant,
     Plan,
+    check_start,
     organisation_key,
     round_slots,
 )
@@ -91,16 +99,47 @@ error_console = Console(stderr=True)
 @contextlib.contextmanager
 def reporting_errors() -> Iterator[None]:
     """Turn a user's mistake into one line on stderr and exit code 1, never a traceback."""
+    start_run()
     try:
-        yield
+        with command_running():
+            yield
     except SpeedmeetError as error:
         error_console.print(
             f"Error: {error.describe()}", markup=False, highlight=False, soft_wrap=True
         )
         raise typer.Exit(error.exit_code) from None
-    except KeyboardInterrupt:
-        error_console.print("Interrupted: nothing was written.", highlight=False)
-        raise typer.Exit(130) from None
+    except RecursionError:  # a file nested deeper than any real one (a hostile plan.json)
+        error_console.print(
+            "Error: the file is nested too deeply to be read", markup=False, highlight=False
+        )
+        raise typer.Exit(1) from None
+    except (KeyboardInterrupt, Terminated) as stop:
+        raise typer.Exit(stopped(stop)) from None
+
+
+def stopped(stop: BaseException) -> int:
+    """One line on Ctrl-C, SIGTERM or SIGHUP, and the exit code: 0 once the outputs are in place
+    (the stop came while the summary was shown), else 128 + the signal's number."""
+    name = "Stopped by " + stop.name if isinstance(stop, Terminated) else "Interrupted"
+    written = committed()
+    if written:
+        error_console.print(
+            f"{name}: the outputs were already written in {written[-1].parent}.",
+            highlight=False,
+            markup=False,
+        )
+        return 0
+    error_console.print(f"{name}: nothing was written.", highlight=False, markup=False)
+    return stop.exit_code if isinstance(stop, Terminated) else 130
+
+
+MAX_SEED = 2**31 - 1
+"""The solvers take a 32-bit signed seed."""
+
+
+def check_seed(seed: int) -> None:
+    if not 0 <= seed <= MAX_SEED:
+        raise SettingsError(f"--seed takes a whole number from 0 to {MAX_SEED}, not {seed}")
 
 
 def _version(value: bool) -> None:
@@ -389,7 +428,9 @@ def _solve_with_progress(
 
 @app.command("plan")
 def plan_command(
-    participants: Annotated[Path, typer.Argument(help="Registration spreadsheet (.xlsx or .csv).")],
+    participants: Annotated[
+        Path, typer.Argument(readable=False, help="Registration spreadsheet (.xlsx or .csv).")
+    ],
     rounds: Annotated[int, typer.Option(min=1, help="Number of rounds.")] = DEFAULT_ROUNDS,
     table_size: Annotated[
         int, typer.Option(min=2, help="Most people at one table.")
@@ -405,7 +446,9 @@ def plan_command(
     ] = 0,
     out: Annotated[
         Path | None,
-        typer.Option(help="Output folder (default: <input name>-plan beside the input)."),
+        typer.Option(
+            readable=False, help="Output folder (default: <input name>-plan beside the input)."
+        ),
     ] = None,
     sheet: Annotated[str | None, typer.Option(help="Sheet to read in a workbook.")] = None,
     encoding: Annotated[str | None, typer.Option(help="Text encoding of a csv file.")] = None,
@@ -446,7 +489,9 @@ def plan_command(
     ] = None,
     history: Annotated[
         list[Path] | None,
-        typer.Option(help="plan.json of an earlier event: who met there counts as met."),
+        typer.Option(
+            readable=False, help="plan.json of an earlier event: who met there counts as met."
+        ),
     ] = None,
     online: Annotated[
         bool, typer.Option("--online", help="Also write breakout-room files for online rounds.")
@@ -456,6 +501,11 @@ def plan_command(
     with reporting_errors():
         if not participants.exists():
             raise InputError(f"{participants}: no such file")
+        if participants.is_dir():  # before its name is used for the output folder ("." has none)
+            raise InputError("this is a folder, not a file", Location(str(participants)))
+        check_seed(seed)
+        if start is not None:
+            check_start(start)
         if topic and len(topic) > rounds:
             raise SettingsError(
                 f"{len(topic)} --topic values for {rounds} rounds; give at most one per round"
@@ -502,6 +552,13 @@ def plan_command(
             qr=qr,
         )
         round_slots(settings, settings.rounds)  # a bad --start fails now, not after the solve
+        if (start is None) != (round_minutes is None):
+            console.print(
+                "[yellow]Warning:[/yellow] the round sheets show times only with both --start "
+                "and --round-minutes; " + ("--start" if start else "--round-minutes") + " alone "
+                "is not shown",
+                highlight=False,
+            )
         began = time.perf_counter()
         outcome, interrupted = _solve_with_progress(registrations, settings, rules)
         if interrupted:
@@ -633,7 +690,9 @@ def read_valid_plan(location: Path) -> tuple[Plan, Quality]:
 
 @app.command("print")
 def print_command(
-    plan_dir: Annotated[Path, typer.Argument(metavar="PLAN_DIR", help="Folder holding plan.json.")],
+    plan_dir: Annotated[
+        Path, typer.Argument(readable=False, metavar="PLAN_DIR", help="Folder holding plan.json.")
+    ],
     what: Annotated[
         str, typer.Option(help="Comma-separated: sheets, cards, itineraries, badges.")
     ] = ",".join(PRINTABLES),
@@ -680,7 +739,9 @@ def print_command(
 
 @app.command("report")
 def report_command(
-    plan_dir: Annotated[Path, typer.Argument(metavar="PLAN_DIR", help="Folder holding plan.json.")],
+    plan_dir: Annotated[
+        Path, typer.Argument(readable=False, metavar="PLAN_DIR", help="Folder holding plan.json.")
+    ],
 ) -> None:
     """Write meetings.xlsx: who met whom, per person and per organisation, after the event."""
     with reporting_errors():
@@ -697,18 +758,21 @@ def report_command(
 
 @app.command("check")
 def check_command(
-    plan_path: Annotated[Path, typer.Argument(metavar="PLAN", help="plan.json or its folder.")],
+    plan_path: Annotated[
+        Path, typer.Argument(readable=False, metavar="PLAN", help="plan.json or its folder.")
+    ],
 ) -> None:
     """Check a plan against the rules and show how good it is."""
     with reporting_errors():
-        plan = read_plan(plan_path)
+        plan_file = resolve_plan_path(plan_path)  # named as such: the folder may hold others
+        plan = read_plan(plan_file)
         report = validate(plan)
         if not report.ok:
             for violation in report.violations:
                 error_console.print(str(violation), markup=False, highlight=False)
-            raise SpeedmeetError(f"{plan_path}: the plan breaks {len(report.violations)} rule(s)")
+            raise SpeedmeetError(f"{plan_file}: the plan breaks {len(report.violations)} rule(s)")
         assert report.quality is not None
-        console.print(f"{plan_path}: the plan follows every rule.", highlight=False, markup=False)
+        console.print(f"{plan_file}: the plan follows every rule.", highlight=False, markup=False)
         solve = plan.solve
         show_quality(
             report.quality,

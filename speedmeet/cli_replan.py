@@ -117,7 +117,9 @@ def show_outcome(console: Console, outcome: ReplanOutcome) -> None:
 
 
 def replan_command(
-    plan_dir: Annotated[Path, typer.Argument(metavar="PLAN_DIR", help="Folder holding plan.json.")],
+    plan_dir: Annotated[
+        Path, typer.Argument(readable=False, metavar="PLAN_DIR", help="Folder holding plan.json.")
+    ],
     from_round: Annotated[
         int,
         typer.Option("--from-round", help="First round to replan; earlier rounds have been held."),
@@ -149,10 +151,11 @@ def replan_command(
     The previous plan is kept as plan.vN.json; changes.csv lists every seat that changed and
     reprint/ holds only the pages to print again.
     """
-    from speedmeet.cli import reporting_errors
+    from speedmeet.cli import check_seed, reporting_errors
 
     console = Console()
     with reporting_errors():
+        check_seed(seed)
         plan = read_plan(plan_dir)
         folder = resolve_plan_path(plan_dir).parent
         walk_ins, warnings = _walk_ins(add or [], plan)
@@ -190,7 +193,9 @@ def replan_command(
 
 
 def history_command(
-    plan_dir: Annotated[Path, typer.Argument(metavar="PLAN_DIR", help="Folder holding plan.json.")],
+    plan_dir: Annotated[
+        Path, typer.Argument(readable=False, metavar="PLAN_DIR", help="Folder holding plan.json.")
+    ],
 ) -> None:
     """List the versions of a plan kept by `speedmeet replan`, oldest first."""
     from speedmeet.cli import reporting_errors

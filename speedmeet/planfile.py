@@ -41,13 +41,28 @@ def resolve_plan_path(location: Path) -> Path:
 def read_plan(location: Path) -> Plan:
     path = resolve_plan_path(location)
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: Notepad and some editors save JSON with a byte-order mark
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise PlanFileError(f"{path}: no such plan file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise PlanFileError(f"{path}: cannot read the plan file ({error})") from None
+    except IsADirectoryError:
+        raise PlanFileError(f"{path}: this is a folder, not a plan file") from None
+    except PermissionError:
+        raise PlanFileError(f"{path}: cannot read the plan file: permission denied") from None
+    except UnicodeDecodeError as error:
+        raise PlanFileError(
+            f"{path}: not a speedmeet plan (byte {error.start + 1} is not UTF-8 text)"
+        ) from None
+    except OSError as error:
+        raise PlanFileError(
+            f"{path}: cannot read the plan file ({error.strerror or error})"
+        ) from None
     try:
         raw = json.loads(text)
+    except RecursionError:
+        raise PlanFileError(
+            f"{path}: not a speedmeet plan (its lists are nested thousands of levels deep)"
+        ) from None
     except json.JSONDecodeError as error:
         raise PlanFileError(
             f"{path}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"
