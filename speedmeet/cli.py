@@ -73,6 +73,11 @@ class Paper(StrEnum):
     Letter = "Letter"
 
 
+class HiddenRows(StrEnum):
+    include = "include"
+    skip = "skip"
+
+
 class Interests(StrEnum):
     match = "match"
     mix = "mix"
@@ -172,10 +177,10 @@ def show_understood(registrations: Registrations) -> None:
     where = registrations.source
     if registrations.sheet:
         where += f", sheet '{registrations.sheet}'"
-    console.print(
-        f"[bold]Read[/bold] {escape(where)}, header in row {registrations.header_row}",
-        highlight=False,
-    )
+    header = f"row {registrations.header_row}"
+    if registrations.header_start and registrations.header_start < registrations.header_row:
+        header = f"rows {registrations.header_start}-{registrations.header_row}"
+    console.print(f"[bold]Read[/bold] {escape(where)}, header in {header}", highlight=False)
     table = RichTable(show_header=True, header_style="bold", box=None, padding=(0, 2))
     table.add_column("field")
     table.add_column("column in the sheet")
@@ -191,6 +196,8 @@ def show_understood(registrations: Registrations) -> None:
     console.print(
         f"{len(participants)} participants from {organisations} organisations", highlight=False
     )
+    if registrations.rows is not None:
+        console.print(registrations.rows.summary(), highlight=False, markup=False)
     for warning in registrations.warnings:
         console.print(f"[yellow]Warning:[/yellow] {escape(warning)}", highlight=False)
 
@@ -452,6 +459,10 @@ def plan_command(
     ] = None,
     sheet: Annotated[str | None, typer.Option(help="Sheet to read in a workbook.")] = None,
     encoding: Annotated[str | None, typer.Option(help="Text encoding of a csv file.")] = None,
+    hidden_rows: Annotated[
+        HiddenRows,
+        typer.Option(help="Rows hidden or filtered out in the workbook: plan them, or skip them."),
+    ] = HiddenRows.include,
     column: Annotated[
         list[str] | None,
         typer.Option(help='Override a column: FIELD="Header", e.g. organisation="Organisme".'),
@@ -517,7 +528,11 @@ def plan_command(
         check_output_folder(folder)
         overrides = _parse_columns(column or [])
         registrations = read_registrations(
-            participants, sheet=sheet, encoding=encoding, columns=overrides
+            participants,
+            sheet=sheet,
+            encoding=encoding,
+            columns=overrides,
+            hidden_rows=hidden_rows.value,
         )
         mixed_by = _unread_mix_column(mix, registrations, overrides)
         if (
@@ -528,6 +543,7 @@ def plan_command(
                 sheet=sheet,
                 encoding=encoding,
                 columns={**overrides, "role": mixed_by},
+                hidden_rows=hidden_rows.value,
             )
         sheets = read_event_sheets(participants, registrations.participants, encoding=encoding)
         show_understood(registrations)
