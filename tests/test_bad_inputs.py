@@ -118,6 +118,37 @@ def file_in_the_way(folder: Path) -> None:
     (folder / "participants-plan").write_text("notes", encoding="utf-8")
 
 
+def deeply_nested_plan(folder: Path) -> None:
+    """A plan.json whose settings are a list nested 100,000 deep: a hostile or broken file."""
+    depth = 100_000
+    (folder / "plan.json").write_text(
+        '{"format": "speedmeet-plan", "version": 1, "settings": '
+        + "[" * depth
+        + "]" * depth
+        + "}",
+        encoding="utf-8",
+    )
+
+
+def stray_quote_csv(folder: Path) -> None:
+    """30 registrations where row 12 starts with a quotation mark that is never closed."""
+    rows = ["Name,Organisation,Email"] + [
+        f"Person {i},Organisation {i % 5},p{i}@example.org" for i in range(30)
+    ]
+    rows[11] = '"Doc Brown,Organisation 0,p10@example.org'
+    (folder / "participants.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+def utf16_without_mark(folder: Path) -> None:
+    rows = ["Name,Organisation"] + [f"Person {i},Organisation {i}" for i in range(8)]
+    (folder / "participants.csv").write_bytes("\n".join(rows).encode("utf-16-le"))
+
+
+def broken_plan_in_a_folder(folder: Path) -> None:
+    (folder / "event-plan").mkdir()
+    plan_edited(seat_twice)(folder / "event-plan")
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -372,6 +403,86 @@ CATALOGUE: list[Case] = [
         file_in_the_way,
         ["plan", "participants.csv"],
         "cannot write to participants-plan: participants-plan is a file, not a folder",
+    ),
+]
+
+
+CATALOGUE += [
+    Case(
+        "the current folder as the input",
+        registrations_csv(8),
+        ["plan", "."],
+        ".: this is a folder, not a file",
+    ),
+    Case(
+        "a negative --seed",
+        registrations_csv(8),
+        ["plan", "participants.csv", "--seed", "-5"],
+        "--seed takes a whole number from 0 to 2147483647, not -5",
+    ),
+    Case(
+        "replan: a negative --seed",
+        plan_edited(None),
+        ["replan", "plan.json", "--from-round", "2", "--drop", "P1", "--seed", "-5"],
+        "--seed takes a whole number from 0 to 2147483647, not -5",
+    ),
+    Case(
+        "check: a plan.json nested 100,000 levels deep",
+        deeply_nested_plan,
+        ["check", "plan.json"],
+        "plan.json: not a speedmeet plan (its lists are nested thousands of levels deep)",
+    ),
+    Case(
+        "replan: a plan.json nested 100,000 levels deep",
+        deeply_nested_plan,
+        ["replan", "plan.json", "--from-round", "2", "--drop", "P1"],
+        "plan.json: not a speedmeet plan (its lists are nested thousands of levels deep)",
+    ),
+    Case(
+        "--start that is not a time, without --round-minutes",
+        registrations_csv(8),
+        ["plan", "participants.csv", "--start", "25:99"],
+        "start time '25:99' is not a time of day like 14:00",
+    ),
+    Case(
+        "a csv whose stray quotation mark swallows the rows below",
+        stray_quote_csv,
+        ["plan", "participants.csv"],
+        'participants.csv, row 12: a quotation mark (") opens a cell in this row and is not '
+        "closed at the row's end, so the 19 lines after it would be read into that cell; remove "
+        "the stray quotation mark or close the cell with another one",
+    ),
+    Case(
+        "a formula's error value in a cell",
+        workbook([["Name", "Organisation"], ["Ana", "EPER"], ["Bo", "#DIV/0!"], ["Cy", "HUG"]]),
+        ["plan", "participants.xlsx"],
+        "participants.xlsx, sheet 'Sheet', row 3, column 'Organisation': the cell shows the "
+        "error #DIV/0! instead of a value (a formula that failed, saved as its result); correct "
+        "it in the spreadsheet and save again",
+    ),
+    Case(
+        "zip bomb just over the limit",
+        lambda folder: zip_declaring(folder / "participants.xlsx", 200 * 1024**2 + 300 * 1024),
+        ["plan", "participants.xlsx"],
+        "participants.xlsx: the workbook would unpack to 200.3 MB, more than the 200 MB "
+        "speedmeet accepts; refusing to open it (is it a zip bomb?)",
+    ),
+    Case(
+        "UTF-16 text without its byte-order mark",
+        utf16_without_mark,
+        ["plan", "participants.csv"],
+        "participants.csv: this looks like UTF-16 text saved without its byte-order mark; give "
+        "its encoding with --encoding utf-16-le",
+    ),
+    Case(
+        "check: a plan that breaks the rules, given by its folder",
+        broken_plan_in_a_folder,
+        ["check", "event-plan"],
+        "event-plan/plan.json: the plan breaks 2 rule(s)",
+        (
+            "[seated-once] round 1: Person 1 (P1) sits at 2 tables",
+            "[seated-once] round 1: Person 4 (P4) has no table",
+        ),
     ),
 ]
 
