@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+import unicodedata
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
@@ -113,6 +114,12 @@ def reporting_errors() -> Iterator[None]:
             f"Error: {error.describe()}", markup=False, highlight=False, soft_wrap=True
         )
         raise typer.Exit(error.exit_code) from None
+    except OSError as error:  # a path the system refuses (a name too long, a broken disk)
+        where = f"{error.filename}: " if error.filename else ""
+        error_console.print(
+            f"Error: {where}{error.strerror or error}", markup=False, highlight=False
+        )
+        raise typer.Exit(1) from None
     except RecursionError:  # a file nested deeper than any real one (a hostile plan.json)
         error_console.print(
             "Error: the file is nested too deeply to be read", markup=False, highlight=False
@@ -145,6 +152,16 @@ MAX_SEED = 2**31 - 1
 def check_seed(seed: int) -> None:
     if not 0 <= seed <= MAX_SEED:
         raise SettingsError(f"--seed takes a whole number from 0 to {MAX_SEED}, not {seed}")
+
+
+def check_plain_text(option: str, values: list[str]) -> None:
+    """Refuse control characters in text printed on every page (a workbook cannot hold them)."""
+    for value in values:
+        codes = [char for char in value if unicodedata.category(char) == "Cc"]
+        if codes:
+            raise SettingsError(
+                f"{option} holds a control character ({codes[0]!r}); write it as plain text"
+            )
 
 
 def _version(value: bool) -> None:
@@ -517,6 +534,8 @@ def plan_command(
         check_seed(seed)
         if start is not None:
             check_start(start)
+        check_plain_text("--title", [title] if title else [])
+        check_plain_text("--topic", topic or [])
         if topic and len(topic) > rounds:
             raise SettingsError(
                 f"{len(topic)} --topic values for {rounds} rounds; give at most one per round"

@@ -40,15 +40,17 @@ _COMMITTED: list[Path] = []
 """Every output moved into place since `start_run()`: what a late Ctrl-C must not deny."""
 
 _SWEPT: set[Path] = set()
-"""Folders already cleared of stale temporaries by this process."""
+"""Folders already cleared of stale temporaries since `start_run()`."""
 
 # `.plan.json.<pid>.<random>.part`, and the older `.plan.json.<random>.part` without the pid
 _TEMPORARY = re.compile(r"\.(?P<target>.+?)\.(?:(?P<pid>[0-9]+)\.)?[a-z0-9_]{8}\.part")
 
 
 def start_run() -> None:
-    """Forget what earlier commands of this process wrote (tests run many in one process)."""
+    """Forget what earlier commands of this process wrote and swept (tests run many commands in
+    one process)."""
     _COMMITTED.clear()
+    _SWEPT.clear()
 
 
 def committed() -> list[Path]:
@@ -105,8 +107,9 @@ def _make_folders(folder: Path) -> None:
     created = _CREATED.get()
     if created is not None:
         created.extend(missing)  # deepest first: the order they must be removed in
-    if folder not in _SWEPT:
-        _SWEPT.add(folder)
+    key = folder.resolve()
+    if key not in _SWEPT:
+        _SWEPT.add(key)
         sweep_stale_temporaries(folder)
 
 

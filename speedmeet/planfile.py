@@ -12,6 +12,8 @@ from speedmeet.files import write_text_atomically
 from speedmeet.model import Plan
 
 PLAN_FILENAME = "plan.json"
+MAX_PLAN_BYTES = 200 * 1024 * 1024
+"""A plan of 50,000 people is a few tens of MB; anything far larger is not a plan."""
 
 
 def plan_to_json(plan: Plan) -> str:
@@ -41,6 +43,14 @@ def resolve_plan_path(location: Path) -> Path:
 def read_plan(location: Path) -> Plan:
     path = resolve_plan_path(location)
     try:
+        if path.exists() and not path.is_dir() and not path.is_file():
+            # a pipe would wait forever, /dev/zero would fill the memory
+            raise PlanFileError(f"{path}: this is not a regular file; give the plan.json file")
+        if path.is_file() and path.stat().st_size > MAX_PLAN_BYTES:
+            raise PlanFileError(
+                f"{path}: the file is {path.stat().st_size / 1024**2:,.0f} MB; no speedmeet plan "
+                f"is that large (at most {MAX_PLAN_BYTES // 1024**2} MB)"
+            )
         # utf-8-sig: Notepad and some editors save JSON with a byte-order mark
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:

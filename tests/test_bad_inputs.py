@@ -122,10 +122,7 @@ def deeply_nested_plan(folder: Path) -> None:
     """A plan.json whose settings are a list nested 100,000 deep: a hostile or broken file."""
     depth = 100_000
     (folder / "plan.json").write_text(
-        '{"format": "speedmeet-plan", "version": 1, "settings": '
-        + "[" * depth
-        + "]" * depth
-        + "}",
+        '{"format": "speedmeet-plan", "version": 1, "settings": ' + "[" * depth + "]" * depth + "}",
         encoding="utf-8",
     )
 

@@ -88,9 +88,14 @@ def decode(content: bytes, source: str, encoding: str | None) -> str:
     """The text of the file: the given encoding, else UTF-16 by its mark, UTF-8, Windows-1252."""
     if encoding is not None:
         try:
-            codecs.lookup(encoding)
+            info = codecs.lookup(encoding)
         except LookupError:
             raise InputError(f"unknown encoding '{encoding}'", Location(source)) from None
+        if not getattr(info, "_is_text_encoding", True):  # rot13, base64, zlib...
+            raise InputError(
+                f"'{encoding}' is not a text encoding; use one like utf-8, cp1252 or utf-16",
+                Location(source),
+            )
         candidates = [encoding]
     elif content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         candidates = ["utf-16"]
