@@ -168,6 +168,8 @@ def test_an_unreadable_input_is_one_error_line_not_a_usage_box(
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert lines == ["Error: good.csv: the file cannot be read: permission denied"]
     assert not (tmp_path / "good-plan").exists()
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "`Error: participants.csv: the file cannot be read: permission denied`" in readme
 
 
 # Ctrl-C, SIGTERM, SIGHUP
