@@ -46,7 +46,7 @@ from speedmeet.files import (
     start_run,
 )
 from speedmeet.history import load_history
-from speedmeet.interrupts import Terminated, command_running
+from speedmeet.interrupts import Terminated, command_running, quiet_after_stop
 from speedmeet.model import (
     DEFAULT_ROUNDS,
     DEFAULT_TABLE_SIZE,
@@ -132,6 +132,7 @@ def reporting_errors() -> Iterator[None]:
 def stopped(stop: BaseException) -> int:
     """One line on Ctrl-C, SIGTERM or SIGHUP, and the exit code: 0 once the outputs are in place
     (the stop came while the summary was shown), else 128 + the signal's number."""
+    quiet_after_stop()
     name = "Stopped by " + stop.name if isinstance(stop, Terminated) else "Interrupted"
     written = committed()
     if written:

@@ -62,12 +62,25 @@ def command_running() -> Iterator[None]:
         _running_commands -= 1
 
 
+def quiet_after_stop() -> None:
+    """After a stop, let nothing more reach the screen: objects cut off midway (a workbook half
+    saved) complain while Python tidies up on the way out, with a traceback the user must not
+    see for a stop they asked for."""
+    sys.unraisablehook = _ignore
+
+
+def _ignore(unraisable: object) -> None:
+    return None
+
+
 def run(main: Callable[[], None]) -> None:
     """Call the command-line `main` with no traceback on a stop."""
     try:
         main()
     except Terminated as stop:
+        quiet_after_stop()
         raise SystemExit(stop.exit_code) from None
     except KeyboardInterrupt:
+        quiet_after_stop()
         sys.stderr.write("Interrupted: nothing was written.\n")
         raise SystemExit(130) from None

@@ -272,13 +272,19 @@ def test_a_real_signal_while_writing_leaves_nothing_behind(
     """A real process gets the signal from the system while plan.json waits in its temporary
     and the workbook is being written (the moment that left `.plan.json.XXXX.part` behind)."""
     registrations(tmp_path)
+    # Midway through the workbook's rows: openpyxl's half-written sheets then complain with a
+    # traceback while Python exits, unless the stop silences them.
     script = (
         "import os, signal, sys, time\n"
-        "from speedmeet import exports\n"
-        "def write_plan_xlsx(*args, **kwargs):\n"
-        f"    os.kill(os.getpid(), signal.{name})\n"
-        "    time.sleep(60)  # the signal ends this wait\n"
-        "exports.write_plan_xlsx = write_plan_xlsx\n"
+        "from speedmeet.exports import xlsx\n"
+        "cell, calls = xlsx._cell, []\n"
+        "def counted(*args, **kwargs):\n"
+        "    calls.append(1)\n"
+        "    if len(calls) == 40:\n"
+        f"        os.kill(os.getpid(), signal.{name})\n"
+        "        time.sleep(60)  # the signal ends this wait\n"
+        "    return cell(*args, **kwargs)\n"
+        "xlsx._cell = counted\n"
         "sys.argv = ['speedmeet', 'plan', 'good.csv', '--table-size', '3', '--no-print']\n"
         "from speedmeet.entry import main\n"
         "main()\n"
