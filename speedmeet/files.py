@@ -42,8 +42,11 @@ _COMMITTED: list[Path] = []
 _SWEPT: set[Path] = set()
 """Folders already cleared of stale temporaries since `start_run()`."""
 
-# `.plan.json.<pid>.<random>.part`, and the older `.plan.json.<random>.part` without the pid
-_TEMPORARY = re.compile(r"\.(?P<target>.+?)\.(?:(?P<pid>[0-9]+)\.)?[a-z0-9_]{8}\.part")
+# `.plan.json.<pid>.<random>.part`, and the older `.plan.json.<random>.part` without the pid;
+# only for the kinds of file speedmeet writes, so that an organiser's own file is never touched.
+_TEMPORARY = re.compile(
+    r"\.(?P<target>.+?\.(?:json|xlsx|pdf|csv|txt))\.(?:(?P<pid>[0-9]+)\.)?[a-z0-9_]{8}\.part"
+)
 
 
 def start_run() -> None:

@@ -324,6 +324,7 @@ def test_the_next_run_sweeps_a_killed_runs_temporaries(
         for name in [*stale, live]:
             (folder / name).write_text('{"participants": [{"name": "Ana", "email": "a@x.org"}]}')
         (folder / "notes.part").write_text("the organiser's own file")
+        (folder / ".notes.12345678.part").write_text("another of their files")
         try:
             result = CliRunner().invoke(
                 cli.app, ["plan", "good.csv", "--table-size", "3", "--no-print"]
@@ -331,7 +332,10 @@ def test_the_next_run_sweeps_a_killed_runs_temporaries(
         finally:
             alive.kill()
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == [live]
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith(".")) == [
+        ".notes.12345678.part",
+        live,
+    ]
     assert (folder / "notes.part").exists()
 
 

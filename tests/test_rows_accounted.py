@@ -274,6 +274,27 @@ def test_a_header_over_two_rows_is_named_as_such(
     assert {p.name for p in plan.participants} == {f"First {i} Last {i}" for i in range(9)}
 
 
+@pytest.mark.parametrize("form", ["xlsx", "csv"])
+def test_a_group_header_over_the_contact_columns(tmp_path: Path, form: str) -> None:
+    # Name and Organisation merged down; "Contact" merged over Email | Phone.
+    rows: list[list[Cell]] = [
+        ["Name", "Organisation", "Contact", None],
+        [None, None, "Email", "Phone"],
+        *(
+            [f"Person {i}", f"Org {i % 2}", f"p{i}@example.org", f"+41 22 000 00 0{i}"]
+            for i in range(4)
+        ),
+    ]
+    if form == "xlsx":
+        path = xlsx(tmp_path / "r.xlsx", rows, merges=["A1:A2", "B1:B2", "C1:D1"])
+    else:
+        path = csv_file(tmp_path / "r.csv", rows)
+    registrations = read_registrations(path)
+    assert [p.email for p in registrations.participants] == [f"p{i}@example.org" for i in range(4)]
+    assert (registrations.header_start, registrations.header_row) == (1, 2)
+    assert registrations.rows is not None and registrations.rows.read == [3, 4, 5, 6]
+
+
 def test_a_first_participant_below_a_header_is_not_taken_for_a_second_header_row(
     tmp_path: Path,
 ) -> None:
