@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-import unicodedata
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
@@ -22,6 +21,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
 from speedmeet import __version__
+from speedmeet.cli_checks import check_plain_text, check_seed, stopped
 from speedmeet.cli_replan import history_command, replan_command
 from speedmeet.errors import InputError, Location, SettingsError, SpeedmeetError
 from speedmeet.exports import (
@@ -41,12 +41,11 @@ from speedmeet.exports.online import (
 from speedmeet.files import (
     all_or_nothing,
     check_output_folder,
-    committed,
     refuse_overwriting_inputs,
     start_run,
 )
 from speedmeet.history import load_history
-from speedmeet.interrupts import Terminated, command_running, quiet_after_stop
+from speedmeet.interrupts import Terminated, command_running
 from speedmeet.model import (
     DEFAULT_ROUNDS,
     DEFAULT_TABLE_SIZE,
@@ -126,43 +125,7 @@ def reporting_errors() -> Iterator[None]:
         )
         raise typer.Exit(1) from None
     except (KeyboardInterrupt, Terminated) as stop:
-        raise typer.Exit(stopped(stop)) from None
-
-
-def stopped(stop: BaseException) -> int:
-    """One line on Ctrl-C, SIGTERM or SIGHUP, and the exit code: 0 once the outputs are in place
-    (the stop came while the summary was shown), else 128 + the signal's number."""
-    quiet_after_stop()
-    name = "Stopped by " + stop.name if isinstance(stop, Terminated) else "Interrupted"
-    written = committed()
-    if written:
-        error_console.print(
-            f"{name}: the outputs were already written in {written[-1].parent}.",
-            highlight=False,
-            markup=False,
-        )
-        return 0
-    error_console.print(f"{name}: nothing was written.", highlight=False, markup=False)
-    return stop.exit_code if isinstance(stop, Terminated) else 130
-
-
-MAX_SEED = 2**31 - 1
-"""The solvers take a 32-bit signed seed."""
-
-
-def check_seed(seed: int) -> None:
-    if not 0 <= seed <= MAX_SEED:
-        raise SettingsError(f"--seed takes a whole number from 0 to {MAX_SEED}, not {seed}")
-
-
-def check_plain_text(option: str, values: list[str]) -> None:
-    """Refuse control characters in text printed on every page (a workbook cannot hold them)."""
-    for value in values:
-        codes = [char for char in value if unicodedata.category(char) == "Cc"]
-        if codes:
-            raise SettingsError(
-                f"{option} holds a control character ({codes[0]!r}); write it as plain text"
-            )
+        raise typer.Exit(stopped(stop, error_console)) from None
 
 
 def _version(value: bool) -> None:

@@ -151,7 +151,8 @@ def replan_command(
     The previous plan is kept as plan.vN.json; changes.csv lists every seat that changed and
     reprint/ holds only the pages to print again.
     """
-    from speedmeet.cli import check_seed, reporting_errors
+    from speedmeet.cli import reporting_errors
+    from speedmeet.cli_checks import check_seed
 
     console = Console()
     with reporting_errors():

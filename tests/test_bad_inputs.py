@@ -472,6 +472,18 @@ CATALOGUE += [
         "its encoding with --encoding utf-16-le",
     ),
     Case(
+        "--encoding that is not a text encoding",
+        registrations_csv(8),
+        ["plan", "participants.csv", "--encoding", "rot13"],
+        "participants.csv: 'rot13' is not a text encoding; use one like utf-8, cp1252 or utf-16",
+    ),
+    Case(
+        "--title with a control character (pasted from a terminal)",
+        registrations_csv(8),
+        ["plan", "participants.csv", "--title", "\x1b[31mForum"],
+        "--title holds a control character ('\\x1b'); write it as plain text",
+    ),
+    Case(
         "check: a plan that breaks the rules, given by its folder",
         broken_plan_in_a_folder,
         ["check", "event-plan"],
