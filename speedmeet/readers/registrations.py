@@ -191,8 +191,9 @@ def build_registrations(
         rows = _rows_text(table.repeated_headers)
         warnings.append(f"{rows} repeat the header row and are skipped")
     warnings.extend(_capped(list(reader.refused.values()), "more rows are refused"))
-    if reader.cleaned_cells:
-        rows = _rows_text(sorted({number for number, _ in reader.cleaned_cells}))
+    cleaned = sorted({n for n, _ in reader.cleaned_cells if n not in reader.refused})
+    if cleaned:  # a refused row has its own warning
+        rows = _rows_text(cleaned)
         warnings.append(f"control characters (invisible codes) were removed from cells in {rows}")
     if reader.bidi_cells:
         rows = _rows_text(sorted(set(reader.bidi_cells)))
