@@ -25,6 +25,7 @@ from speedmeet.model import Participant
 from speedmeet.planfile import read_plan
 from speedmeet.validate import validate
 from tests.conftest import write_registrations
+from tests.test_readers_errors import ole_file, zip_declaring
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -68,7 +69,15 @@ def hostile_files(folder: Path) -> list[str]:
     (folder / "empty.csv").write_bytes(b"")
     (folder / "bom.json").write_bytes(b"\xef\xbb\xbf" + (folder / "plan/plan.json").read_bytes())
     os.mkfifo(folder / "fifo")
+    lines = ["Name,Organisation,Email", *(f"P {i},O {i % 3},p{i}@x.org" for i in range(9))]
+    lines[4] = '"' + lines[4]
+    (folder / "quote.csv").write_text("\n".join(lines), encoding="utf-8")
+    zip_declaring(folder / "bomb.xlsx", 3 * 1024**3)
+    ole_file(folder / "old.xls", "Workbook")
+    (folder / "utf16.csv").write_bytes("\n".join(lines).replace('"', "").encode("utf-16-le"))
+    (folder / "html.xlsx").write_text("<html><table><tr><td>Name</td></tr></table></html>")
     return [
+        "quote.csv", "bomb.xlsx", "old.xls", "utf16.csv", "html.xlsx",
         ".", "", "/", "missing", "plan", "plan/", "fifo", "/dev/null", "/dev/zero",
         "binary.csv", "empty.csv", "deep.json", "list.json", "null.json", "bom.json",
         "good.csv", "a" * 300, "x/" * 3000, "-", "\udcff.csv",

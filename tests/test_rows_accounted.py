@@ -210,6 +210,7 @@ def test_generated_sheets_lose_no_row(
         planned = sorted(expected["person"] + (expected["hidden"] if choice == "include" else []))
         assert account.read == planned
         assert account.hidden_skipped == (expected["hidden"] if choice == "skip" else [])
+        assert account.hidden_read == (expected["hidden"] if choice == "include" else [])
         assert len(registrations.participants) == len(planned)
 
 
@@ -312,6 +313,10 @@ def test_hidden_rows_are_planned_and_named_by_default(tmp_path: Path) -> None:
     path = xlsx(tmp_path / "r.xlsx", [HEADER, *people(8)], hidden=[3, 7])
     registrations = read_registrations(path)
     assert len(registrations.participants) == 8
+    assert registrations.rows is not None
+    assert registrations.rows.summary() == (
+        "8 rows below the header: 8 read (2 of them hidden in the sheet)"
+    )
     assert (
         "rows 3 and 7 are hidden in the sheet and planned like the others; to leave them out, "
         "plan with --hidden-rows skip"

@@ -97,6 +97,8 @@ class RowAccount:
     refused: list[int] = field(default_factory=list)
     """Rows that hold something but cannot be a participant (a name made of invisible
     characters)."""
+    hidden_read: list[int] = field(default_factory=list)
+    """Rows of `read` that are hidden in the sheet (planned, as `--hidden-rows include` says)."""
 
     def accounted(self) -> int:
         return sum(
@@ -109,7 +111,10 @@ class RowAccount:
 
     def summary(self) -> str:
         """One line for the organiser: "32 rows below the header: 29 read, 1 merged ..."."""
-        parts = [f"{len(self.read)} read"]
+        hidden = (
+            f" ({len(self.hidden_read)} of them hidden in the sheet)" if self.hidden_read else ""
+        )
+        parts = [f"{len(self.read)} read{hidden}"]
         if self.merged:
             parts.append(f"{len(self.merged)} merged as a repeat of an earlier row")
         skipped = [
@@ -227,6 +232,7 @@ def build_registrations(
     kept_rows = {entry.row for entry in kept}
     account.read = [entry.row for entry in kept]
     account.merged = [entry.row for entry in entries if entry.row not in kept_rows]
+    account.hidden_read = [number for number in account.read if number in hidden]
     if account.accounted() != account.data_rows:  # a row lost or counted twice is a bug here
         raise AssertionError(
             f"rows below the header: {account.data_rows}, accounted for: {account}"
