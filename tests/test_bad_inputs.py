@@ -9,11 +9,13 @@ keeps the two in step. Commands run from the case's folder so that messages name
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -141,6 +143,30 @@ def utf16_without_mark(folder: Path) -> None:
     (folder / "participants.csv").write_bytes("\n".join(rows).encode("utf-16-le"))
 
 
+def unreadable(name: str) -> Callable[[Path, pytest.MonkeyPatch], None]:
+    """The file `name` as an ordinary user without read permission sees it: os.access says no
+    (as the command-line framework asks) and opening it raises PermissionError."""
+
+    def deny(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        secret = (folder / name).resolve()
+        real_access, real_open = os.access, Path.open
+
+        def access(path: Any, mode: int, **kwargs: Any) -> bool:
+            if Path(path).resolve() == secret and mode & os.R_OK:
+                return False
+            return real_access(path, mode, **kwargs)
+
+        def open_(path: Path, *args: Any, **kwargs: Any) -> Any:
+            if path.resolve() == secret:
+                raise PermissionError(errno.EACCES, "Permission denied", str(path))
+            return real_open(path, *args, **kwargs)
+
+        monkeypatch.setattr(os, "access", access)
+        monkeypatch.setattr(Path, "open", open_)
+
+    return deny
+
+
 def broken_plan_in_a_folder(folder: Path) -> None:
     (folder / "event-plan").mkdir()
     plan_edited(seat_twice)(folder / "event-plan")
@@ -155,6 +181,9 @@ class Case:
     """The one `Error:` line, without its "Error: " prefix."""
     details: tuple[str, ...] = ()
     """Lines printed on stderr before the error line (the rules `check` finds broken)."""
+    system: Callable[[Path, pytest.MonkeyPatch], None] | None = None
+    """What the system answers differently for this case (tests run as root, where a file
+    without read permission still reads: the answers an ordinary user gets are given here)."""
 
 
 FIELDS = (
@@ -472,6 +501,13 @@ CATALOGUE += [
         "its encoding with --encoding utf-16-le",
     ),
     Case(
+        "an input file you may not read",
+        registrations_csv(8),
+        ["plan", "participants.csv"],
+        "participants.csv: the file cannot be read: permission denied",
+        system=unreadable("participants.csv"),
+    ),
+    Case(
         "--encoding that is not a text encoding",
         registrations_csv(8),
         ["plan", "participants.csv", "--encoding", "rot13"],
@@ -511,6 +547,8 @@ def test_bad_input_is_one_clear_error_and_writes_nothing(
     case.make(tmp_path)
     monkeypatch.chdir(tmp_path)
     before = snapshot(tmp_path)
+    if case.system is not None:
+        case.system(tmp_path, monkeypatch)
 
     result = CliRunner().invoke(cli.app, case.args)
 
@@ -519,6 +557,7 @@ def test_bad_input_is_one_clear_error_and_writes_nothing(
     assert "Traceback" not in result.output
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert lines == [*case.details, f"Error: {case.message}"]
+    monkeypatch.undo()  # the system as it is again, to read what is there now
     assert snapshot(tmp_path) == before
 
 

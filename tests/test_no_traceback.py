@@ -148,39 +148,6 @@ def test_no_command_prints_a_traceback_for_hostile_arguments_and_files(
     assert leftovers(tmp_path) == []
 
 
-def test_an_unreadable_input_is_one_error_line_not_a_usage_box(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Tests run as root, where chmod 000 stops nothing: make the system answer as it does to an
-    # ordinary user (os.access says no, opening raises PermissionError).
-    registrations(tmp_path)
-    monkeypatch.chdir(tmp_path)
-    secret = (tmp_path / "good.csv").resolve()
-    real_access, real_open = os.access, Path.open
-
-    def access(path: Any, mode: int, **kwargs: Any) -> bool:
-        if Path(path).resolve() == secret and mode & os.R_OK:
-            return False
-        return real_access(path, mode, **kwargs)
-
-    def open_(path: Path, *args: Any, **kwargs: Any) -> Any:
-        if path.resolve() == secret:
-            raise PermissionError(errno.EACCES, "Permission denied", str(path))
-        return real_open(path, *args, **kwargs)
-
-    monkeypatch.setattr(os, "access", access)
-    monkeypatch.setattr(Path, "open", open_)
-
-    result = CliRunner().invoke(cli.app, ["plan", "good.csv"])
-
-    assert result.exit_code == 1, result.output
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert lines == ["Error: good.csv: the file cannot be read: permission denied"]
-    assert not (tmp_path / "good-plan").exists()
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert "`Error: participants.csv: the file cannot be read: permission denied`" in readme
-
-
 # Ctrl-C, SIGTERM, SIGHUP
 
 
