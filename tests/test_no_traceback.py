@@ -50,6 +50,7 @@ def plan_folder(folder: Path) -> Path:
         ],
     )
     assert result.exit_code == 0, result.output
+    assert validate(read_plan(folder / "plan")).ok
     return folder / "plan"
 
 
@@ -313,6 +314,7 @@ def test_the_next_run_sweeps_a_killed_runs_temporaries(
         live,
     ]
     assert (folder / "notes.part").exists()
+    assert validate(read_plan(folder)).ok
 
 
 def test_a_first_run_that_fails_removes_the_folder_it_created(
@@ -379,6 +381,7 @@ def test_start_without_a_round_length_is_checked_and_said_to_show_nothing(
         "Warning: the round sheets show times only with both --start and --round-minutes; "
         "--start alone is not shown"
     ) in " ".join(result.stdout.split())
+    assert validate(read_plan(tmp_path / "good-plan")).ok
 
 
 def test_breakout_csv_keeps_email_addresses_that_start_with_plus_or_minus() -> None:
