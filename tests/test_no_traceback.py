@@ -411,3 +411,26 @@ def test_a_plan_json_that_is_a_pipe_or_device_is_refused_not_read(tmp_path: Path
     assert result.stderr.strip() == (
         f"Error: {tmp_path}/plan.json: this is not a regular file; give the plan.json file"
     )
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt(), Terminated(signal.SIGTERM)])
+def test_a_stop_while_the_sheet_is_read_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stop: BaseException
+) -> None:
+    registrations(tmp_path)
+    monkeypatch.chdir(tmp_path)
+
+    def reading(*args: Any, **kwargs: Any) -> None:
+        raise stop
+
+    monkeypatch.setattr(cli, "read_registrations", reading)
+    result = CliRunner().invoke(cli.app, ["plan", "good.csv"])
+
+    expected = (
+        (130, "Interrupted") if isinstance(stop, KeyboardInterrupt) else (143, "Stopped by SIGTERM")
+    )
+    assert result.exit_code == expected[0], result.output
+    assert [line for line in result.stderr.splitlines() if line.strip()] == [
+        f"{expected[1]}: nothing was written."
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["good.csv"]
