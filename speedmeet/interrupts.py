@@ -44,10 +44,11 @@ def _on_signal(signum: int, frame: FrameType | None) -> None:
 
 
 def install() -> None:
-    """Route Ctrl-C, SIGTERM and SIGHUP through `_on_signal` (main thread only)."""
+    """Route Ctrl-C, SIGTERM and SIGHUP through `_on_signal` (main thread only). A signal the
+    user chose to ignore stays ignored: `nohup speedmeet plan ...` must survive a hangup."""
     for name in ("SIGINT", "SIGTERM", "SIGHUP"):
         number = getattr(signal, name, None)
-        if number is not None:
+        if number is not None and signal.getsignal(number) is not signal.SIG_IGN:
             signal.signal(number, _on_signal)
 
 

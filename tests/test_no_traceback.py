@@ -434,3 +434,17 @@ def test_a_stop_while_the_sheet_is_read_writes_nothing(
         f"{expected[1]}: nothing was written."
     ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["good.csv"]
+
+
+def test_a_signal_ignored_by_the_user_stays_ignored() -> None:
+    """`nohup speedmeet plan ...` ignores SIGHUP: installing the handlers must not undo it."""
+    code = (
+        "import signal\n"
+        "signal.signal(signal.SIGHUP, signal.SIG_IGN)\n"
+        "from speedmeet import interrupts\n"
+        "interrupts.install()\n"
+        "assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN\n"
+        "assert signal.getsignal(signal.SIGTERM) is interrupts._on_signal\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=120)
