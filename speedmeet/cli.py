@@ -21,7 +21,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
 from speedmeet import __version__
-from speedmeet.cli_checks import check_plain_text, check_seed, stopped
+from speedmeet.cli_checks import HiddenRows, check_plain_text, check_seed, stopped
 from speedmeet.cli_replan import history_command, replan_command
 from speedmeet.errors import InputError, Location, SettingsError, SpeedmeetError
 from speedmeet.exports import (
@@ -71,11 +71,6 @@ from speedmeet.validate_rules import RuleOutcome, rule_report
 class Paper(StrEnum):
     A4 = "A4"
     Letter = "Letter"
-
-
-class HiddenRows(StrEnum):
-    include = "include"
-    skip = "skip"
 
 
 class Interests(StrEnum):

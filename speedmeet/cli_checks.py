@@ -4,12 +4,21 @@ said when a run is stopped; shared by `speedmeet plan` and `speedmeet replan`.""
 from __future__ import annotations
 
 import unicodedata
+from enum import StrEnum
 
 from rich.console import Console
 
 from speedmeet.errors import SettingsError
 from speedmeet.files import committed
 from speedmeet.interrupts import Terminated, quiet_after_stop
+
+
+class HiddenRows(StrEnum):
+    """--hidden-rows: plan the rows hidden or filtered out in a workbook, or leave them out."""
+
+    include = "include"
+    skip = "skip"
+
 
 MAX_SEED = 2**31 - 1
 """The solvers take a 32-bit signed seed."""

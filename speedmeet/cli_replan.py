@@ -15,6 +15,7 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 from rich.text import Text
 
+from speedmeet.cli_checks import HiddenRows, check_seed
 from speedmeet.files import all_or_nothing
 from speedmeet.model import Participant, Plan
 from speedmeet.planfile import read_plan, resolve_plan_path
@@ -34,7 +35,9 @@ SHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt")
 """An --add value ending like this is a spreadsheet of late arrivals, not a name."""
 
 
-def _walk_ins(values: list[str], plan: Plan) -> tuple[list[Participant], list[str]]:
+def _walk_ins(
+    values: list[str], plan: Plan, hidden_rows: str = "include"
+) -> tuple[list[Participant], list[str]]:
     """People from --add: "name; organisation" or a spreadsheet read like `speedmeet plan`."""
     walk_ins: list[Participant] = []
     warnings: list[str] = []
@@ -45,7 +48,7 @@ def _walk_ins(values: list[str], plan: Plan) -> tuple[list[Participant], list[st
                 raise ReplanError(f"--add {value}: no such file")
             from speedmeet.readers import read_registrations
 
-            registrations = read_registrations(path)
+            registrations = read_registrations(path, hidden_rows=hidden_rows)
             has_ids = any(field == "id" for field, _ in registrations.mapping)
             warnings.extend(
                 warning
@@ -142,6 +145,12 @@ def replan_command(
         float, typer.Option(min=0.1, help="Seconds the search may take at most.")
     ] = 10.0,
     seed: Annotated[int, typer.Option(help="Same request and seed, same new plan.")] = 0,
+    hidden_rows: Annotated[
+        HiddenRows,
+        typer.Option(
+            help="Rows hidden or filtered out in an --add workbook: plan them, or skip them."
+        ),
+    ] = HiddenRows.include,
     print_kit: Annotated[
         bool, typer.Option("--pdf/--no-pdf", help="Re-make the PDFs and the reprint folder.")
     ] = True,
@@ -152,14 +161,13 @@ def replan_command(
     reprint/ holds only the pages to print again.
     """
     from speedmeet.cli import reporting_errors
-    from speedmeet.cli_checks import check_seed
 
     console = Console()
     with reporting_errors():
         check_seed(seed)
         plan = read_plan(plan_dir)
         folder = resolve_plan_path(plan_dir).parent
-        walk_ins, warnings = _walk_ins(add or [], plan)
+        walk_ins, warnings = _walk_ins(add or [], plan, hidden_rows.value)
         if add and not walk_ins and not drop:
             raise ReplanError("everyone in --add is already in the plan; nothing to replan")
         outcome = replan(

@@ -493,3 +493,31 @@ def test_a_given_utf16_or_utf32_encoding_is_honoured(tmp_path: Path, encoding: s
     path.write_bytes(rows.encode(encoding))  # no byte-order mark
     registrations = read_registrations(path, encoding=encoding)
     assert [p.name for p in registrations.participants] == ["Zoë 0", "Zoë 1", "Zoë 2"]
+
+
+@pytest.mark.parametrize(("choice", "joining"), [("include", 2), ("skip", 1)])
+def test_replan_reads_hidden_rows_of_late_arrivals_as_told(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, choice: str, joining: int
+) -> None:
+    csv_file(tmp_path / "participants.csv", [HEADER, *people(9)])
+    monkeypatch.chdir(tmp_path)
+    code, output = run_plan(Path("participants.csv"))
+    assert code == 0, output
+    late = [HEADER, ["Late One", "Organisation 7", "l1@example.org"]]
+    late.append(["Late Two", "Organisation 8", "l2@example.org"])
+    xlsx(tmp_path / "late.xlsx", late, hidden=[3])
+
+    result = CliRunner().invoke(
+        cli.app,
+        [
+            *("replan", "participants-plan", "--from-round", "2", "--add", "late.xlsx"),
+            *("--no-pdf", "--time-limit", "1", "--hidden-rows", choice),
+        ],
+    )
+
+    assert result.exit_code == 0, result.output
+    flat = " ".join(result.output.split())
+    assert flat.count("Joins from round 2:") == joining
+    hint = "left out (--hidden-rows skip)" if choice == "skip" else "planned like the others"
+    assert f"row 3 is hidden in the sheet and {hint}" in flat
+    assert validate(read_plan(tmp_path / "participants-plan")).ok
