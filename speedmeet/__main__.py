@@ -1,5 +1,5 @@
 """`python -m speedmeet` runs the same command as `speedmeet`."""
 
-from speedmeet.cli import main
+from speedmeet.entry import main
 
 main()

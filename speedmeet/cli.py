@@ -25,10 +25,17 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
 
+from speedmeet.cli_checks import HiddenRows, check_plain_text, check_seed, stopped
 from speedmeet.cli_replan import history_command, replan_command
 from speedmeet.defaults import DEFAULT_ROUNDS, DEFAULT_TABLE_SIZE, DEFAULT_TIME_LIMIT, PRINTABLES
-from speedmeet.errors import InputError, SettingsError, SpeedmeetError
-from speedmeet.files import all_or_nothing, check_output_folder, refuse_overwriting_inputs
+from speedmeet.errors import InputError, Location, SettingsError, SpeedmeetError
+from speedmeet.files import (
+    all_or_nothing,
+    check_output_folder,
+    refuse_overwriting_inputs,
+    start_run,
+)
+from speedmeet.interrupts import Terminated, command_running
 
 if TYPE_CHECKING:
     from speedmeet.model import EventSettings, Participant, Plan
@@ -80,16 +87,28 @@ error_console = Console(stderr=True)
 @contextlib.contextmanager
 def reporting_errors() -> Iterator[None]:
     """Turn a user's mistake into one line on stderr and exit code 1, never a traceback."""
+    start_run()
     try:
-        yield
+        with command_running():
+            yield
     except SpeedmeetError as error:
         error_console.print(
             f"Error: {error.describe()}", markup=False, highlight=False, soft_wrap=True
         )
         raise typer.Exit(error.exit_code) from None
-    except KeyboardInterrupt:
-        error_console.print("Interrupted: nothing was written.", highlight=False)
-        raise typer.Exit(130) from None
+    except OSError as error:  # a path the system refuses (a name too long, a broken disk)
+        where = f"{error.filename}: " if error.filename else ""
+        error_console.print(
+            f"Error: {where}{error.strerror or error}", markup=False, highlight=False
+        )
+        raise typer.Exit(1) from None
+    except RecursionError:  # a file nested deeper than any real one (a hostile plan.json)
+        error_console.print(
+            "Error: the file is nested too deeply to be read", markup=False, highlight=False
+        )
+        raise typer.Exit(1) from None
+    except (KeyboardInterrupt, Terminated) as stop:
+        raise typer.Exit(stopped(stop, error_console)) from None
 
 
 def _version(value: bool) -> None:
@@ -124,10 +143,10 @@ def show_understood(registrations: Registrations) -> None:
     where = registrations.source
     if registrations.sheet:
         where += f", sheet '{registrations.sheet}'"
-    console.print(
-        f"[bold]Read[/bold] {escape(where)}, header in row {registrations.header_row}",
-        highlight=False,
-    )
+    header = f"row {registrations.header_row}"
+    if registrations.header_start and registrations.header_start < registrations.header_row:
+        header = f"rows {registrations.header_start}-{registrations.header_row}"
+    console.print(f"[bold]Read[/bold] {escape(where)}, header in {header}", highlight=False)
     table = RichTable(show_header=True, header_style="bold", box=None, padding=(0, 2))
     table.add_column("field")
     table.add_column("column in the sheet")
@@ -143,6 +162,8 @@ def show_understood(registrations: Registrations) -> None:
     console.print(
         f"{len(participants)} participants from {organisations} organisations", highlight=False
     )
+    if registrations.rows is not None:
+        console.print(registrations.rows.summary(), highlight=False, markup=False)
     for warning in registrations.warnings:
         console.print(f"[yellow]Warning:[/yellow] {escape(warning)}", highlight=False)
 
@@ -396,7 +417,9 @@ def _solve_with_progress(
 
 @app.command("plan")
 def plan_command(
-    participants: Annotated[Path, typer.Argument(help="Registration spreadsheet (.xlsx or .csv).")],
+    participants: Annotated[
+        Path, typer.Argument(readable=False, help="Registration spreadsheet (.xlsx or .csv).")
+    ],
     rounds: Annotated[int, typer.Option(min=1, help="Number of rounds.")] = DEFAULT_ROUNDS,
     table_size: Annotated[
         int, typer.Option(min=2, help="Most people at one table.")
@@ -417,10 +440,16 @@ def plan_command(
     ] = 0,
     out: Annotated[
         Path | None,
-        typer.Option(help="Output folder (default: <input name>-plan beside the input)."),
+        typer.Option(
+            readable=False, help="Output folder (default: <input name>-plan beside the input)."
+        ),
     ] = None,
     sheet: Annotated[str | None, typer.Option(help="Sheet to read in a workbook.")] = None,
     encoding: Annotated[str | None, typer.Option(help="Text encoding of a csv file.")] = None,
+    hidden_rows: Annotated[
+        HiddenRows,
+        typer.Option(help="Rows hidden or filtered out in the workbook: plan them, or skip them."),
+    ] = HiddenRows.include,
     column: Annotated[
         list[str] | None,
         typer.Option(help='Override a column: FIELD="Header", e.g. organisation="Organisme".'),
@@ -458,7 +487,9 @@ def plan_command(
     ] = None,
     history: Annotated[
         list[Path] | None,
-        typer.Option(help="plan.json of an earlier event: who met there counts as met."),
+        typer.Option(
+            readable=False, help="plan.json of an earlier event: who met there counts as met."
+        ),
     ] = None,
     online: Annotated[
         bool, typer.Option("--online", help="Also write breakout-room files for online rounds.")
@@ -473,7 +504,7 @@ def plan_command(
         online_outputs_in,
         write_online_exports,
     )
-    from speedmeet.model import EventSettings, round_slots
+    from speedmeet.model import EventSettings, check_start, round_slots
     from speedmeet.planfile import resolve_plan_path
     from speedmeet.readers import read_event_sheets, read_registrations
     from speedmeet.validate_rules import rule_report
@@ -481,6 +512,13 @@ def plan_command(
     with reporting_errors():
         if not participants.exists():
             raise InputError(f"{participants}: no such file")
+        if participants.is_dir():  # before its name is used for the output folder ("." has none)
+            raise InputError("this is a folder, not a file", Location(str(participants)))
+        check_seed(seed)
+        if start is not None:
+            check_start(start)
+        check_plain_text("--title", [title] if title else [])
+        check_plain_text("--topic", topic or [])
         if topic and len(topic) > rounds:
             raise SettingsError(
                 f"{len(topic)} --topic values for {rounds} rounds; give at most one per round"
@@ -492,7 +530,11 @@ def plan_command(
         check_output_folder(folder)
         overrides = _parse_columns(column or [])
         registrations = read_registrations(
-            participants, sheet=sheet, encoding=encoding, columns=overrides
+            participants,
+            sheet=sheet,
+            encoding=encoding,
+            columns=overrides,
+            hidden_rows=hidden_rows.value,
         )
         mixed_by = _unread_mix_column(mix, registrations, overrides)
         if (
@@ -503,6 +545,7 @@ def plan_command(
                 sheet=sheet,
                 encoding=encoding,
                 columns={**overrides, "role": mixed_by},
+                hidden_rows=hidden_rows.value,
             )
         sheets = read_event_sheets(participants, registrations.participants, encoding=encoding)
         show_understood(registrations)
@@ -527,6 +570,13 @@ def plan_command(
             qr=qr,
         )
         round_slots(settings, settings.rounds)  # a bad --start fails now, not after the solve
+        if (start is None) != (round_minutes is None):
+            console.print(
+                "[yellow]Warning:[/yellow] the round sheets show times only with both --start "
+                "and --round-minutes; " + ("--start" if start else "--round-minutes") + " alone "
+                "is not shown",
+                highlight=False,
+            )
         began = time.perf_counter()
         outcome, interrupted = _solve_with_progress(registrations, settings, rules)
         if interrupted:
@@ -667,7 +717,9 @@ def read_valid_plan(location: Path) -> tuple[Plan, Quality]:
 
 @app.command("print")
 def print_command(
-    plan_dir: Annotated[Path, typer.Argument(metavar="PLAN_DIR", help="Folder holding plan.json.")],
+    plan_dir: Annotated[
+        Path, typer.Argument(readable=False, metavar="PLAN_DIR", help="Folder holding plan.json.")
+    ],
     what: Annotated[
         str, typer.Option(help="Comma-separated: sheets, cards, itineraries, badges.")
     ] = ",".join(PRINTABLES),
@@ -714,7 +766,9 @@ def print_command(
 
 @app.command("report")
 def report_command(
-    plan_dir: Annotated[Path, typer.Argument(metavar="PLAN_DIR", help="Folder holding plan.json.")],
+    plan_dir: Annotated[
+        Path, typer.Argument(readable=False, metavar="PLAN_DIR", help="Folder holding plan.json.")
+    ],
 ) -> None:
     """Write meetings.xlsx: who met whom, per person and per organisation, after the event."""
     from speedmeet.exports import write_meetings_report
@@ -733,21 +787,24 @@ def report_command(
 
 @app.command("check")
 def check_command(
-    plan_path: Annotated[Path, typer.Argument(metavar="PLAN", help="plan.json or its folder.")],
+    plan_path: Annotated[
+        Path, typer.Argument(readable=False, metavar="PLAN", help="plan.json or its folder.")
+    ],
 ) -> None:
     """Check a plan against the rules and show how good it is."""
-    from speedmeet.planfile import read_plan
+    from speedmeet.planfile import read_plan, resolve_plan_path
     from speedmeet.validate import validate
 
     with reporting_errors():
-        plan = read_plan(plan_path)
+        plan_file = resolve_plan_path(plan_path)  # named as such: the folder may hold others
+        plan = read_plan(plan_file)
         report = validate(plan)
         if not report.ok:
             for violation in report.violations:
                 error_console.print(str(violation), markup=False, highlight=False)
-            raise SpeedmeetError(f"{plan_path}: the plan breaks {len(report.violations)} rule(s)")
+            raise SpeedmeetError(f"{plan_file}: the plan breaks {len(report.violations)} rule(s)")
         assert report.quality is not None
-        console.print(f"{plan_path}: the plan follows every rule.", highlight=False, markup=False)
+        console.print(f"{plan_file}: the plan follows every rule.", highlight=False, markup=False)
         solve = plan.solve
         show_quality(
             report.quality,

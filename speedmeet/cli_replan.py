@@ -17,6 +17,7 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 from rich.text import Text
 
+from speedmeet.cli_checks import HiddenRows, check_seed
 from speedmeet.files import all_or_nothing
 
 if TYPE_CHECKING:
@@ -28,7 +29,9 @@ SHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt")
 """An --add value ending like this is a spreadsheet of late arrivals, not a name."""
 
 
-def _walk_ins(values: list[str], plan: Plan) -> tuple[list[Participant], list[str]]:
+def _walk_ins(
+    values: list[str], plan: Plan, hidden_rows: str = "include"
+) -> tuple[list[Participant], list[str]]:
     """People from --add: "name; organisation" or a spreadsheet read like `speedmeet plan`."""
     from speedmeet.replanning import ReplanError, parse_walk_in, walk_ins_from_participants
 
@@ -41,7 +44,7 @@ def _walk_ins(values: list[str], plan: Plan) -> tuple[list[Participant], list[st
                 raise ReplanError(f"--add {value}: no such file")
             from speedmeet.readers import read_registrations
 
-            registrations = read_registrations(path)
+            registrations = read_registrations(path, hidden_rows=hidden_rows)
             has_ids = any(field == "id" for field, _ in registrations.mapping)
             warnings.extend(
                 warning
@@ -113,7 +116,9 @@ def show_outcome(console: Console, outcome: ReplanOutcome) -> None:
 
 
 def replan_command(
-    plan_dir: Annotated[Path, typer.Argument(metavar="PLAN_DIR", help="Folder holding plan.json.")],
+    plan_dir: Annotated[
+        Path, typer.Argument(readable=False, metavar="PLAN_DIR", help="Folder holding plan.json.")
+    ],
     from_round: Annotated[
         int,
         typer.Option("--from-round", help="First round to replan; earlier rounds have been held."),
@@ -141,6 +146,12 @@ def replan_command(
         ),
     ] = 10.0,
     seed: Annotated[int, typer.Option(help="Same request and seed, same new plan.")] = 0,
+    hidden_rows: Annotated[
+        HiddenRows,
+        typer.Option(
+            help="Rows hidden or filtered out in an --add workbook: plan them, or skip them."
+        ),
+    ] = HiddenRows.include,
     print_kit: Annotated[
         bool, typer.Option("--pdf/--no-pdf", help="Re-make the PDFs and the reprint folder.")
     ] = True,
@@ -156,9 +167,10 @@ def replan_command(
 
     console = Console()
     with reporting_errors():
+        check_seed(seed)
         plan = read_plan(plan_dir)
         folder = resolve_plan_path(plan_dir).parent
-        walk_ins, warnings = _walk_ins(add or [], plan)
+        walk_ins, warnings = _walk_ins(add or [], plan, hidden_rows.value)
         if add and not walk_ins and not drop:
             raise ReplanError("everyone in --add is already in the plan; nothing to replan")
         outcome = replan(
@@ -193,7 +205,9 @@ def replan_command(
 
 
 def history_command(
-    plan_dir: Annotated[Path, typer.Argument(metavar="PLAN_DIR", help="Folder holding plan.json.")],
+    plan_dir: Annotated[
+        Path, typer.Argument(readable=False, metavar="PLAN_DIR", help="Folder holding plan.json.")
+    ],
 ) -> None:
     """List the versions of a plan kept by `speedmeet replan`, oldest first."""
     from speedmeet.cli import reporting_errors

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
@@ -32,6 +33,95 @@ def _current_umask() -> int:
 _PENDING: ContextVar[list[tuple[Path, Path]] | None] = ContextVar("_PENDING", default=None)
 """Inside `all_or_nothing()`: finished temporaries waiting to replace their targets."""
 
+_CREATED: ContextVar[list[Path] | None] = ContextVar("_CREATED", default=None)
+"""Inside `all_or_nothing()`: the folders this group created, removed again if it fails."""
+
+_COMMITTED: list[Path] = []
+"""Every output moved into place since `start_run()`: what a late Ctrl-C must not deny."""
+
+_SWEPT: set[Path] = set()
+"""Folders already cleared of stale temporaries since `start_run()`."""
+
+# `.plan.json.<pid>.<random>.part`, and the older `.plan.json.<random>.part` without the pid;
+# only for the kinds of file speedmeet writes, so that an organiser's own file is never touched.
+_TEMPORARY = re.compile(
+    r"\.(?P<target>.+?\.(?:json|xlsx|pdf|csv|txt))\.(?:(?P<pid>[0-9]+)\.)?[a-z0-9_]{8}\.part"
+)
+
+
+def start_run() -> None:
+    """Forget what earlier commands of this process wrote and swept (tests run many commands in
+    one process)."""
+    _COMMITTED.clear()
+    _SWEPT.clear()
+
+
+def committed() -> list[Path]:
+    """The outputs moved into place since `start_run()`."""
+    return list(_COMMITTED)
+
+
+def sweep_stale_temporaries(folder: Path) -> list[Path]:
+    """Remove temporaries that a killed run (SIGKILL, power cut) left in `folder`.
+
+    They hold names and e-mails, so they must not linger. A temporary is stale when the run
+    that made it is gone: its name carries that run's process id. One without an id comes from
+    an older speedmeet and is stale too; a live run of this one always writes the id.
+    """
+    folder = Path(folder)
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _TEMPORARY.fullmatch(entry.name)
+        if match is None or not entry.is_file(follow_symlinks=False):
+            continue
+        pid = match.group("pid")
+        if pid is not None and int(pid) != os.getpid() and _running(int(pid)):
+            continue  # another run writing into the same folder right now
+        if pid is not None and int(pid) == os.getpid():
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(entry.path)
+            removed.append(folder / entry.name)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True  # someone else's process, or an id we cannot ask about: leave its files
+    return True
+
+
+def _make_folders(folder: Path) -> None:
+    """Create `folder` and missing parents, noting the new ones for removal on failure."""
+    missing: list[Path] = []
+    for candidate in [folder, *folder.parents]:
+        if candidate.exists():
+            break
+        missing.append(candidate)
+    folder.mkdir(parents=True, exist_ok=True)
+    created = _CREATED.get()
+    if created is not None:
+        created.extend(missing)  # deepest first: the order they must be removed in
+    key = folder.resolve()
+    if key not in _SWEPT:
+        _SWEPT.add(key)
+        sweep_stale_temporaries(folder)
+
+
+def _remove_created(folders: list[Path]) -> None:
+    """Remove the folders a failed group created, if nothing else was put in them meanwhile."""
+    for folder in sorted(set(folders), key=lambda path: len(path.parts), reverse=True):
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
 
 @contextlib.contextmanager
 def all_or_nothing() -> Iterator[None]:
@@ -41,7 +131,10 @@ def all_or_nothing() -> Iterator[None]:
         yield
         return
     pending: list[tuple[Path, Path]] = []
+    created: list[Path] = []
     token = _PENDING.set(pending)
+    created_token = _CREATED.set(created)
+    done = False
     try:
         yield
         for temporary, target in pending:
@@ -49,11 +142,16 @@ def all_or_nothing() -> Iterator[None]:
                 os.replace(temporary, target)
             except OSError as error:
                 raise OutputError(_describe_os_error(target, error)) from None
+            _COMMITTED.append(target)
+        done = True
     finally:
         _PENDING.reset(token)
+        _CREATED.reset(created_token)
         for temporary, _ in pending:
             with contextlib.suppress(FileNotFoundError):
                 temporary.unlink()
+        if not done and not any(target in _COMMITTED for _, target in pending):
+            _remove_created(created)
 
 
 @contextlib.contextmanager
@@ -62,8 +160,11 @@ def atomic_path(target: Path) -> Iterator[Path]:
     (inside `all_or_nothing()`, together with the group's other files at its end)."""
     target = Path(target)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        _make_folders(target.parent)
+        # The process id in the name tells the next run whether this file's writer is gone.
+        fd, name = tempfile.mkstemp(
+            prefix=f".{target.name}.{os.getpid()}.", suffix=".part", dir=target.parent
+        )
         os.close(fd)
     except OSError as error:
         raise OutputError(_describe_os_error(target, error)) from None
@@ -78,6 +179,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
             deferred = True
         else:
             os.replace(temporary, target)
+            _COMMITTED.append(target)
     except OSError as error:
         raise OutputError(_describe_os_error(target, error)) from None
     finally:
@@ -132,7 +234,7 @@ def make_output_folder(folder: Path) -> Path:
     """Create the output folder (and its parents) or say clearly why it cannot be."""
     folder = Path(folder)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        _make_folders(folder)
     except FileExistsError:
         raise OutputError(
             f"cannot use {folder} as the output folder: a file has that name"

@@ -203,6 +203,11 @@ def _start_minutes(start: str) -> int:
     return int(match.group(1)) * 60 + int(match.group(2) or 0)
 
 
+def check_start(start: str) -> None:
+    """Refuse a start time that is not a time of day, whether or not the rounds have a length."""
+    _start_minutes(start)
+
+
 def _clock(minutes: int) -> str:
     hours, mins = divmod(minutes % (24 * 60), 60)
     return f"{hours:02d}:{mins:02d}"

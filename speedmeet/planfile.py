@@ -12,6 +12,8 @@ from speedmeet.files import write_text_atomically
 from speedmeet.model import Plan
 
 PLAN_FILENAME = "plan.json"
+MAX_PLAN_BYTES = 200 * 1024 * 1024
+"""A plan of 50,000 people is a few tens of MB; anything far larger is not a plan."""
 
 
 def plan_to_json(plan: Plan) -> str:
@@ -41,13 +43,36 @@ def resolve_plan_path(location: Path) -> Path:
 def read_plan(location: Path) -> Plan:
     path = resolve_plan_path(location)
     try:
-        text = path.read_text(encoding="utf-8")
+        if path.exists() and not path.is_dir() and not path.is_file():
+            # a pipe would wait forever, /dev/zero would fill the memory
+            raise PlanFileError(f"{path}: this is not a regular file; give the plan.json file")
+        if path.is_file() and path.stat().st_size > MAX_PLAN_BYTES:
+            raise PlanFileError(
+                f"{path}: the file is {path.stat().st_size / 1024**2:,.0f} MB; no speedmeet plan "
+                f"is that large (at most {MAX_PLAN_BYTES // 1024**2} MB)"
+            )
+        # utf-8-sig: Notepad and some editors save JSON with a byte-order mark
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise PlanFileError(f"{path}: no such plan file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise PlanFileError(f"{path}: cannot read the plan file ({error})") from None
+    except IsADirectoryError:
+        raise PlanFileError(f"{path}: this is a folder, not a plan file") from None
+    except PermissionError:
+        raise PlanFileError(f"{path}: cannot read the plan file: permission denied") from None
+    except UnicodeDecodeError as error:
+        raise PlanFileError(
+            f"{path}: not a speedmeet plan (byte {error.start + 1} is not UTF-8 text)"
+        ) from None
+    except OSError as error:
+        raise PlanFileError(
+            f"{path}: cannot read the plan file ({error.strerror or error})"
+        ) from None
     try:
         raw = json.loads(text)
+    except RecursionError:
+        raise PlanFileError(
+            f"{path}: not a speedmeet plan (its lists are nested thousands of levels deep)"
+        ) from None
     except json.JSONDecodeError as error:
         raise PlanFileError(
             f"{path}: not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"

@@ -9,11 +9,13 @@ keeps the two in step. Commands run from the case's folder so that messages name
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -118,6 +120,58 @@ def file_in_the_way(folder: Path) -> None:
     (folder / "participants-plan").write_text("notes", encoding="utf-8")
 
 
+def deeply_nested_plan(folder: Path) -> None:
+    """A plan.json whose settings are a list nested 100,000 deep: a hostile or broken file."""
+    depth = 100_000
+    (folder / "plan.json").write_text(
+        '{"format": "speedmeet-plan", "version": 1, "settings": ' + "[" * depth + "]" * depth + "}",
+        encoding="utf-8",
+    )
+
+
+def stray_quote_csv(folder: Path) -> None:
+    """30 registrations where row 12 starts with a quotation mark that is never closed."""
+    rows = ["Name,Organisation,Email"] + [
+        f"Person {i},Organisation {i % 5},p{i}@example.org" for i in range(30)
+    ]
+    rows[11] = '"Doc Brown,Organisation 0,p10@example.org'
+    (folder / "participants.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+def utf16_without_mark(folder: Path) -> None:
+    rows = ["Name,Organisation"] + [f"Person {i},Organisation {i}" for i in range(8)]
+    (folder / "participants.csv").write_bytes("\n".join(rows).encode("utf-16-le"))
+
+
+def unreadable(name: str) -> Callable[[Path, pytest.MonkeyPatch], None]:
+    """The file `name` as an ordinary user without read permission sees it: os.access says no
+    (as the command-line framework asks) and opening it raises PermissionError."""
+
+    def deny(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        secret = (folder / name).resolve()
+        real_access, real_open = os.access, Path.open
+
+        def access(path: Any, mode: int, **kwargs: Any) -> bool:
+            if Path(path).resolve() == secret and mode & os.R_OK:
+                return False
+            return real_access(path, mode, **kwargs)
+
+        def open_(path: Path, *args: Any, **kwargs: Any) -> Any:
+            if path.resolve() == secret:
+                raise PermissionError(errno.EACCES, "Permission denied", str(path))
+            return real_open(path, *args, **kwargs)
+
+        monkeypatch.setattr(os, "access", access)
+        monkeypatch.setattr(Path, "open", open_)
+
+    return deny
+
+
+def broken_plan_in_a_folder(folder: Path) -> None:
+    (folder / "event-plan").mkdir()
+    plan_edited(seat_twice)(folder / "event-plan")
+
+
 @dataclass(frozen=True)
 class Case:
     name: str
@@ -127,6 +181,9 @@ class Case:
     """The one `Error:` line, without its "Error: " prefix."""
     details: tuple[str, ...] = ()
     """Lines printed on stderr before the error line (the rules `check` finds broken)."""
+    system: Callable[[Path, pytest.MonkeyPatch], None] | None = None
+    """What the system answers differently for this case (tests run as root, where a file
+    without read permission still reads: the answers an ordinary user gets are given here)."""
 
 
 FIELDS = (
@@ -376,6 +433,105 @@ CATALOGUE: list[Case] = [
 ]
 
 
+CATALOGUE += [
+    Case(
+        "the current folder as the input",
+        registrations_csv(8),
+        ["plan", "."],
+        ".: this is a folder, not a file",
+    ),
+    Case(
+        "a negative --seed",
+        registrations_csv(8),
+        ["plan", "participants.csv", "--seed", "-5"],
+        "--seed takes a whole number from 0 to 2147483647, not -5",
+    ),
+    Case(
+        "replan: a negative --seed",
+        plan_edited(None),
+        ["replan", "plan.json", "--from-round", "2", "--drop", "P1", "--seed", "-5"],
+        "--seed takes a whole number from 0 to 2147483647, not -5",
+    ),
+    Case(
+        "check: a plan.json nested 100,000 levels deep",
+        deeply_nested_plan,
+        ["check", "plan.json"],
+        "plan.json: not a speedmeet plan (its lists are nested thousands of levels deep)",
+    ),
+    Case(
+        "replan: a plan.json nested 100,000 levels deep",
+        deeply_nested_plan,
+        ["replan", "plan.json", "--from-round", "2", "--drop", "P1"],
+        "plan.json: not a speedmeet plan (its lists are nested thousands of levels deep)",
+    ),
+    Case(
+        "--start that is not a time, without --round-minutes",
+        registrations_csv(8),
+        ["plan", "participants.csv", "--start", "25:99"],
+        "start time '25:99' is not a time of day like 14:00",
+    ),
+    Case(
+        "a csv whose stray quotation mark swallows the rows below",
+        stray_quote_csv,
+        ["plan", "participants.csv"],
+        'participants.csv, row 12: a quotation mark (") opens a cell in this row and is not '
+        "closed at the row's end, so the 19 lines after it would be read into that cell; remove "
+        "the stray quotation mark or close the cell with another one",
+    ),
+    Case(
+        "a formula's error value in a cell",
+        workbook([["Name", "Organisation"], ["Ana", "EPER"], ["Bo", "#DIV/0!"], ["Cy", "HUG"]]),
+        ["plan", "participants.xlsx"],
+        "participants.xlsx, sheet 'Sheet', row 3, column 'Organisation': the cell shows the "
+        "error #DIV/0! instead of a value (a formula that failed, saved as its result); correct "
+        "it in the spreadsheet and save again",
+    ),
+    Case(
+        "zip bomb just over the limit",
+        lambda folder: zip_declaring(folder / "participants.xlsx", 200 * 1024**2 + 300 * 1024),
+        ["plan", "participants.xlsx"],
+        "participants.xlsx: the workbook would unpack to 200.3 MB, more than the 200 MB "
+        "speedmeet accepts; refusing to open it (is it a zip bomb?)",
+    ),
+    Case(
+        "UTF-16 text without its byte-order mark",
+        utf16_without_mark,
+        ["plan", "participants.csv"],
+        "participants.csv: this looks like UTF-16 text saved without its byte-order mark; give "
+        "its encoding with --encoding utf-16-le",
+    ),
+    Case(
+        "an input file you may not read",
+        registrations_csv(8),
+        ["plan", "participants.csv"],
+        "participants.csv: the file cannot be read: permission denied",
+        system=unreadable("participants.csv"),
+    ),
+    Case(
+        "--encoding that is not a text encoding",
+        registrations_csv(8),
+        ["plan", "participants.csv", "--encoding", "rot13"],
+        "participants.csv: 'rot13' is not a text encoding; use one like utf-8, cp1252 or utf-16",
+    ),
+    Case(
+        "--title with a control character (pasted from a terminal)",
+        registrations_csv(8),
+        ["plan", "participants.csv", "--title", "\x1b[31mForum"],
+        "--title holds a control character ('\\x1b'); write it as plain text",
+    ),
+    Case(
+        "check: a plan that breaks the rules, given by its folder",
+        broken_plan_in_a_folder,
+        ["check", "event-plan"],
+        "event-plan/plan.json: the plan breaks 2 rule(s)",
+        (
+            "[seated-once] round 1: Person 1 (P1) sits at 2 tables",
+            "[seated-once] round 1: Person 4 (P4) has no table",
+        ),
+    ),
+]
+
+
 def snapshot(folder: Path) -> dict[str, bytes | None]:
     """Every path under `folder` with its bytes (None for a folder or a pipe, never read)."""
     return {
@@ -391,6 +547,8 @@ def test_bad_input_is_one_clear_error_and_writes_nothing(
     case.make(tmp_path)
     monkeypatch.chdir(tmp_path)
     before = snapshot(tmp_path)
+    if case.system is not None:
+        case.system(tmp_path, monkeypatch)
 
     result = CliRunner().invoke(cli.app, case.args)
 
@@ -399,6 +557,7 @@ def test_bad_input_is_one_clear_error_and_writes_nothing(
     assert "Traceback" not in result.output
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert lines == [*case.details, f"Error: {case.message}"]
+    monkeypatch.undo()  # the system as it is again, to read what is there now
     assert snapshot(tmp_path) == before
 
 

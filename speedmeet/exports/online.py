@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from speedmeet.cells import csv_cell as safe_cell
+from speedmeet.cells import csv_email
 from speedmeet.files import write_text_atomically
 from speedmeet.model import Participant, Plan
 
@@ -94,7 +95,7 @@ def rooms_csv(plan: Plan, round_number: int) -> str:
             email = _email(people[pid])
             if pid in manual or email is None:
                 continue
-            writer.writerow([safe_cell(room_name(table.table)), safe_cell(email)])
+            writer.writerow([safe_cell(room_name(table.table)), csv_email(email)])
     return buffer.getvalue()
 
 

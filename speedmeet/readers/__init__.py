@@ -14,10 +14,17 @@ from speedmeet.errors import InputError, Location
 from speedmeet.readers import csv, xlsx
 from speedmeet.readers.columns import FIELDS
 from speedmeet.readers.event_sheets import EventSheets, read_event_sheets
-from speedmeet.readers.registrations import Registrations, build_registrations
-from speedmeet.readers.table import MAX_FILE_BYTES, SheetTable
+from speedmeet.readers.registrations import HIDDEN_ROWS, Registrations, build_registrations
+from speedmeet.readers.table import MAX_FILE_BYTES, SheetTable, megabytes, megabytes_over
 
-__all__ = ["FIELDS", "EventSheets", "Registrations", "read_event_sheets", "read_registrations"]
+__all__ = [
+    "FIELDS",
+    "HIDDEN_ROWS",
+    "EventSheets",
+    "Registrations",
+    "read_event_sheets",
+    "read_registrations",
+]
 
 _HEAD_BYTES = 8192
 _EXPORT = "export the registrations as .xlsx or .csv"
@@ -29,12 +36,14 @@ def read_registrations(
     sheet: str | None = None,
     encoding: str | None = None,
     columns: Mapping[str, str] | None = None,
+    hidden_rows: str = HIDDEN_ROWS[0],
 ) -> Registrations:
     """Read the participants of a registration file (.xlsx, .xlsm, .csv, .tsv, .txt).
 
     `sheet` chooses a workbook's sheet (else the first holding a participant table),
     `encoding` a text file's encoding (else UTF-8, then Windows-1252), and `columns` maps
-    fields (`organisation`, ...) to the header text the user wrote, overriding recognition.
+    fields (`organisation`, ...) to the header text the user wrote, overriding recognition;
+    `hidden_rows` says whether rows hidden in a workbook are planned ("include") or not ("skip").
     """
     source = str(path)
     overrides = _check_overrides(columns or {}, source)
@@ -46,7 +55,14 @@ def read_registrations(
         xlsx.refuse_ole(Path(path), source)
     else:
         _refuse_other_formats(head, source)
-        if not csv.detect(head):
+        if not csv.detect(head, encoding):
+            utf16 = csv.utf16_without_mark(head)
+            if utf16 is not None:
+                raise InputError(
+                    f"this looks like UTF-16 text saved without its byte-order mark; give its "
+                    f"encoding with --encoding {utf16}",
+                    Location(source),
+                )
             raise InputError(
                 "this is not a spreadsheet: it is neither an Excel workbook nor a text (csv) file",
                 Location(source),
@@ -58,7 +74,7 @@ def read_registrations(
                 Location(source),
             )
         table = csv.parse(Path(path), source, encoding=encoding, overrides=overrides)
-    return build_registrations(table, source)
+    return build_registrations(table, source, hidden_rows=hidden_rows)
 
 
 def _check_overrides(columns: Mapping[str, str], source: str) -> dict[str, str]:
@@ -104,8 +120,8 @@ def _read_head(path: Path, source: str) -> bytes:
         raise InputError("the file is empty", where)
     if size > MAX_FILE_BYTES:
         raise InputError(
-            f"the file is {size / 1024**2:,.0f} MB; registration files over "
-            f"{MAX_FILE_BYTES // 1024**2} MB are refused",
+            f"the file is {megabytes_over(size, MAX_FILE_BYTES)}; registration files over "
+            f"{megabytes(MAX_FILE_BYTES)} are refused",
             where,
         )
     return head

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -38,6 +39,30 @@ _NOISE_WORDS = frozenset(
 
 _SPLIT_VALUES = re.compile(r"[;,\n]")
 
+# What a spreadsheet shows for a formula that failed, in the languages of the exports (Excel in
+# English, French, German, Spanish; LibreOffice's "Err:502"). Saved as the cell's value, they
+# would become a participant called "#DIV/0!".
+_ERROR_VALUES = frozenset(
+    {
+        "#null!", "#div/0!", "#value!", "#ref!", "#name?", "#num!", "#n/a", "#na",
+        "#getting_data", "#spill!", "#calc!", "#field!", "#blocked!", "#connect!", "#busy!",
+        "#unknown!", "#external!", "#python!",
+        "#valeur!", "#nom?", "#nombre!", "#nul!",
+        "#wert!", "#bezug!", "#zahl!", "#nv", "#überlauf!",
+        "#¡div/0!", "#¡valor!", "#¡ref!", "#¿nombre?", "#¡num!", "#¡nulo!",
+    }
+)  # fmt: skip
+_LIBREOFFICE_ERROR = re.compile(r"err:[0-9]{3}")
+
+# Characters that change the direction text is shown in: embeddings, overrides, isolates and
+# marks. In a name they can make "Ana" print as "anA" or hide what follows; no name needs them.
+_BIDI_CONTROLS = frozenset(
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+)
+
+# Characters that show nothing although they are not spaces (Hangul and braille fillers).
+_BLANK_LOOKING = frozenset("\u115f\u1160\u3164\uffa0\u2800\u180e")
+
 _YES = frozenset({"yes", "y", "true", "1", "x", "oui", "o", "ja", "j", "vrai", "wahr", "host"})
 _NO = frozenset({"", "no", "n", "false", "0", "non", "nein", "faux", "falsch", "-"})
 
@@ -53,6 +78,59 @@ class Registrations:
     mapping: list[tuple[str, str]]
     ignored: list[str]
     warnings: list[str] = field(default_factory=list)
+    rows: RowAccount | None = None
+    header_start: int = 0
+
+
+@dataclass
+class RowAccount:
+    """What became of every row below the header: each row is in exactly one list."""
+
+    data_rows: int
+    read: list[int] = field(default_factory=list)
+    merged: list[int] = field(default_factory=list)
+    """Repeats of an earlier registration, counted once."""
+    blank: list[int] = field(default_factory=list)
+    hidden_skipped: list[int] = field(default_factory=list)
+    repeated_headers: list[int] = field(default_factory=list)
+    nameless: list[int] = field(default_factory=list)
+    refused: list[int] = field(default_factory=list)
+    """Rows that hold something but cannot be a participant (a name made of invisible
+    characters)."""
+    hidden_read: list[int] = field(default_factory=list)
+    """Rows of `read` that are hidden in the sheet (planned, as `--hidden-rows include` says)."""
+
+    def accounted(self) -> int:
+        return sum(
+            len(rows)
+            for rows in (
+                self.read, self.merged, self.blank, self.hidden_skipped, self.repeated_headers,
+                self.nameless, self.refused,
+            )
+        )  # fmt: skip
+
+    def summary(self) -> str:
+        """One line for the organiser: "32 rows below the header: 29 read, 1 merged ..."."""
+        hidden = (
+            f" ({len(self.hidden_read)} of them hidden in the sheet)" if self.hidden_read else ""
+        )
+        parts = [f"{len(self.read)} read{hidden}"]
+        if self.merged:
+            parts.append(f"{len(self.merged)} merged as a repeat of an earlier row")
+        skipped = [
+            (len(self.blank), "blank"),
+            (len(self.hidden_skipped), "hidden"),
+            (len(self.repeated_headers), "repeating the header"),
+            (len(self.nameless), "without a name"),
+        ]
+        reasons = [f"{count} {why}" for count, why in skipped if count]
+        if reasons:
+            total = sum(count for count, _ in skipped)
+            parts.append(f"{total} skipped ({', '.join(reasons)})")
+        if self.refused:
+            parts.append(f"{len(self.refused)} refused")
+        rows = "row" if self.data_rows == 1 else "rows"
+        return f"{self.data_rows} {rows} below the header: " + ", ".join(parts)
 
 
 @dataclass
@@ -81,27 +159,53 @@ class _Entry:
         self.name_key = organisation_key(self.name)
 
 
-def build_registrations(table: SheetTable, source: str) -> Registrations:
-    """Turn the rows of a participant table into participants, with warnings in the user's words."""
+HIDDEN_ROWS = ("include", "skip")
+"""What to do with rows hidden in the spreadsheet (by hand or by a filter); the first is the
+default: a registration hidden from view is still a registration (see the README)."""
+
+
+def build_registrations(
+    table: SheetTable, source: str, *, hidden_rows: str = HIDDEN_ROWS[0]
+) -> Registrations:
+    """Turn the rows of a participant table into participants, with warnings in the user's words
+    and an account of what became of every row below the header."""
     reader = _RowReader(table, source)
     entries: list[_Entry] = []
     warnings: list[str] = []
-    nameless: list[int] = []
+    account = RowAccount(
+        table.data_rows, blank=list(table.blank_rows), repeated_headers=list(table.repeated_headers)
+    )
+    hidden = set(table.hidden_rows)
     for row in table.rows:
+        if row.number in hidden and hidden_rows == "skip":
+            account.hidden_skipped.append(row.number)
+            continue
         entry = reader.read(row)
-        if entry is None:
-            nameless.append(row.number)
-        else:
+        if entry is not None:
             entries.append(entry)
-    if nameless:
-        verb = "has no name and is" if len(nameless) == 1 else "have no name and are"
-        warnings.append(f"{_rows_text(nameless)} {verb} skipped")
+        elif row.number in reader.refused:
+            account.refused.append(row.number)
+        else:
+            account.nameless.append(row.number)
+    if table.hidden_rows:
+        warnings.append(_hidden_warning(table, hidden_rows))
+    if account.nameless:
+        verb = "has no name and is" if len(account.nameless) == 1 else "have no name and are"
+        warnings.append(f"{_rows_text(account.nameless)} {verb} skipped")
     if table.repeated_headers:
         rows = _rows_text(table.repeated_headers)
         warnings.append(f"{rows} repeat the header row and are skipped")
-    if reader.cleaned_cells:
-        rows = _rows_text(sorted({number for number, _ in reader.cleaned_cells}))
+    warnings.extend(_capped(list(reader.refused.values()), "more rows are refused"))
+    cleaned = sorted({n for n, _ in reader.cleaned_cells if n not in reader.refused})
+    if cleaned:  # a refused row has its own warning
+        rows = _rows_text(cleaned)
         warnings.append(f"control characters (invisible codes) were removed from cells in {rows}")
+    if reader.bidi_cells:
+        rows = _rows_text(sorted(set(reader.bidi_cells)))
+        warnings.append(
+            "text-direction characters (which can reverse how a name is shown) were removed "
+            f"from cells in {rows}"
+        )
 
     if not entries:
         name_columns = [f for f in ("name", "first_name", "last_name") if f in table.mapping.fields]
@@ -124,7 +228,16 @@ def build_registrations(table: SheetTable, source: str) -> Registrations:
             Location(source, table.sheet, None, table.label(organisation_index)),
         )
 
-    entries = _drop_duplicates(entries, warnings)
+    kept = _drop_duplicates(entries, warnings)
+    kept_rows = {entry.row for entry in kept}
+    account.read = [entry.row for entry in kept]
+    account.merged = [entry.row for entry in entries if entry.row not in kept_rows]
+    account.hidden_read = [number for number in account.read if number in hidden]
+    if account.accounted() != account.data_rows:  # a row lost or counted twice is a bug here
+        raise AssertionError(
+            f"rows below the header: {account.data_rows}, accounted for: {account}"
+        )
+    entries = kept
     displays = _organisation_displays(entries, warnings)
     ids = _ids(entries, table, source, warnings)
     participants = [
@@ -148,7 +261,28 @@ def build_registrations(table: SheetTable, source: str) -> Registrations:
     mapping = [(name, table.label(index)) for name, index in _ordered(table.mapping.fields)]
     ignored = [table.label(index) for index in table.mapping.ignored]
     return Registrations(
-        participants, source, table.sheet, table.header_row, mapping, ignored, warnings
+        participants,
+        source,
+        table.sheet,
+        table.header_row,
+        mapping,
+        ignored,
+        warnings,
+        account,
+        table.header_start,
+    )
+
+
+def _hidden_warning(table: SheetTable, hidden_rows: str) -> str:
+    count = len(table.hidden_rows)
+    rows = _rows_text(table.hidden_rows)
+    how = "filtered out or hidden" if table.filtered else "hidden"
+    verb = "is" if count == 1 else "are"
+    if hidden_rows == "skip":
+        return f"{rows} {verb} {how} in the sheet and left out (--hidden-rows skip)"
+    return (
+        f"{rows} {verb} {how} in the sheet and planned like the others; to leave "
+        f"{'it' if count == 1 else 'them'} out, plan with --hidden-rows skip"
     )
 
 
@@ -177,14 +311,27 @@ class _RowReader:
         self.table = table
         self.source = source
         self.cleaned_cells: list[tuple[int, int]] = []
+        self.bidi_cells: list[int] = []
+        self.refused: dict[int, str] = {}
+        """Row number -> why the row cannot be a participant."""
 
     def cell(self, row: SheetRow, field_name: str) -> str:
         index = self.table.mapping.fields.get(field_name)
         if index is None:
             return ""
-        text, removed = clean_text(row.cells[index])
+        raw = row.cells[index]
+        if _is_error_value(raw):
+            raise InputError(
+                f"the cell shows the error {raw.strip()} instead of a value (a formula that "
+                "failed, saved as its result); correct it in the spreadsheet and save again",
+                self._where(row, index),
+            )
+        text, removed = clean_text(raw)
         if removed:
             self.cleaned_cells.append((row.number, index))
+        if not text.isprintable() and any(char in _BIDI_CONTROLS for char in text):
+            text = "".join(char for char in text if char not in _BIDI_CONTROLS)
+            self.bidi_cells.append(row.number)
         if len(text) > MAX_CELL_CHARS:
             raise InputError(
                 f"the cell holds {len(text):,} characters; at most {MAX_CELL_CHARS:,} are "
@@ -197,11 +344,24 @@ class _RowReader:
         return Location(self.source, self.table.sheet, row.number, self.table.label(index))
 
     def read(self, row: SheetRow) -> _Entry | None:
+        """The row's participant, or None for a row without a name (or refused, see `refused`)."""
         name = _one_line(self.cell(row, "name"))
         if not name:
             parts = [_one_line(self.cell(row, f)) for f in ("first_name", "last_name")]
             name = " ".join(p for p in parts if p)
-        if not name:
+        if not _visible(name):
+            written = [
+                self.table.label(self.table.mapping.fields[f])
+                for f in ("name", "first_name", "last_name")
+                if f in self.table.mapping.fields
+                and row.cells[self.table.mapping.fields[f]].strip()
+            ]
+            if written:  # not empty, and yet nothing shows: a badge with no name on it
+                self.refused[row.number] = (
+                    f"row {row.number}: the name ('{written[0]}') holds only invisible "
+                    "characters (zero-width spaces or the like); the row is refused: write the "
+                    "name in the sheet"
+                )
             return None
         given_id = _one_line(self.cell(row, "id")) if "id" in self.table.mapping.fields else None
         email = _one_line(self.cell(row, "email")) or None
@@ -248,6 +408,23 @@ class _RowReader:
             return int(text)
         index = self.table.mapping.fields[field_name]
         raise InputError(f"'{text}' is not a round number (1, 2, 3...)", self._where(row, index))
+
+
+def _is_error_value(text: str) -> bool:
+    folded = text.strip().casefold()
+    return folded.startswith(("#", "err:")) and (
+        folded in _ERROR_VALUES or _LIBREOFFICE_ERROR.fullmatch(folded) is not None
+    )
+
+
+def _visible(text: str) -> bool:
+    """Whether the text shows anything: not only spaces, format characters and fillers."""
+    return any(
+        not char.isspace()
+        and unicodedata.category(char) not in ("Cf", "Cc", "Zs", "Zl", "Zp")
+        and char not in _BLANK_LOOKING
+        for char in text
+    )
 
 
 def _one_line(text: str) -> str:

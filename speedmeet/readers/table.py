@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from speedmeet.errors import InputError, Location
-from speedmeet.readers.columns import ColumnMapping, header_row_score, map_columns
+from speedmeet.readers.columns import ColumnMapping, header_row_score, map_columns, recognise
 
 # An event of more people than this is not a speed meeting, and the solver would not cope.
 MAX_PARTICIPANT_ROWS = 50_000
@@ -23,6 +23,19 @@ HEADER_SCAN_ROWS = 30
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
 NumberedRow = tuple[int, Sequence[str]]
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 1024**2:,.0f} MB"
+
+
+def megabytes_over(size: int, limit: int) -> str:
+    """A size just over `limit`, shown precisely enough to differ from it ("200.3 MB")."""
+    for decimals in (0, 1, 2):
+        shown = f"{size / 1024**2:,.{decimals}f}"
+        if float(shown.replace(",", "")) > limit / 1024**2:
+            return f"{shown} MB"
+    return f"{size:,} bytes"
 
 
 @dataclass(frozen=True)
@@ -35,7 +48,9 @@ class SheetRow:
 
 @dataclass
 class SheetTable:
-    """A participant table as found in one sheet (or csv file)."""
+    """A participant table as found in one sheet (or csv file), and what became of every row
+    below its header: each is in `rows`, `blank_rows` or `repeated_headers`, so that the
+    registrations can account for all `data_rows` of the sheet."""
 
     sheet: str | None
     header_row: int
@@ -43,6 +58,24 @@ class SheetTable:
     mapping: ColumnMapping
     rows: list[SheetRow]
     repeated_headers: list[int]
+    blank_rows: list[int] = field(default_factory=list)
+    """Empty rows between the header and the last row that holds something."""
+    header_start: int = 0
+    """The first row of a header written over two rows (merged cells above); else header_row."""
+    hidden_rows: list[int] = field(default_factory=list)
+    """Rows of `rows` hidden in the spreadsheet (by hand or by a filter), as its reader saw."""
+    filtered: bool = False
+    """Whether the sheet has a filter, so that hidden rows are most likely filtered out."""
+
+    def __post_init__(self) -> None:
+        if not self.header_start:
+            self.header_start = self.header_row
+
+    @property
+    def data_rows(self) -> int:
+        """Rows from just below the header to the last row that holds something."""
+        numbers = [row.number for row in self.rows] + self.repeated_headers + self.blank_rows
+        return max(numbers, default=self.header_row) - self.header_row
 
     def label(self, index: int) -> str:
         """The column as the user names it: its header text, or its position when it has none."""
@@ -51,12 +84,16 @@ class SheetTable:
 
 @dataclass(frozen=True)
 class HeaderGuess:
-    """The row that looks most like a header in the first rows of a sheet."""
+    """The row that looks most like a header in the first rows of a sheet (with the row above
+    it when the header is written over two rows)."""
 
     row: int
     headers: list[str]
     mapping: ColumnMapping
     score: float
+    first_row: int = 0
+    rows_text: tuple[tuple[str, ...], ...] = ()
+    """Each header row's own cells, to recognise them when repeated further down."""
 
 
 def cell_text(value: object) -> str:
@@ -112,18 +149,59 @@ def find_header(rows: Iterable[NumberedRow], overrides: Mapping[str, str]) -> He
     """The header among the first non-blank rows: one with a name column, then the best score."""
     best: HeaderGuess | None = None
     seen = 0
+    previous: HeaderGuess | None = None
     for number, cells in rows:
         if is_blank(cells):
+            previous = None
             continue
         seen += 1
         headers = _trim([header_text(cell) for cell in cells])
         mapping = map_columns(headers, overrides)
-        guess = HeaderGuess(number, headers, mapping, header_row_score(headers, overrides))
+        score = header_row_score(headers, overrides)
+        guess = HeaderGuess(number, headers, mapping, score, number, (tuple(headers),))
+        one_row = guess
+        if previous is not None and previous.row == number - 1 and _continues_header(headers):
+            two_rows = _two_row_header(previous, guess, overrides)
+            if _rank(two_rows) > max(_rank(guess), _rank(previous)):
+                guess = two_rows
         if best is None or _rank(guess) > _rank(best):
             best = guess
+        previous = one_row
         if seen >= HEADER_SCAN_ROWS:
             break
     return best
+
+
+def _continues_header(headers: list[str]) -> bool:
+    """A row under a header row whose texts are headers too ("First name" | "Last name" under a
+    merged "Participant"), not the first participant: most of its cells name a field."""
+    texts = [text for text in headers if text]
+    named = sum(1 for text in texts if recognise(text) is not None)
+    return bool(texts) and named * 2 >= len(texts)
+
+
+def _two_row_header(
+    upper: HeaderGuess, lower: HeaderGuess, overrides: Mapping[str, str]
+) -> HeaderGuess:
+    """The header of two rows: each column named by the lower row, or by the upper row where the
+    lower is empty (a cell merged down over both rows, like "Organisation")."""
+    above = upper.headers
+    width = max(len(above), len(lower.headers))
+    headers = _trim(
+        [
+            (lower.headers[i] if i < len(lower.headers) else "")
+            or (above[i] if i < len(above) else "")
+            for i in range(width)
+        ]
+    )
+    return HeaderGuess(
+        lower.row,
+        headers,
+        map_columns(headers, overrides),
+        header_row_score(headers, overrides),
+        upper.row,
+        (tuple(above), tuple(lower.headers)),
+    )
 
 
 def _rank(guess: HeaderGuess) -> tuple[bool, float]:
@@ -158,14 +236,20 @@ def collect_table(
 ) -> SheetTable:
     """The non-blank rows below the header, cut to the header's width; refuse huge tables."""
     width = len(guess.headers)
-    header = tuple(guess.headers)
+    headers = {_padded(row, width) for row in guess.rows_text or (tuple(guess.headers),)}
+    firsts = {header[0] for header in headers}
     body: list[SheetRow] = []
     repeated_headers: list[int] = []
+    blank_rows: list[int] = []
+    blanks: list[int] = []  # counted only once a row with something follows them
     for number, cells in _after(rows, guess.row):
         if is_blank(cells):
+            blanks.append(number)
             continue
+        blank_rows.extend(blanks)
+        blanks.clear()
         padded = tuple(cells[:width]) + ("",) * (width - len(cells))
-        if padded[0].strip() == header[0] and tuple(header_text(c) for c in padded) == header:
+        if padded[0].strip() in firsts and tuple(header_text(c) for c in padded) in headers:
             repeated_headers.append(number)  # as when two exports are pasted one below the other
             continue
         body.append(SheetRow(number, padded))
@@ -180,7 +264,20 @@ def collect_table(
             f"the header is in row {guess.row} but there are no participant rows below it",
             Location(source, sheet),
         )
-    return SheetTable(sheet, guess.row, guess.headers, guess.mapping, body, repeated_headers)
+    return SheetTable(
+        sheet,
+        guess.row,
+        guess.headers,
+        guess.mapping,
+        body,
+        repeated_headers,
+        blank_rows,
+        guess.first_row or guess.row,
+    )
+
+
+def _padded(cells: Sequence[str], width: int) -> tuple[str, ...]:
+    return tuple(cells[:width]) + ("",) * (width - len(cells))
 
 
 def _after(rows: Iterable[NumberedRow], header_row: int) -> Iterator[NumberedRow]:

@@ -29,6 +29,8 @@ from speedmeet.readers.table import (
     check_header,
     collect_table,
     find_header,
+    megabytes,
+    megabytes_over,
 )
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -50,7 +52,36 @@ def parse(path: Path, source: str, *, sheet: str | None, overrides: dict[str, st
         part = getattr(workbook[table.sheet], "_worksheet_path", None) if table.sheet else None
     if part:
         _refuse_unsaved_formulas(path, str(part), table, source)
+        _note_hidden_rows(path, str(part), table)
     return table
+
+
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
+_ROW_NUMBER = re.compile(rb'\br="([0-9]+)"')
+_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
+_AUTO_FILTER = re.compile(rb"<(?:\w+:)?autoFilter\b")
+
+
+def _note_hidden_rows(path: Path, part: str, table: SheetTable) -> None:
+    """Mark the participant rows that are hidden in Excel, by hand or by a filter.
+
+    openpyxl's streaming reader drops row properties, so the sheet's XML is read for them: a
+    hidden row has `hidden="1"` on its <row>; a filter hides rows the same way and adds an
+    <autoFilter> to the sheet."""
+    with zipfile.ZipFile(path) as archive:
+        try:
+            data = archive.read(part)
+        except KeyError:
+            return
+    hidden: set[int] = set()
+    for match in _ROW_TAG.finditer(data):
+        attributes = match.group(1)
+        number = _ROW_NUMBER.search(attributes)
+        if number is not None and _HIDDEN.search(attributes):
+            hidden.add(int(number.group(1)))
+    read = {row.number for row in table.rows}
+    table.hidden_rows = sorted(hidden & read)
+    table.filtered = _AUTO_FILTER.search(data) is not None
 
 
 _FORMULA_CELL = re.compile(
@@ -217,8 +248,8 @@ def _check_zip(path: Path, source: str) -> None:
     unpacked = sum(entry.file_size for entry in entries)
     if unpacked > MAX_FILE_BYTES:
         raise InputError(
-            f"the workbook would unpack to {unpacked / 1024**2:,.0f} MB, more than the "
-            f"{MAX_FILE_BYTES // 1024**2} MB speedmeet accepts; refusing to open it "
+            f"the workbook would unpack to {megabytes_over(unpacked, MAX_FILE_BYTES)}, more "
+            f"than the {megabytes(MAX_FILE_BYTES)} speedmeet accepts; refusing to open it "
             "(is it a zip bomb?)",
             where,
         )
