@@ -39,6 +39,7 @@ from speedmeet.exports.online import (
 )
 from speedmeet.files import all_or_nothing, check_output_folder, refuse_overwriting_inputs
 from speedmeet.history import load_history
+from speedmeet.languages import describe_spoken
 from speedmeet.model import (
     DEFAULT_ROUNDS,
     DEFAULT_TABLE_SIZE,
@@ -54,6 +55,7 @@ from speedmeet.planning import PREFERENCE_LIMIT, PlanOutcome, make_plan
 from speedmeet.quality import Quality
 from speedmeet.readers import EventSheets, Registrations, read_event_sheets, read_registrations
 from speedmeet.readers.columns import recognise
+from speedmeet.rule_switches import IGNORABLE, RuleSwitch, rule_costs, rules_in_force, without_rule
 from speedmeet.rules import EventRules
 from speedmeet.solve.problem import Progress as SolveProgress
 from speedmeet.validate import validate
@@ -227,9 +229,8 @@ def describe_rules(
 ) -> list[str]:
     """The rules in force, in the organiser's words, for the "understood" summary."""
     parts: list[str] = []
-    languages = {organisation_key(lang) for p in participants for lang in p.languages}
-    if rules.common_language and languages:
-        parts.append(f"common language ({_count(len(languages), 'language')})")
+    if rules.common_language and any(p.languages for p in participants):
+        parts.append(f"common language ({describe_spoken(p.languages for p in participants)})")
     if rules.mix is not None:
         groups = {organisation_key(str(getattr(p, rules.mix) or "")) for p in participants}
         groups.discard("")
@@ -289,7 +290,12 @@ def show_rule_outcomes(outcomes: list[RuleOutcome]) -> None:
 
 
 def show_quality(
-    quality: Quality, *, proven_optimal: bool, seconds: float | None, limits: list[str]
+    quality: Quality,
+    *,
+    proven_optimal: bool,
+    seconds: float | None,
+    limits: list[str],
+    rule_costs: list[str] | None = None,
 ) -> None:
     bound = quality.bound
     table = RichTable(title="Plan quality", show_header=False, box=None, padding=(0, 2))
@@ -305,28 +311,48 @@ def show_quality(
     )
     table.add_row("repeat meetings", str(quality.repeats))
     table.add_row("same-organisation meetings", str(quality.same_organisation))
-    if quality.perfect:
-        verdict = "[green]perfect: the best possible plan[/green]"
-    elif proven_optimal:
-        verdict = "[green]proven optimal[/green] (the naive bound cannot be reached)"
-    else:
-        verdict = "good, not proven optimal"
-    table.add_row("verdict", verdict)
+    verdict = escape(quality.verdict(proven_optimal=proven_optimal))
+    table.add_row("verdict", f"[green]{verdict}[/green]" if quality.perfect else verdict)
     if seconds is not None:
         table.add_row("solve time", f"{seconds:.2f} s")
     console.print(table)
-    notes = limits or list(bound.reasons)
-    if quality.perfect:
-        # A perfect plan needs no excuse; only unavoidable meetings are worth a word.
-        notes = [note for note in notes if "unavoidable" in note or "cannot" in note]
-    elif not notes:
-        notes = [f"the best possible is set by this: {bound.limiting}"]
-    for note in notes:
+    for note in quality_notes(quality, proven_optimal=proven_optimal, limits=limits,
+                              rule_costs=rule_costs or []):  # fmt: skip
         console.print(f"  - {note}", highlight=False, markup=False)
 
 
+GENERIC_LIMITS = (
+    "each person can meet only so many people in the rounds available",
+    "the tables hold only so many pairs per round",
+)
+"""What sets the best possible in an ordinary event: no reason why a plan falls short of it."""
+
+
+def quality_notes(
+    quality: Quality, *, proven_optimal: bool, limits: list[str], rule_costs: list[str]
+) -> list[str]:
+    """Why the plan is what it is, in the order that explains its verdict: what each rule cost,
+    then the event's own limits (colleagues who must meet, repeats no plan avoids), and for a
+    plan short of the best possible with nothing else to blame, that the search stopped there."""
+    limits = [*limits, *(r for r in quality.bound.reasons if r not in limits)]
+    if quality.perfect:
+        # A perfect plan needs no excuse; only unavoidable meetings are worth a word.
+        return [note for note in limits if "unavoidable" in note or "cannot" in note]
+    notes = [*rule_costs, *(note for note in limits if note not in GENERIC_LIMITS)]
+    if not rule_costs and not proven_optimal:
+        short = quality.bound.value - quality.new_pairs
+        notes.append(
+            f"the search stopped {short} new {'pair' if short == 1 else 'pairs'} short of the "
+            "best possible: a longer --time-limit or another --seed may find a better plan"
+        )
+    return notes
+
+
 def _solve_with_progress(
-    registrations: Registrations, settings: EventSettings, rules: EventRules
+    registrations: Registrations,
+    settings: EventSettings,
+    rules: EventRules,
+    switches: list[RuleSwitch] | None = None,
 ) -> tuple[PlanOutcome, bool]:
     """Run the solver beside a live progress bar; Ctrl-C stops it and keeps the best plan so far."""
     stop = threading.Event()
@@ -355,15 +381,21 @@ def _solve_with_progress(
 
         def work() -> None:
             try:
-                outcome.append(
-                    make_plan(
-                        registrations.participants,
-                        settings,
-                        rules=rules,
-                        on_progress=report,
-                        stop=stop,
-                    )
+                planned = make_plan(
+                    registrations.participants,
+                    settings,
+                    rules=rules,
+                    on_progress=report,
+                    stop=stop,
                 )
+                if switches and not planned.quality.perfect and not stop.is_set():
+                    progress.update(task, phase="what the rules cost", pairs="")
+                    costs = rule_costs(
+                        registrations.participants, settings, rules, planned, switches, stop=stop
+                    )
+                    if planned.plan.solve is not None:
+                        planned.plan.solve.rule_costs = [cost.describe() for cost in costs]
+                outcome.append(planned)
             except BaseException as error:  # handed to the main thread, re-raised there
                 failure.append(error)
             finally:
@@ -451,6 +483,12 @@ def plan_command(
     online: Annotated[
         bool, typer.Option("--online", help="Also write breakout-room files for online rounds.")
     ] = False,
+    ignore_rule: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Plan without a rule the sheet switched on: " + ", ".join(IGNORABLE) + "."
+        ),
+    ] = None,
 ) -> None:
     """Read a registration spreadsheet, solve the rotation and write plan.json, plan.xlsx and PDFs."""
     with reporting_errors():
@@ -485,6 +523,11 @@ def plan_command(
         rules = _event_rules(
             registrations, sheets, mix=mix, interests=interests, history=history_files,
             online=online, topics=len(topics), rounds=rounds, weight=preference_weight,
+            ignored=_ignored_rules(ignore_rule or []),
+        )  # fmt: skip
+        switches = rules_in_force(
+            registrations.participants, rules, columns=dict(registrations.mapping),
+            sheets=sheets.found,
         )  # fmt: skip
         settings = EventSettings(
             rounds=rounds,
@@ -503,7 +546,7 @@ def plan_command(
         )
         round_slots(settings, settings.rounds)  # a bad --start fails now, not after the solve
         began = time.perf_counter()
-        outcome, interrupted = _solve_with_progress(registrations, settings, rules)
+        outcome, interrupted = _solve_with_progress(registrations, settings, rules, switches)
         if interrupted:
             console.print("[yellow]Interrupted:[/yellow] writing the best plan found so far.")
         with all_or_nothing():  # Ctrl-C or a full disk midway keeps every previous file
@@ -517,6 +560,7 @@ def plan_command(
             proven_optimal=outcome.result.proven_optimal,
             seconds=outcome.result.seconds,
             limits=outcome.result.limits,
+            rule_costs=outcome.plan.solve.rule_costs if outcome.plan.solve else [],
         )
         show_rule_outcomes(rule_report(outcome.plan))
         if online:
@@ -564,8 +608,11 @@ def _event_rules(
     topics: int,
     rounds: int,
     weight: float | None = None,
+    ignored: list[str] | None = None,
 ) -> EventRules:
-    """The rules from the extra sheets and the flags, shown to the organiser before solving."""
+    """The rules from the extra sheets and the flags, shown to the organiser before solving,
+    each with why it is on; those named by --ignore-rule are switched off first (for hosts,
+    in `registrations.participants`)."""
     people = registrations.participants
     warnings = list(sheets.warnings)
     mix_choice = mix_field(mix, registrations) if mix is not None else None
@@ -590,7 +637,12 @@ def _event_rules(
         online=online,
         preference_weight=weight,
     )
-    offers_needs = any(p.offers for p in people) and any(p.needs for p in people)
+    for name in ignored or []:
+        people, rules = without_rule(name, people, rules)
+    registrations.participants = people
+    offers_needs = (
+        rules.offers_needs and any(p.offers for p in people) and any(p.needs for p in people)
+    )
     if len(people) > PREFERENCE_LIMIT and (rules.interests != "off" or offers_needs):
         warnings.append(
             f"interests and offers/needs are weighed for events of up to {PREFERENCE_LIMIT:,} "
@@ -614,9 +666,42 @@ def _event_rules(
     )
     if parts:
         console.print("[bold]Rules:[/bold] " + escape(", ".join(parts)), highlight=False)
+    switches = rules_in_force(
+        people, rules, columns=dict(registrations.mapping), sheets=sheets.found
+    )
+    for switch in switches:
+        console.print(
+            f"  {switch.name}: on because {switch.reason} (--ignore-rule {switch.name} "
+            "to plan without it)",
+            highlight=False,
+            markup=False,
+        )
+    if ignored:
+        console.print(
+            "Rules switched off (--ignore-rule): " + ", ".join(ignored),
+            highlight=False,
+            markup=False,
+        )
     for warning in warnings:
         console.print(f"[yellow]Warning:[/yellow] {escape(warning)}", highlight=False)
     return rules
+
+
+def _ignored_rules(names: list[str]) -> list[str]:
+    """The rules --ignore-rule names, each once, or a SettingsError listing the names."""
+    chosen: list[str] = []
+    for name in names:
+        folded = name.strip().casefold().replace("_", "-")
+        folded = {"languages": "language", "host": "hosts", "request": "requests"}.get(
+            folded, folded
+        )
+        if folded not in IGNORABLE:
+            raise SettingsError(
+                f"--ignore-rule {name}: no such rule; the rules are " + ", ".join(IGNORABLE)
+            )
+        if folded not in chosen:
+            chosen.append(folded)
+    return chosen
 
 
 def read_valid_plan(location: Path) -> tuple[Plan, Quality]:

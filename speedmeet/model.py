@@ -127,6 +127,9 @@ class SolveSummary(BaseModel):
     bound: int
     proven_optimal: bool
     limits: list[str] = Field(default_factory=list)
+    rule_costs: list[str] = Field(default_factory=list)
+    """What each rule cost in new pairs against the same event planned without it, in the
+    organiser's words; empty when no rule cost any (or the plan is perfect)."""
 
 
 class Plan(BaseModel):

@@ -9,6 +9,7 @@ hosts to their tables, interests and offers/needs to pair weights, the mix to ca
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -188,7 +189,7 @@ def solver_rules(
         and not (a in host_table and b in host_table and host_table[a] != host_table[b])
         and not (rules.common_language and no_shared_language(participants[a], participants[b]))
     )
-    languages = tuple(frozenset(p.languages) for p in participants) if rules.common_language else ()
+    languages = _rule_languages(participants) if rules.common_language else ()
     per_meeting, once, needs = preference_weights(participants, rules)
     weighted = rules.preference_weight is not None and bool(per_meeting or once)
     categories: tuple[int, ...] = ()
@@ -211,6 +212,20 @@ def solver_rules(
         needs=needs,
         weighted=weighted,
         mix_weight=_mix_weight(rules.preference_weight, layout) if weighted else None,
+    )
+
+
+def _rule_languages(participants: Sequence[Participant]) -> tuple[frozenset[str], ...]:
+    """What each person speaks, for the common-language rule. Someone who shares no language
+    with anyone leaves every table they sit at without one, wherever they sit: the rule
+    cannot be met there, and weighing it would only make the search give up pairs elsewhere,
+    so the rule leaves them out (the rule report still names their tables)."""
+    speakers = Counter(language for p in participants for language in set(p.languages))
+    return tuple(
+        frozenset(p.languages)
+        if any(speakers[language] > 1 for language in p.languages)
+        else frozenset()
+        for p in participants
     )
 
 

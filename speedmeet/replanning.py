@@ -25,6 +25,7 @@ from typing import Any
 from speedmeet.cells import csv_cell
 from speedmeet.errors import Location, SettingsError, SpeedmeetError
 from speedmeet.files import atomic_path, write_text_atomically
+from speedmeet.languages import normalise_languages
 from speedmeet.model import (
     Participant,
     Plan,
@@ -377,7 +378,9 @@ def _host_table_misfit(
                 person = by_id[pid]
                 seated += 1
                 if host.languages and person.languages:
-                    misfits += not set(host.languages) & set(person.languages)
+                    misfits += not set(normalise_languages(host.languages)) & set(
+                        normalise_languages(person.languages)
+                    )
     return misfits, seated
 
 
@@ -544,7 +547,8 @@ def replan(
         time_limit=time_limit,
         apart=frozenset(apart),
         languages=(
-            [frozenset(p.languages) for p in everyone]
+            # normalised: a plan written before languages were read as tags meets walk-ins' tags
+            [frozenset(normalise_languages(p.languages)) for p in everyone]
             if rules is not None and rules.common_language and any(p.languages for p in everyone)
             else None
         ),

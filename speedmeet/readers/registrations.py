@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from speedmeet.errors import InputError, Location
+from speedmeet.languages import read_languages
 from speedmeet.model import Participant, most_frequent_spelling, organisation_key
 from speedmeet.readers.table import SheetRow, SheetTable, clean_text
 
@@ -72,6 +73,8 @@ class _Entry:
     first_round: int | None
     last_round: int | None
     given_id: str | None
+    unknown_languages: list[str] = field(default_factory=list)
+    """Words of the languages cell that are no language, kept as written in `languages`."""
     organisation_key: str = field(init=False)
     name_key: str = field(init=False)
 
@@ -125,6 +128,7 @@ def build_registrations(table: SheetTable, source: str) -> Registrations:
         )
 
     entries = _drop_duplicates(entries, warnings)
+    warnings.extend(_unknown_languages(entries))
     displays = _organisation_displays(entries, warnings)
     ids = _ids(entries, table, source, warnings)
     participants = [
@@ -212,13 +216,15 @@ class _RowReader:
                 f"comes from round {first_round} but leaves after round {last_round}",
                 Location(self.source, self.table.sheet, row.number),
             )
+        languages = read_languages(self.cell(row, "languages"))
         return _Entry(
             row=row.number,
             name=name,
             organisation=_one_line(self.cell(row, "organisation")),
             email=email,
             interests=_values(self.cell(row, "interests")),
-            languages=_values(self.cell(row, "languages")),
+            languages=languages.spoken,
+            unknown_languages=languages.unknown,
             role=_one_line(self.cell(row, "role")) or None,
             offers=_values(self.cell(row, "offers")),
             needs=_values(self.cell(row, "needs")),
@@ -264,6 +270,26 @@ def _values(text: str) -> list[str]:
             seen.add(value.casefold())
             values.append(value)
     return values
+
+
+def _unknown_languages(entries: list[_Entry]) -> list[str]:
+    """One warning per word of a languages cell that is no language, with its rows; each
+    entry then spells it as the first row did, so that "Patois" and "patois" are shared."""
+    rows: dict[str, list[int]] = defaultdict(list)
+    first: dict[str, str] = {}
+    for entry in entries:
+        for word in entry.unknown_languages:
+            key = organisation_key(word) or word
+            rows[key].append(entry.row)
+            first.setdefault(key, word)
+            entry.languages = [
+                first[key] if language == word else language for language in entry.languages
+            ]
+    return [
+        f"'{first[key]}' in the languages of {_rows_text(numbers)} is no language speedmeet "
+        "knows: kept as written, so only people who wrote it share it"
+        for key, numbers in rows.items()
+    ]
 
 
 def _drop_duplicates(entries: list[_Entry], warnings: list[str]) -> list[_Entry]:
