@@ -37,7 +37,12 @@ from speedmeet.exports.online import (
     online_outputs_in,
     write_online_exports,
 )
-from speedmeet.files import all_or_nothing, check_output_folder, refuse_overwriting_inputs
+from speedmeet.files import (
+    all_or_nothing,
+    check_output_folder,
+    refuse_overwriting_inputs,
+    write_text_atomically,
+)
 from speedmeet.history import load_history
 from speedmeet.languages import describe_spoken
 from speedmeet.model import (
@@ -50,6 +55,7 @@ from speedmeet.model import (
     organisation_key,
     round_slots,
 )
+from speedmeet.notices import WARNINGS_FILENAME, grouped, warnings_file
 from speedmeet.planfile import read_plan, resolve_plan_path
 from speedmeet.planning import PREFERENCE_LIMIT, PlanOutcome, make_plan
 from speedmeet.quality import Quality
@@ -130,7 +136,21 @@ def _parse_columns(columns: list[str]) -> dict[str, str]:
     return mapping
 
 
-def show_understood(registrations: Registrations) -> None:
+def show_warnings(warnings: list[str], folder: Path | None) -> None:
+    """Warnings grouped by kind: a few of each, then how many more and where they all are."""
+    where = f"{folder / WARNINGS_FILENAME}" if folder is not None else WARNINGS_FILENAME
+    for group in grouped(warnings):
+        for warning in group.shown:
+            console.print(f"[yellow]Warning:[/yellow] {escape(warning)}", highlight=False)
+        if group.hidden:
+            console.print(
+                f"[yellow]Warning:[/yellow] and {group.hidden:,} more like this; every warning "
+                f"is in {escape(where)}",
+                highlight=False,
+            )
+
+
+def show_understood(registrations: Registrations, folder: Path | None = None) -> None:
     """Tell the organiser what was read, so a wrong column shows up before anything is printed."""
     where = registrations.source
     if registrations.sheet:
@@ -154,8 +174,7 @@ def show_understood(registrations: Registrations) -> None:
     console.print(
         f"{len(participants)} participants from {organisations} organisations", highlight=False
     )
-    for warning in registrations.warnings:
-        console.print(f"[yellow]Warning:[/yellow] {escape(warning)}", highlight=False)
+    show_warnings(registrations.warnings, folder)
 
 
 MIX_FIELDS = ("role",)
@@ -284,7 +303,10 @@ def show_rule_outcomes(outcomes: list[RuleOutcome]) -> None:
     table.add_column("rule", style="bold", no_wrap=True)
     table.add_column("detail")
     for outcome in outcomes:
-        status = "[green]met[/green]" if outcome.met else "[yellow]not met[/yellow]"
+        if outcome.limited:
+            status = "[yellow]met where possible[/yellow]"
+        else:
+            status = "[green]met[/green]" if outcome.met else "[yellow]not met[/yellow]"
         table.add_row(status, escape(outcome.rule), escape(outcome.detail))
     console.print(table)
 
@@ -499,7 +521,7 @@ def plan_command(
                 f"{len(topic)} --topic values for {rounds} rounds; give at most one per round"
             )
         folder = out if out is not None else participants.with_name(f"{participants.stem}-plan")
-        outputs = [*OUTPUT_NAMES, *(online_filenames(rounds) if online else [])]
+        outputs = [*OUTPUT_NAMES, WARNINGS_FILENAME, *(online_filenames(rounds) if online else [])]
         history_files = [resolve_plan_path(path) for path in history or []]
         refuse_overwriting_inputs(folder, [participants, *history_files], outputs)
         check_output_folder(folder)
@@ -518,12 +540,12 @@ def plan_command(
                 columns={**overrides, "role": mixed_by},
             )
         sheets = read_event_sheets(participants, registrations.participants, encoding=encoding)
-        show_understood(registrations)
+        show_understood(registrations, folder)
         topics = topic or sheets.topics
         rules = _event_rules(
             registrations, sheets, mix=mix, interests=interests, history=history_files,
             online=online, topics=len(topics), rounds=rounds, weight=preference_weight,
-            ignored=_ignored_rules(ignore_rule or []),
+            ignored=_ignored_rules(ignore_rule or []), folder=folder,
         )  # fmt: skip
         switches = rules_in_force(
             registrations.participants, rules, columns=dict(registrations.mapping),
@@ -553,6 +575,11 @@ def plan_command(
             written = write_plan_outputs(
                 outcome.plan, folder, outcome.quality, print_kit=not no_print
             )
+            write_text_atomically(
+                folder / WARNINGS_FILENAME,
+                warnings_file(registrations.warnings, str(participants)),
+            )
+            written.append(folder / WARNINGS_FILENAME)
             if online:
                 written.extend(write_online_exports(outcome.plan, folder))
         show_quality(
@@ -609,6 +636,7 @@ def _event_rules(
     rounds: int,
     weight: float | None = None,
     ignored: list[str] | None = None,
+    folder: Path | None = None,
 ) -> EventRules:
     """The rules from the extra sheets and the flags, shown to the organiser before solving,
     each with why it is on; those named by --ignore-rule are switched off first (for hosts,
@@ -682,8 +710,8 @@ def _event_rules(
             highlight=False,
             markup=False,
         )
-    for warning in warnings:
-        console.print(f"[yellow]Warning:[/yellow] {escape(warning)}", highlight=False)
+    show_warnings(warnings, folder)
+    registrations.warnings.extend(warnings)  # all of them go to warnings.txt
     return rules
 
 
@@ -793,16 +821,35 @@ def check_command(
                 error_console.print(str(violation), markup=False, highlight=False)
             raise SpeedmeetError(f"{plan_path}: the plan breaks {len(report.violations)} rule(s)")
         assert report.quality is not None
-        console.print(f"{plan_path}: the plan follows every rule.", highlight=False, markup=False)
+        outcomes = rule_report(plan)
+        console.print(f"{plan_path}: {check_summary(outcomes)}", highlight=False, markup=False)
         solve = plan.solve
         show_quality(
             report.quality,
             proven_optimal=bool(solve and solve.proven_optimal),
             seconds=None,
             limits=solve.limits if solve else [],
+            rule_costs=solve.rule_costs if solve else [],
         )
-        if plan.rules is not None:
-            show_rule_outcomes(rule_report(plan))
+        show_rule_outcomes(outcomes)
+
+
+def check_summary(outcomes: list[RuleOutcome]) -> str:
+    """The first line of `check` for a plan that breaks no hard rule: "follows every rule"
+    only when every rule of the event is met to the letter, else which ones are not."""
+    unmet = [outcome.rule for outcome in outcomes if not outcome.met]
+    limited = [outcome.rule for outcome in outcomes if outcome.met and outcome.limited]
+    if unmet:
+        return (
+            f"the plan breaks no hard rule, but {_count(len(unmet), 'rule')} "
+            f"{'is' if len(unmet) == 1 else 'are'} not met: {', '.join(unmet)} (see below)."
+        )
+    if limited:
+        return (
+            f"the plan breaks no hard rule; {', '.join(limited)} is met only as far as this "
+            "event allows (see below)."
+        )
+    return "the plan follows every rule."
 
 
 app.command("replan")(replan_command)

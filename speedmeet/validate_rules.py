@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from speedmeet.errors import Location, SettingsError
+from speedmeet.languages import language_name
 from speedmeet.model import EventSettings, Participant, Plan, organisation_key, table_sizes
 from speedmeet.rules import EventRules, TableSpec
 from speedmeet.validate import Violation
@@ -33,6 +34,9 @@ class RuleOutcome:
     rule: str
     met: bool
     detail: str
+    limited: bool = False
+    """Met only as far as the event allows: the letter of the rule is not (tables without a
+    common language because someone there speaks no language anyone else does)."""
 
 
 def table_capacity(spec: TableSpec, settings: EventSettings, participant_count: int) -> int:
@@ -273,7 +277,7 @@ def rule_report(plan: Plan) -> list[RuleOutcome]:
 def _language_outcome(plan: Plan) -> RuleOutcome:
     speakers: Counter[str] = Counter(lang for p in plan.participants for lang in set(p.languages))
     missing: list[tuple[int, str]] = []
-    lonely: set[str] = set()
+    lonely: dict[str, Participant] = {}
     explained = True
     for r, name, people in _tables(plan):
         shared = common_languages(people)
@@ -282,15 +286,23 @@ def _language_outcome(plan: Plan) -> RuleOutcome:
             alone = [
                 p for p in people if p.languages and all(speakers[x] == 1 for x in p.languages)
             ]
-            lonely.update(lang for p in alone for lang in p.languages)
-            explained = explained and bool(alone)
+            lonely.update((p.id, p) for p in alone)
+            # explained when the others at the table, without them, share a language
+            rest = common_languages(p for p in people if p.id not in lonely)
+            explained = explained and bool(alone) and (rest is None or bool(rest))
     if not missing:
         return RuleOutcome("common language", True, "every table shares a language")
-    why = f" (nobody else speaks {', '.join(sorted(lonely))})" if lonely else ""
+    listed = [
+        f"{person.name} speaks {', '.join(language_name(lang) for lang in person.languages)}"
+        for person in lonely.values()
+    ]
+    shown = "; ".join(listed[:6]) + (f" and {len(listed) - 6} more" if len(listed) > 6 else "")
+    why = f" (no one else speaks their language: {shown})" if lonely else ""
     return RuleOutcome(
         "common language",
         explained,
         f"{_count(len(missing), 'table')} without a common language: {_where(missing)}{why}",
+        limited=explained,
     )
 
 

@@ -433,7 +433,8 @@ def _look_alike_organisations(entries: list[_Entry]) -> list[str]:
         ordered = sorted(keys)
         for i, first in enumerate(ordered):
             for second in ordered[i + 1 :]:
-                pairs.add((first, second))
+                if not _numbered_apart(first, second):
+                    pairs.add((first, second))
 
     ordered_pairs = sorted(pairs, key=lambda pair: (rows[pair[0]][0], rows[pair[1]][0]))
     messages = [
@@ -446,6 +447,19 @@ def _look_alike_organisations(entries: list[_Entry]) -> list[str]:
         hidden = len(ordered_pairs) - MAX_WARNINGS_OF_A_KIND
         messages.append(f"{hidden:,} more pairs of organisations look alike; check their spelling")
     return messages
+
+
+def _numbered_apart(first: str, second: str) -> bool:
+    """Names told apart by a number alone ("Team 1" / "Team 2", "Association 38" / "39",
+    "Org 1" / "Org 10"): numbered on purpose, not a typo. "Solo 001" and "Solo 1" still
+    look alike (one number)."""
+    numbers = [[int(n) for n in re.findall(r"\d+", key)] for key in (first, second)]
+    skeletons = [re.sub(r"\d+", "#", key) for key in (first, second)]
+    if numbers[0] and numbers[1] and numbers[0] != numbers[1]:
+        return skeletons[0] == skeletons[1] or (
+            re.sub(r"\d+", "", first).strip() == re.sub(r"\d+", "", second).strip()
+        )
+    return False
 
 
 def _capped(lines: list[str], rest: str) -> list[str]:
