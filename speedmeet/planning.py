@@ -219,14 +219,19 @@ def _rule_languages(participants: Sequence[Participant]) -> tuple[frozenset[str]
     """What each person speaks, for the common-language rule. Someone who shares no language
     with anyone leaves every table they sit at without one, wherever they sit: the rule
     cannot be met there, and weighing it would only make the search give up pairs elsewhere,
-    so the rule leaves them out (the rule report still names their tables)."""
+    so the rule leaves them out (the rule report still names their tables). When everyone
+    else speaks one language, the rule holds for any plan and costs the search nothing."""
     speakers = Counter(language for p in participants for language in set(p.languages))
-    return tuple(
+    spoken = tuple(
         frozenset(p.languages)
         if any(speakers[language] > 1 for language in p.languages)
         else frozenset()
         for p in participants
     )
+    given = [languages for languages in spoken if languages]
+    if given and frozenset.intersection(*given):
+        return ()  # one language everyone speaks: every table shares it, whatever the plan
+    return spoken
 
 
 def _mix_weight(preference_weight: float | None, layout: Sequence[tuple[str, int]]) -> int:

@@ -69,7 +69,7 @@ class Quality:
                 f"the best plan this event allows (proven by an exhaustive search), {below:.1%} "
                 "below the simple bound"
             )
-        if below <= 0.01:
+        if 100 * (self.bound.value - self.new_pairs) <= self.bound.value:  # exact, no float
             return f"within 1% of the best possible ({below:.1%} below it)"
         return f"{below:.1%} below the best possible"
 

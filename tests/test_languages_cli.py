@@ -1,0 +1,235 @@
+"""Issue 12 as an organiser meets it: real sheets with a languages column plan perfect, a rule
+never costs pairs in silence, verdicts and `check` tell the truth, warnings stay readable."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import re
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from typer.testing import CliRunner
+
+from speedmeet import cli
+from speedmeet.model import Participant
+from speedmeet.planfile import read_plan, write_plan
+from speedmeet.quality import Bound, Quality
+from speedmeet.rules import EventRules
+from speedmeet.validate import validate
+from tests.conftest import plan_from_schedule
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+SAMPLE_FILES = [
+    "paper-list-fr.xlsx",
+    "google-forms-fr.csv",
+    "ms-forms-en.xlsx",
+    "eventbrite-de.csv",
+]
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def realistic_sheets() -> ModuleType:
+    """The benchmark's generator of realistic sheets (benchmarks/ is not a package)."""
+    path = REPO / "benchmarks" / "realistic_sheets.py"
+    spec = importlib.util.spec_from_file_location("realistic_sheets", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def plan_sheet(path: Path, out: Path, *options: str) -> tuple[str, Path]:
+    result = CliRunner().invoke(
+        cli.app, ["plan", str(path), "--out", str(out), "--no-print", *options]
+    )
+    assert result.exit_code == 0, result.output
+    return one_line(result.output), out
+
+
+def checked_quality(folder: Path) -> Quality:
+    report = validate(read_plan(folder))
+    assert report.ok, report.violations
+    assert report.quality is not None
+    return report.quality
+
+
+@pytest.mark.parametrize("name", SAMPLE_FILES)
+def test_every_sample_plans_perfect_with_its_languages(name: str, tmp_path: Path) -> None:
+    path = SAMPLES / name
+    if not path.exists():
+        pytest.skip(f"sample {path} is not available")
+    output, folder = plan_sheet(path, tmp_path / "out")
+    quality = checked_quality(folder)
+    assert (quality.share, quality.repeats, quality.same_organisation) == (1.0, 0, 0)
+    assert "verdict perfect: the best possible plan" in output
+    # everyone speaks French, whatever way they wrote it; the summary names the languages
+    plan = read_plan(folder)
+    assert all("fr" in p.languages for p in plan.participants)
+    assert "Rules: common language (French " in output
+    assert "every table shares a language" in output
+    assert "language: on because the sheet has a '" in output
+    assert "--ignore-rule language to plan without it" in output
+
+
+@pytest.mark.parametrize("name", ["paper-40", "forms-60", "platform-24"])
+def test_generated_realistic_sheets_plan_perfect_with_their_languages(
+    name: str, tmp_path: Path
+) -> None:
+    sheets = realistic_sheets()
+    sheet = next(s for s in sheets.SHEETS if s.name == name)
+    path = sheets.write_sheet(tmp_path / f"{name}.xlsx", sheet)
+    options = ["--rounds", str(sheet.rounds), "--table-size", str(sheet.table_size)]
+    output, folder = plan_sheet(path, tmp_path / "out", *options)
+    quality = checked_quality(folder)
+    assert (quality.share, quality.repeats, quality.same_organisation) == (1.0, 0, 0), output
+    assert "warnings.txt" in output
+
+
+def test_a_rule_that_costs_pairs_says_so_and_can_be_switched_off(tmp_path: Path) -> None:
+    sheets = realistic_sheets()
+    sheet = next(s for s in sheets.SHEETS if s.name == "refugees-60")
+    path = sheets.write_sheet(tmp_path / "refugees.xlsx", sheet)
+    options = ["--rounds", str(sheet.rounds), "--table-size", str(sheet.table_size)]
+    output, folder = plan_sheet(path, tmp_path / "ruled", *options)
+    ruled = checked_quality(folder)
+    assert not ruled.perfect  # six people speak only Tigrinya: they sit together
+    cost = re.search(r"the common-language rule cost (\d+) new pairs \((\d+) without it\)", output)
+    assert cost is not None, output
+    assert int(cost.group(2)) - int(cost.group(1)) == ruled.new_pairs
+    assert "6 people speak only Tigrinya" in output
+    assert "plan with --ignore-rule language to put new pairs first" in output
+    assert f"verdict {1 - ruled.share:.1%} below the best possible" in output
+    assert "each person can meet only so many people" not in output  # not the reason
+
+    output, folder = plan_sheet(path, tmp_path / "ignored", *options, "--ignore-rule", "language")
+    ignored = checked_quality(folder)
+    assert (ignored.share, ignored.repeats, ignored.same_organisation) == (1.0, 0, 0)
+    assert ignored.new_pairs == int(cost.group(2))
+    assert "Rules switched off (--ignore-rule): language" in output
+    assert read_plan(folder).rules == EventRules(common_language=False)
+
+    # the cost is kept in plan.json, and `check` says it too
+    checked = CliRunner().invoke(cli.app, ["check", str(tmp_path / "ruled")])
+    assert checked.exit_code == 0
+    assert "the common-language rule cost" in one_line(checked.output)
+
+
+def test_people_who_share_no_language_are_named_and_cost_no_pairs(tmp_path: Path) -> None:
+    path = tmp_path / "inscriptions.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Name", "Organisation", "Languages"])
+        for i in range(30):
+            writer.writerow([f"Person {i}", f"Org {chr(65 + i // 2)}", "fr, en" if i % 3 else "fr"])
+        writer.writerow(["Ayla Quispe", "Runasimi", "Quechua"])
+        writer.writerow(["Tesfay Ghebre", "Eritrean Community", "ትግርኛ"])
+    output, folder = plan_sheet(path, tmp_path / "out")
+    quality = checked_quality(folder)
+    assert (quality.share, quality.repeats, quality.same_organisation) == (1.0, 0, 0)
+    assert "met where possible common language" in output
+    assert "Ayla Quispe speaks Quechua; Tesfay Ghebre speaks Tigrinya" in output
+
+    checked = CliRunner().invoke(cli.app, ["check", str(folder)])
+    assert checked.exit_code == 0
+    first = checked.output.splitlines()[0]
+    assert "follows every rule" not in first
+    assert "common language is met only as far as this event allows" in first
+
+
+def test_check_never_says_every_rule_is_followed_when_one_is_not(tmp_path: Path) -> None:
+    # Two French and two German speakers from four organisations, one round at two tables of
+    # two that mix them: neither table shares a language, and nobody is alone with theirs.
+    people = [
+        Participant(id=f"P{i}", name=f"Person {i}", organisation=f"Org {i}", languages=[lang])
+        for i, lang in enumerate(["fr", "fr", "de", "de"])
+    ]
+    plan = plan_from_schedule(people, [[[0, 2], [1, 3]]], table_size=2)
+    plan.rules = EventRules()
+    write_plan(plan, tmp_path / "plan.json")
+    result = CliRunner().invoke(cli.app, ["check", str(tmp_path)])
+    assert result.exit_code == 0  # no hard rule is broken: everyone is seated as they should
+    output = one_line(result.output)
+    assert "follows every rule" not in output
+    assert "the plan breaks no hard rule, but 1 rule is not met: common language" in output
+    assert "not met common language 2 tables without a common language" in output
+
+
+def quality(new_pairs: int, bound: int) -> Quality:
+    limits = Bound(bound, bound, bound, bound, 0)
+    return Quality(participants=10, organisations=10, new_pairs=new_pairs, bound=limits,
+                   repeats=0, same_organisation=0)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("pairs", "verdict"),
+    [
+        (1000, "perfect: the best possible plan"),
+        (995, "within 1% of the best possible (0.5% below it)"),
+        (990, "within 1% of the best possible (1.0% below it)"),
+        (972, "2.8% below the best possible"),
+        (728, "27.2% below the best possible"),
+    ],
+)
+def test_the_verdict_matches_the_figures(pairs: int, verdict: str) -> None:
+    assert quality(pairs, 1000).verdict() == verdict
+
+
+def test_a_plan_short_with_no_rule_to_blame_says_the_search_stopped() -> None:
+    notes = cli.quality_notes(
+        quality(972, 1000),
+        proven_optimal=False,
+        limits=["each person can meet only so many people in the rounds available"],
+        rule_costs=[],
+    )
+    assert notes == [
+        "the search stopped 28 new pairs short of the best possible: a longer --time-limit "
+        "or another --seed may find a better plan"
+    ]
+
+
+def write_sheet(path: Path, organisations: list[str]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Name", "Organisation"])
+        for i, organisation in enumerate(organisations):
+            writer.writerow([f"Person {i}", organisation])
+    return path
+
+
+def test_numbered_organisations_are_not_look_alikes(tmp_path: Path) -> None:
+    organisations = [f"Team {i}" for i in range(1, 13)] + ["Association 38", "Association 39"]
+    organisations += ["Solo 001", "Solo 002", "Caritas Genève", "Caritas Genéve SA"]
+    output, _ = plan_sheet(write_sheet(tmp_path / "teams.csv", organisations), tmp_path / "out")
+    look_alike = [line for line in output.split("Warning:") if "look alike" in line]
+    assert len(look_alike) == 1 and "Caritas" in look_alike[0]
+
+
+def test_repeated_warnings_are_grouped_and_all_written_to_warnings_txt(tmp_path: Path) -> None:
+    # ten pairs of organisations one typo apart: ten look-alike warnings of one kind
+    words = ["Alpha", "Bravo", "Charlie", "Delta", "Echoes", "Foxtrot", "Golfer", "Hotels",
+             "Indigo", "Juliet"]  # fmt: skip
+    organisations = [o for word in words for o in (f"{word}hilfe", f"{word}hilfee")]
+    output, folder = plan_sheet(write_sheet(tmp_path / "typos.csv", organisations), tmp_path / "o")
+    look_alike = [line for line in output.split("Warning:") if "look alike" in line]
+    assert len(look_alike) == 2
+    assert f"Warning: and 8 more like this; every warning is in {folder / 'warnings.txt'}" in output
+    written = (folder / "warnings.txt").read_text(encoding="utf-8")
+    assert written.count("look alike") == 10
+    assert "Juliethilfe" in written
+
+
+def test_ties_between_spellings_show_ordinary_capitals(tmp_path: Path) -> None:
+    organisations = ["CARITAS GENÈVE", "Caritas Genève", "caritas genève", "Caritas Genève",
+                     "CARITAS GENÈVE", "HUG", "Hug", "Other", "Another"]  # fmt: skip
+    _, folder = plan_sheet(write_sheet(tmp_path / "ties.csv", organisations), tmp_path / "out")
+    shown = {p.organisation for p in read_plan(folder).participants}
+    assert "Caritas Genève" in shown and "CARITAS GENÈVE" not in shown
+    assert "HUG" in shown  # an acronym in capitals is the ordinary way to write it
