@@ -9,7 +9,6 @@ hosts to their tables, interests and offers/needs to pair weights, the mix to ca
 from __future__ import annotations
 
 import threading
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -36,7 +35,13 @@ from speedmeet.solve.problem import (
 )
 from speedmeet.solve.rule_seating import OFFER, PAIR, PREFERENCE
 from speedmeet.validate import validate
-from speedmeet.validate_rules import category, host_tables, no_shared_language, table_layout
+from speedmeet.validate_rules import (
+    beyond_a_common_language,
+    category,
+    host_tables,
+    no_shared_language,
+    table_layout,
+)
 
 REQUESTS_SHEET = "Requests"
 
@@ -189,7 +194,7 @@ def solver_rules(
         and not (a in host_table and b in host_table and host_table[a] != host_table[b])
         and not (rules.common_language and no_shared_language(participants[a], participants[b]))
     )
-    languages = _rule_languages(participants) if rules.common_language else ()
+    languages = _rule_languages(participants, layout) if rules.common_language else ()
     per_meeting, once, needs = preference_weights(participants, rules)
     weighted = rules.preference_weight is not None and bool(per_meeting or once)
     categories: tuple[int, ...] = ()
@@ -215,19 +220,18 @@ def solver_rules(
     )
 
 
-def _rule_languages(participants: Sequence[Participant]) -> tuple[frozenset[str], ...]:
-    """What each person speaks, for the common-language rule. Someone who shares no language
-    with anyone leaves every table they sit at without one, wherever they sit: the rule
-    cannot be met there, and weighing it would only make the search give up pairs elsewhere,
-    so the rule leaves them out (the rule report still names their tables). When everyone
+def _rule_languages(
+    participants: Sequence[Participant], layout: Sequence[tuple[str, int]]
+) -> tuple[frozenset[str], ...]:
+    """What each person speaks, for the common-language rule. Someone too few others share a
+    language with to fill a table (`beyond_a_common_language`; at the plainest, someone who
+    shares no language with anyone) leaves every table they sit at without one, wherever they
+    sit: weighing the rule for them would only make the search give up pairs for tables that
+    still miss it, so the rule leaves them out (the rule report names them). When everyone
     else speaks one language, the rule holds for any plan and costs the search nothing."""
-    speakers = Counter(language for p in participants for language in set(p.languages))
-    spoken = tuple(
-        frozenset(p.languages)
-        if any(speakers[language] > 1 for language in p.languages)
-        else frozenset()
-        for p in participants
-    )
+    smallest = min((size for _, size in layout), default=2)
+    beyond = beyond_a_common_language(participants, smallest)
+    spoken = tuple(frozenset() if p.id in beyond else frozenset(p.languages) for p in participants)
     given = [languages for languages in spoken if languages]
     if given and frozenset.intersection(*given):
         return ()  # one language everyone speaks: every table shares it, whatever the plan

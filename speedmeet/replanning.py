@@ -437,11 +437,11 @@ def _rules_no_longer_met(before: Plan, after: Plan) -> list[str]:
         return []
     from speedmeet.validate_rules import rule_report
 
-    met_before = {outcome.rule for outcome in rule_report(before) if outcome.met}
+    met_before = {o.rule for o in rule_report(before) if o.met and not o.limited}
     return [
         f"{outcome.rule} no longer fully met: {outcome.detail}"
         for outcome in rule_report(after)
-        if not outcome.met and outcome.rule in met_before
+        if (not outcome.met or outcome.limited) and outcome.rule in met_before
     ]
 
 

@@ -167,6 +167,7 @@ def language_cost_reason(participants: Sequence[Participant]) -> str:
     speaking = [p for p in participants if p.languages]
     speakers: Counter[str] = Counter(lang for p in speaking for lang in set(p.languages))
     alone = [p for p in speaking if all(speakers[lang] == 1 for lang in p.languages)]
+    lonely = {p.id for p in alone}
     parts: list[str] = []
     if alone:
         names = ", ".join(f"{p.name} ({_names(p.languages)})" for p in alone[:5])
@@ -179,7 +180,7 @@ def language_cost_reason(participants: Sequence[Participant]) -> str:
     apart = Counter(
         _names(p.languages)
         for p in speaking
-        if p not in alone and not widespread & set(p.languages)
+        if p.id not in lonely and not widespread & set(p.languages)
     )
     if widespread and apart:
         groups = ", ".join(

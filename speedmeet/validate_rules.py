@@ -99,6 +99,26 @@ def common_languages(people: Iterable[Participant]) -> set[str] | None:
     return shared
 
 
+def beyond_a_common_language(people: Sequence[Participant], smallest_table: int) -> set[str]:
+    """Ids of people who can sit at no table sharing a language: too few others speak any of
+    their languages to fill even the smallest table (people with no language given fill
+    seats of any table). Someone sharing no language with anyone is the plainest case. The
+    rule cannot be met where they sit, whatever the plan, so it leaves them out."""
+    beyond: set[str] = set()
+    while True:
+        counted = [p for p in people if p.languages and p.id not in beyond]
+        neutral = len(people) - len(counted)
+        speakers = Counter(lang for p in counted for lang in set(p.languages))
+        more = {
+            p.id
+            for p in counted
+            if all(speakers[lang] + neutral < smallest_table for lang in p.languages)
+        }
+        if not more:
+            return beyond
+        beyond |= more
+
+
 def no_shared_language(first: Participant, second: Participant) -> bool:
     """Both gave languages and none is common: they cannot meet at a table sharing a language."""
     return bool(first.languages and second.languages) and not (
@@ -275,29 +295,28 @@ def rule_report(plan: Plan) -> list[RuleOutcome]:
 
 
 def _language_outcome(plan: Plan) -> RuleOutcome:
-    speakers: Counter[str] = Counter(lang for p in plan.participants for lang in set(p.languages))
+    sizes = [len(t.participants) for round_ in plan.rounds for t in round_.tables if t.participants]
+    beyond = beyond_a_common_language(plan.participants, min(sizes, default=2))
     missing: list[tuple[int, str]] = []
-    lonely: dict[str, Participant] = {}
+    named: dict[str, Participant] = {}
     explained = True
     for r, name, people in _tables(plan):
         shared = common_languages(people)
         if shared is not None and not shared:
             missing.append((r, name))
-            alone = [
-                p for p in people if p.languages and all(speakers[x] == 1 for x in p.languages)
-            ]
-            lonely.update((p.id, p) for p in alone)
+            apart = [p for p in people if p.id in beyond]
+            named.update((p.id, p) for p in apart)
             # explained when the others at the table, without them, share a language
-            rest = common_languages(p for p in people if p.id not in lonely)
-            explained = explained and bool(alone) and (rest is None or bool(rest))
+            rest = common_languages(p for p in people if p.id not in beyond)
+            explained = explained and bool(apart) and (rest is None or bool(rest))
     if not missing:
         return RuleOutcome("common language", True, "every table shares a language")
     listed = [
         f"{person.name} speaks {', '.join(language_name(lang) for lang in person.languages)}"
-        for person in lonely.values()
+        for person in named.values()
     ]
     shown = "; ".join(listed[:6]) + (f" and {len(listed) - 6} more" if len(listed) > 6 else "")
-    why = f" (no one else speaks their language: {shown})" if lonely else ""
+    why = f" (too few others speak their language to fill a table: {shown})" if named else ""
     return RuleOutcome(
         "common language",
         explained,

@@ -135,7 +135,10 @@ def test_people_who_share_no_language_are_named_and_cost_no_pairs(tmp_path: Path
     quality = checked_quality(folder)
     assert (quality.share, quality.repeats, quality.same_organisation) == (1.0, 0, 0)
     assert "met where possible common language" in output
-    assert "Ayla Quispe speaks Quechua; Tesfay Ghebre speaks Tigrinya" in output
+    assert (
+        "too few others speak their language to fill a table: Ayla Quispe speaks Quechua; Tesfay Ghebre speaks Tigrinya"
+        in output
+    )
 
     checked = CliRunner().invoke(cli.app, ["check", str(folder)])
     assert checked.exit_code == 0
@@ -233,3 +236,21 @@ def test_ties_between_spellings_show_ordinary_capitals(tmp_path: Path) -> None:
     shown = {p.organisation for p in read_plan(folder).participants}
     assert "Caritas Genève" in shown and "CARITAS GENÈVE" not in shown
     assert "HUG" in shown  # an acronym in capitals is the ordinary way to write it
+
+
+def test_a_language_group_too_small_for_a_table_costs_no_pairs(tmp_path: Path) -> None:
+    # Three people speak only Tigrinya and tables seat five: no table of theirs can share a
+    # language, so seating them together would cost repeat meetings for nothing.
+    path = tmp_path / "inscriptions.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Name", "Organisation", "Languages"])
+        for i in range(37):
+            writer.writerow([f"Person {i}", f"Structure {chr(65 + i // 2)}", "Français"])
+        for i, name in enumerate(["Yonas", "Senait", "Dawit"]):
+            writer.writerow([name, f"Eritrean group {chr(65 + i)}", "Tigrinya (langue maternelle)"])
+    output, folder = plan_sheet(path, tmp_path / "out", "--table-size", "5")
+    quality = checked_quality(folder)
+    assert (quality.share, quality.repeats, quality.same_organisation) == (1.0, 0, 0), output
+    assert "met where possible common language" in output
+    assert "Yonas speaks Tigrinya; Senait speaks Tigrinya; Dawit speaks Tigrinya" in output
