@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 from speedmeet.languages import language_name
 from speedmeet.model import EventSettings, Participant
-from speedmeet.planning import PlanOutcome, make_plan
+from speedmeet.planning import PlanOutcome, make_plan, solver_rules
 from speedmeet.rules import EventRules
+from speedmeet.validate_rules import table_layout
 
 IGNORABLE = ("language", "hosts", "tables", "requests", "offers-needs", "mix", "interests")
 """Names `--ignore-rule` takes, in the order the summary lists the rules."""
@@ -126,9 +127,9 @@ def without_rule(
     raise ValueError(f"no rule named {name!r}")
 
 
-PAIR_RULES = ("language", "hosts", "tables", "requests", "mix")
-"""Rules that rank above new pairs and so may cost some; interests and offers/needs come
-after new pairs unless a preference weight trades them (then they are measured too)."""
+PAIR_RULES = ("language", "hosts", "tables", "requests")
+"""Rules that rank above new pairs and so may cost some. The mix, interests and offers/needs
+come after new pairs unless a preference weight trades them (then they are measured too)."""
 
 
 def rule_costs(
@@ -147,17 +148,29 @@ def rule_costs(
         return []
     measured = [s.name for s in switches if s.name in PAIR_RULES]
     if rules.preference_weight is not None:
-        measured += [s.name for s in switches if s.name in ("offers-needs", "interests")]
+        measured += [s.name for s in switches if s.name in ("offers-needs", "interests", "mix")]
+    if "language" in measured and not language_rule_weighs(participants, settings, rules):
+        measured.remove("language")  # everyone shares a language: the plan is the same
     costs: list[RuleCost] = []
     for name in measured:
         if stop is not None and stop.is_set():
             break
         people, fewer = without_rule(name, participants, rules)
         plain = make_plan(people, settings, rules=fewer, stop=stop)
+        if stop is not None and stop.is_set():
+            break  # cut short: its figures would say nothing about the rule
         if plain.quality.new_pairs > outcome.quality.new_pairs:
             why = language_cost_reason(participants) if name == "language" else ""
             costs.append(RuleCost(name, outcome.quality.new_pairs, plain.quality.new_pairs, why))
     return costs
+
+
+def language_rule_weighs(
+    participants: Sequence[Participant], settings: EventSettings, rules: EventRules
+) -> bool:
+    """Whether the common-language rule asks anything of the solver for this event."""
+    layout = table_layout(len(participants), settings, rules)
+    return any(solver_rules(participants, rules, layout).languages)
 
 
 def language_cost_reason(participants: Sequence[Participant]) -> str:
