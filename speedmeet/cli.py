@@ -61,7 +61,14 @@ from speedmeet.planning import PREFERENCE_LIMIT, PlanOutcome, make_plan
 from speedmeet.quality import Quality
 from speedmeet.readers import EventSheets, Registrations, read_event_sheets, read_registrations
 from speedmeet.readers.columns import recognise
-from speedmeet.rule_switches import IGNORABLE, RuleSwitch, rule_costs, rules_in_force, without_rule
+from speedmeet.rule_switches import (
+    IGNORABLE,
+    RuleSwitch,
+    describe_switches,
+    rule_costs,
+    rules_in_force,
+    without_rule,
+)
 from speedmeet.rules import EventRules
 from speedmeet.solve.problem import Progress as SolveProgress
 from speedmeet.validate import validate
@@ -520,6 +527,7 @@ def plan_command(
             raise SettingsError(
                 f"{len(topic)} --topic values for {rounds} rounds; give at most one per round"
             )
+        ignored = _ignored_rules(ignore_rule or [])
         folder = out if out is not None else participants.with_name(f"{participants.stem}-plan")
         outputs = [*OUTPUT_NAMES, WARNINGS_FILENAME, *(online_filenames(rounds) if online else [])]
         history_files = [resolve_plan_path(path) for path in history or []]
@@ -545,7 +553,7 @@ def plan_command(
         rules = _event_rules(
             registrations, sheets, mix=mix, interests=interests, history=history_files,
             online=online, topics=len(topics), rounds=rounds, weight=preference_weight,
-            ignored=_ignored_rules(ignore_rule or []), folder=folder,
+            ignored=ignored, folder=folder,
         )  # fmt: skip
         switches = rules_in_force(
             registrations.participants, rules, columns=dict(registrations.mapping),
@@ -697,13 +705,8 @@ def _event_rules(
     switches = rules_in_force(
         people, rules, columns=dict(registrations.mapping), sheets=sheets.found
     )
-    for switch in switches:
-        console.print(
-            f"  {switch.name}: on because {switch.reason} (--ignore-rule {switch.name} "
-            "to plan without it)",
-            highlight=False,
-            markup=False,
-        )
+    for line in describe_switches(switches):
+        console.print(f"  {line}", highlight=False, markup=False)
     if ignored:
         console.print(
             "Rules switched off (--ignore-rule): " + ", ".join(ignored),

@@ -36,10 +36,12 @@ LABELS = {
 
 @dataclass(frozen=True)
 class RuleSwitch:
-    """One rule in force: its `--ignore-rule` name and why it is on, in the organiser's words."""
+    """One rule in force: its `--ignore-rule` name and what switched it on, in the organiser's
+    words ("column 'Langues parlées'", "sheet 'Tables'", "--mix")."""
 
     name: str
     reason: str
+    by_flag: bool = False
 
 
 @dataclass(frozen=True)
@@ -78,31 +80,49 @@ def rules_in_force(
     (`columns`: field to header as the sheet writes it), an extra sheet, or a flag."""
     found: list[RuleSwitch] = []
 
-    def column(field: str, fallback: str) -> str:
+    def column(field: str) -> str:
         header = columns.get(field)
-        return f"the sheet has a '{header}' column" if header else fallback
+        return f"column '{header}'" if header else "the participant sheet"
+
+    def sheet(word: str, fallback: str) -> str:
+        return next((s for s in sheets if word in s.casefold()), fallback)
 
     if rules.common_language and any(p.languages for p in participants):
-        found.append(RuleSwitch("language", column("languages", "people have languages")))
+        found.append(RuleSwitch("language", column("languages")))
     if any(p.host for p in participants):
-        found.append(RuleSwitch("hosts", column("host", "people are marked as hosts")))
+        found.append(RuleSwitch("hosts", column("host")))
     if rules.tables:
-        where = next((s for s in sheets if "table" in s.casefold()), "a Tables sheet")
-        found.append(RuleSwitch("tables", f"{where} names the tables"))
+        found.append(RuleSwitch("tables", sheet("table", "the Tables sheet")))
     if rules.requests:
-        where = next((s for s in sheets if "request" in s.casefold()), "a Requests sheet")
-        found.append(RuleSwitch("requests", f"{where} lists them"))
+        found.append(RuleSwitch("requests", sheet("request", "the Requests sheet")))
     if (
         rules.offers_needs
         and any(p.offers for p in participants)
         and any(p.needs for p in participants)
     ):
-        found.append(RuleSwitch("offers-needs", column("offers", "people have offers and needs")))
+        offers, needs = columns.get("offers"), columns.get("needs")
+        where = f"columns '{offers}' and '{needs}'" if offers and needs else "the participant sheet"
+        found.append(RuleSwitch("offers-needs", where))
     if rules.mix is not None:
-        found.append(RuleSwitch("mix", "--mix was given"))
+        found.append(RuleSwitch("mix", f"--mix {rules.mix_label or rules.mix}", by_flag=True))
     if rules.interests != "off":
-        found.append(RuleSwitch("interests", f"--interests {rules.interests} was given"))
+        found.append(RuleSwitch("interests", f"--interests {rules.interests}", by_flag=True))
     return found
+
+
+def describe_switches(switches: Sequence[RuleSwitch]) -> list[str]:
+    """Why each rule is on, in at most two lines: the sheet's, then the flags'."""
+    lines: list[str] = []
+    sheet = [f"{s.name} ({s.reason})" for s in switches if not s.by_flag]
+    if sheet:
+        lines.append(
+            "on because of the sheet: " + ", ".join(sheet) + "; --ignore-rule NAME plans "
+            "without one"
+        )
+    flags = [f"{s.name} ({s.reason})" for s in switches if s.by_flag]
+    if flags:
+        lines.append("on because of a flag: " + ", ".join(flags))
+    return lines
 
 
 def without_rule(

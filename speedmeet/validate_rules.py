@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from speedmeet.errors import Location, SettingsError
-from speedmeet.languages import language_name
+from speedmeet.languages import language_name, normalise_languages
 from speedmeet.model import EventSettings, Participant, Plan, organisation_key, table_sizes
 from speedmeet.rules import EventRules, TableSpec
 from speedmeet.validate import Violation
@@ -295,6 +295,15 @@ def rule_report(plan: Plan) -> list[RuleOutcome]:
 
 
 def _language_outcome(plan: Plan) -> RuleOutcome:
+    # as tags, also for a plan.json written before languages were read that way
+    plan = plan.model_copy(
+        update={
+            "participants": [
+                p.model_copy(update={"languages": normalise_languages(p.languages)})
+                for p in plan.participants
+            ]
+        }
+    )
     sizes = [len(t.participants) for round_ in plan.rounds for t in round_.tables if t.participants]
     beyond = beyond_a_common_language(plan.participants, min(sizes, default=2))
     missing: list[tuple[int, str]] = []
