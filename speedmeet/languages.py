@@ -77,6 +77,13 @@ class ReadLanguages:
 
 def read_languages(cell: str) -> ReadLanguages:
     """The languages of one cell as people write them (module docstring), each once."""
+    tags, unknown = _read_cell(cell)
+    return ReadLanguages(list(tags), list(unknown))
+
+
+@lru_cache(maxsize=4096)
+def _read_cell(cell: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """`read_languages`, remembered: a sheet repeats the same few cells ("fr, en") often."""
     tags: list[str] = []
     unknown: list[str] = []
     for item in _ITEM_SEPARATORS.split(_NOTES.sub(" ", cell)):
@@ -84,7 +91,7 @@ def read_languages(cell: str) -> ReadLanguages:
             found, left = _read_piece(piece)
             tags.extend(tag for tag in found if tag not in tags)
             unknown.extend(word for word in left if _fold(word) not in {_fold(u) for u in unknown})
-    return ReadLanguages(tags, unknown)
+    return tuple(tags), tuple(unknown)
 
 
 def normalise_languages(values: Iterable[str]) -> list[str]:

@@ -4,6 +4,7 @@ duplicates counted once, ids kept or made, and a warning for everything the user
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections import defaultdict
@@ -453,13 +454,17 @@ def _numbered_apart(first: str, second: str) -> bool:
     """Names told apart by a number alone ("Team 1" / "Team 2", "Association 38" / "39",
     "Org 1" / "Org 10"): numbered on purpose, not a typo. "Solo 001" and "Solo 1" still
     look alike (one number)."""
-    numbers = [[int(n) for n in re.findall(r"\d+", key)] for key in (first, second)]
-    skeletons = [re.sub(r"\d+", "#", key) for key in (first, second)]
-    if numbers[0] and numbers[1] and numbers[0] != numbers[1]:
-        return skeletons[0] == skeletons[1] or (
-            re.sub(r"\d+", "", first).strip() == re.sub(r"\d+", "", second).strip()
-        )
-    return False
+    (numbers, skeleton), (other_numbers, other_skeleton) = _numbered(first), _numbered(second)
+    return bool(numbers and other_numbers and numbers != other_numbers) and (
+        skeleton == other_skeleton
+    )
+
+
+@functools.lru_cache(maxsize=65536)
+def _numbered(key: str) -> tuple[tuple[int, ...], str]:
+    """The numbers in a folded organisation name, and the name without them."""
+    numbers = tuple(int(n) for n in re.findall(r"\d+", key))
+    return numbers, " ".join(re.sub(r"\d+", " ", key).split())
 
 
 def _capped(lines: list[str], rest: str) -> list[str]:
