@@ -271,3 +271,23 @@ def test_an_unknown_rule_name_is_refused_before_anything_is_read(tmp_path: Path)
         "requests, offers-needs, mix, interests\n"
     )
     assert not (tmp_path / "out").exists()
+
+
+def test_walk_ins_languages_are_read_like_the_registrations(tmp_path: Path) -> None:
+    sheets = realistic_sheets()
+    sheet = next(s for s in sheets.SHEETS if s.name == "platform-24")
+    path = sheets.write_sheet(tmp_path / "platform.xlsx", sheet)
+    _, folder = plan_sheet(path, tmp_path / "out", "--rounds", "3", "--table-size", "4")
+    late = tmp_path / "late.csv"
+    with late.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Name", "Organisation", "Sprachen"])
+        writer.writerow(["Lena Vogel", "Caritas Zürich", "Französisch (fließend) und Englisch"])
+    result = CliRunner().invoke(
+        cli.app, ["replan", str(folder), "--from-round", "2", "--add", str(late)]
+    )
+    assert result.exit_code == 0, result.output
+    plan = read_plan(folder)
+    lena = next(p for p in plan.participants if p.name == "Lena Vogel")
+    assert lena.languages == ["fr", "en"]
+    assert validate(plan).ok
