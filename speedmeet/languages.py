@@ -214,8 +214,8 @@ def _lookup(text: str) -> str | None:
     letters or more in any language CLDR knows ("Französisch", "العربية"). Short words are
     not looked up as names: "en" or "the" are also the names of small languages.
     """
-    if not text or _fold(text) in _LEVEL_WORDS:
-        return None
+    if not text or not text.isprintable() or _fold(text) in _LEVEL_WORDS:
+        return None  # the name index reads control characters as its own separators
     if _CODE.match(text):
         tag = _code(text.replace("_", "-"))
         if tag is not None:

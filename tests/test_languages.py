@@ -128,3 +128,12 @@ def test_the_reader_turns_every_style_into_tags_and_warns_unknown_words_once(tmp
         "'Blorpish' in the languages of rows 4 and 5 is no language speedmeet knows: kept as "
         "written, so only people who wrote it share it"
     ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40))
+def test_any_cell_is_read_without_error_and_reads_the_same_again(cell: str) -> None:
+    # control characters, stray brackets, scripts of every kind: never a traceback, and what
+    # was read (as plan.json stores it) reads back unchanged
+    read = read_languages(cell)
+    assert normalise_languages(read.spoken) == read.spoken
