@@ -363,7 +363,17 @@ def quality_notes(
     """Why the plan is what it is, in the order that explains its verdict: what each rule cost,
     then the event's own limits (colleagues who must meet, repeats no plan avoids), and for a
     plan short of the best possible with nothing else to blame, that the search stopped there."""
-    limits = [*limits, *(r for r in quality.bound.reasons if r not in limits)]
+    # the bound's own words name the organisation; the solver's say the same without the name
+    named = {reason.split(":")[0] for reason in quality.bound.reasons}
+    limits = [*quality.bound.reasons, *(note for note in limits if note.split(":")[0] not in named)]
+    bound = quality.bound
+    if quality.repeats and bound.value >= bound.all_cross_pairs and quality.perfect:
+        rounds = len(quality.per_round_tables)
+        limits.append(
+            f"{quality.repeats} repeat meetings are unavoidable: everyone meets everyone from "
+            f"another organisation, and {rounds} rounds seat more meetings than that "
+            "(fewer --rounds would do)"
+        )
     if quality.perfect:
         # A perfect plan needs no excuse; only unavoidable meetings are worth a word.
         return [note for note in limits if "unavoidable" in note or "cannot" in note]

@@ -291,3 +291,27 @@ def test_walk_ins_languages_are_read_like_the_registrations(tmp_path: Path) -> N
     lena = next(p for p in plan.participants if p.name == "Lena Vogel")
     assert lena.languages == ["fr", "en"]
     assert validate(plan).ok
+
+
+def test_a_perfect_plan_says_why_its_repeats_and_colleagues_cannot_be_avoided(
+    tmp_path: Path,
+) -> None:
+    # 12 people from 12 organisations at 3 tables of 4 for 8 rounds: 144 meetings for 66
+    # pairs, so 78 repeats whatever the plan.
+    output, folder = plan_sheet(
+        write_sheet(tmp_path / "small.csv", [f"Org {i}" for i in range(12)]),
+        tmp_path / "out", "--rounds", "8", "--table-size", "4",
+    )  # fmt: skip
+    assert checked_quality(folder).repeats == 78
+    assert "78 repeat meetings are unavoidable: everyone meets everyone from another" in output
+    # 8 people of one organisation at 4 tables: two colleagues per table, every round, once
+    # said with the organisation's name
+    organisations = ["Hospice"] * 8 + [f"Org {i}" for i in range(12)]
+    output, _ = plan_sheet(
+        write_sheet(tmp_path / "big.csv", organisations), tmp_path / "big",
+        "--rounds", "4", "--table-size", "5",
+    )  # fmt: skip
+    assert output.count("same-organisation meetings are unavoidable") == 1
+    assert "16 same-organisation meetings are unavoidable: Hospice has 8 people for 4 tables" in (
+        output
+    )
