@@ -65,6 +65,7 @@ from speedmeet.rule_switches import (
     IGNORABLE,
     RuleSwitch,
     describe_switches,
+    ignored_rules,
     rule_costs,
     rules_in_force,
     without_rule,
@@ -73,6 +74,7 @@ from speedmeet.rules import EventRules
 from speedmeet.solve.problem import Progress as SolveProgress
 from speedmeet.validate import validate
 from speedmeet.validate_rules import RuleOutcome, rule_report
+from speedmeet.verdicts import check_summary, quality_notes, verdict
 
 
 class Paper(StrEnum):
@@ -340,51 +342,14 @@ def show_quality(
     )
     table.add_row("repeat meetings", str(quality.repeats))
     table.add_row("same-organisation meetings", str(quality.same_organisation))
-    verdict = escape(quality.verdict(proven_optimal=proven_optimal))
-    table.add_row("verdict", f"[green]{verdict}[/green]" if quality.perfect else verdict)
+    words = escape(verdict(quality, proven_optimal=proven_optimal))
+    table.add_row("verdict", f"[green]{words}[/green]" if quality.perfect else words)
     if seconds is not None:
         table.add_row("solve time", f"{seconds:.2f} s")
     console.print(table)
     for note in quality_notes(quality, proven_optimal=proven_optimal, limits=limits,
                               rule_costs=rule_costs or []):  # fmt: skip
         console.print(f"  - {note}", highlight=False, markup=False)
-
-
-GENERIC_LIMITS = (
-    "each person can meet only so many people in the rounds available",
-    "the tables hold only so many pairs per round",
-)
-"""What sets the best possible in an ordinary event: no reason why a plan falls short of it."""
-
-
-def quality_notes(
-    quality: Quality, *, proven_optimal: bool, limits: list[str], rule_costs: list[str]
-) -> list[str]:
-    """Why the plan is what it is, in the order that explains its verdict: what each rule cost,
-    then the event's own limits (colleagues who must meet, repeats no plan avoids), and for a
-    plan short of the best possible with nothing else to blame, that the search stopped there."""
-    # the bound's own words name the organisation; the solver's say the same without the name
-    named = {reason.split(":")[0] for reason in quality.bound.reasons}
-    limits = [*quality.bound.reasons, *(note for note in limits if note.split(":")[0] not in named)]
-    bound = quality.bound
-    if quality.repeats and bound.value >= bound.all_cross_pairs and quality.perfect:
-        rounds = len(quality.per_round_tables)
-        limits.append(
-            f"{quality.repeats} repeat meetings are unavoidable: everyone meets everyone from "
-            f"another organisation, and {rounds} rounds seat more meetings than that "
-            "(fewer --rounds would do)"
-        )
-    if quality.perfect:
-        # A perfect plan needs no excuse; only unavoidable meetings are worth a word.
-        return [note for note in limits if "unavoidable" in note or "cannot" in note]
-    notes = [*rule_costs, *(note for note in limits if note not in GENERIC_LIMITS)]
-    if not rule_costs and not proven_optimal:
-        short = quality.bound.value - quality.new_pairs
-        notes.append(
-            f"the search stopped {short} new {'pair' if short == 1 else 'pairs'} short of the "
-            "best possible: a longer --time-limit or another --seed may find a better plan"
-        )
-    return notes
 
 
 def _solve_with_progress(
@@ -537,7 +502,7 @@ def plan_command(
             raise SettingsError(
                 f"{len(topic)} --topic values for {rounds} rounds; give at most one per round"
             )
-        ignored = _ignored_rules(ignore_rule or [])
+        ignored = ignored_rules(ignore_rule or [])
         folder = out if out is not None else participants.with_name(f"{participants.stem}-plan")
         outputs = [*OUTPUT_NAMES, WARNINGS_FILENAME, *(online_filenames(rounds) if online else [])]
         history_files = [resolve_plan_path(path) for path in history or []]
@@ -728,23 +693,6 @@ def _event_rules(
     return rules
 
 
-def _ignored_rules(names: list[str]) -> list[str]:
-    """The rules --ignore-rule names, each once, or a SettingsError listing the names."""
-    chosen: list[str] = []
-    for name in names:
-        folded = name.strip().casefold().replace("_", "-")
-        folded = {"languages": "language", "host": "hosts", "request": "requests"}.get(
-            folded, folded
-        )
-        if folded not in IGNORABLE:
-            raise SettingsError(
-                f"--ignore-rule {name}: no such rule; the rules are " + ", ".join(IGNORABLE)
-            )
-        if folded not in chosen:
-            chosen.append(folded)
-    return chosen
-
-
 def read_valid_plan(location: Path) -> tuple[Plan, Quality]:
     """A plan to print or report from: one that follows the rules, or one clear error."""
     plan = read_plan(location)
@@ -845,24 +793,6 @@ def check_command(
             rule_costs=solve.rule_costs if solve else [],
         )
         show_rule_outcomes(outcomes)
-
-
-def check_summary(outcomes: list[RuleOutcome]) -> str:
-    """The first line of `check` for a plan that breaks no hard rule: "follows every rule"
-    only when every rule of the event is met to the letter, else which ones are not."""
-    unmet = [outcome.rule for outcome in outcomes if not outcome.met]
-    limited = [outcome.rule for outcome in outcomes if outcome.met and outcome.limited]
-    if unmet:
-        return (
-            f"the plan breaks no hard rule, but {_count(len(unmet), 'rule')} "
-            f"{'is' if len(unmet) == 1 else 'are'} not met: {', '.join(unmet)} (see below)."
-        )
-    if limited:
-        return (
-            f"the plan breaks no hard rule; {', '.join(limited)} is met only as far as this "
-            "event allows (see below)."
-        )
-    return "the plan follows every rule."
 
 
 app.command("replan")(replan_command)

@@ -58,21 +58,6 @@ class Quality:
     def perfect(self) -> bool:
         return self.new_pairs >= self.bound.value
 
-    def verdict(self, *, proven_optimal: bool = False) -> str:
-        """The plan in words that match its figures: perfect, within 1% of the best possible,
-        or how far below it; "proven" only when an exhaustive search showed nothing better."""
-        if self.perfect:
-            return "perfect: the best possible plan"
-        below = 1.0 - self.share
-        if proven_optimal:
-            return (
-                f"the best plan this event allows (proven by an exhaustive search), {below:.1%} "
-                "below the simple bound"
-            )
-        if 100 * (self.bound.value - self.new_pairs) <= self.bound.value:  # exact, no float
-            return f"within 1% of the best possible ({below:.1%} below it)"
-        return f"{below:.1%} below the best possible"
-
 
 def forced_same_organisation_pairs(organisation_size: int, sizes: Sequence[int]) -> int:
     """Same-organisation pairs one round must seat when an organisation outnumbers the tables.

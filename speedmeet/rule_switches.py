@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from speedmeet.errors import SettingsError
 from speedmeet.languages import language_name
 from speedmeet.model import EventSettings, Participant
 from speedmeet.planning import PlanOutcome, make_plan, solver_rules
@@ -123,6 +124,23 @@ def describe_switches(switches: Sequence[RuleSwitch]) -> list[str]:
     if flags:
         lines.append("on because of a flag: " + ", ".join(flags))
     return lines
+
+
+def ignored_rules(names: list[str]) -> list[str]:
+    """The rules --ignore-rule names, each once, or a SettingsError listing the names."""
+    chosen: list[str] = []
+    for name in names:
+        folded = name.strip().casefold().replace("_", "-")
+        folded = {"languages": "language", "host": "hosts", "request": "requests"}.get(
+            folded, folded
+        )
+        if folded not in IGNORABLE:
+            raise SettingsError(
+                f"--ignore-rule {name}: no such rule; the rules are " + ", ".join(IGNORABLE)
+            )
+        if folded not in chosen:
+            chosen.append(folded)
+    return chosen
 
 
 def without_rule(

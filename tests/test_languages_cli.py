@@ -13,7 +13,7 @@ from types import ModuleType
 import pytest
 from typer.testing import CliRunner
 
-from speedmeet import cli
+from speedmeet import cli, verdicts
 from speedmeet.model import Participant
 from speedmeet.planfile import read_plan, write_plan
 from speedmeet.quality import Bound, Quality
@@ -186,11 +186,11 @@ def quality(new_pairs: int, bound: int) -> Quality:
     ],
 )
 def test_the_verdict_matches_the_figures(pairs: int, verdict: str) -> None:
-    assert quality(pairs, 1000).verdict() == verdict
+    assert verdicts.verdict(quality(pairs, 1000)) == verdict
 
 
 def test_a_plan_short_with_no_rule_to_blame_says_the_search_stopped() -> None:
-    notes = cli.quality_notes(
+    notes = verdicts.quality_notes(
         quality(972, 1000),
         proven_optimal=False,
         limits=["each person can meet only so many people in the rounds available"],
