@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import tempfile
+from pathlib import Path
+
 import openpyxl
 import pytest
 from hypothesis import given, settings
@@ -105,7 +110,9 @@ def test_plain_spaces_between_codes(languages: list[str]) -> None:
     assert read_languages(" ".join(code.upper() for code in languages)).tags == languages
 
 
-def test_the_reader_turns_every_style_into_tags_and_warns_unknown_words_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_reader_turns_every_style_into_tags_and_warns_unknown_words_once(
+    tmp_path: Path,
+) -> None:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.append(["Nom", "Structure", "Langues parlées"])
@@ -137,3 +144,36 @@ def test_any_cell_is_read_without_error_and_reads_the_same_again(cell: str) -> N
     # was read (as plan.json stores it) reads back unchanged
     read = read_languages(cell)
     assert normalise_languages(read.spoken) == read.spoken
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(sorted(SPELLINGS)), min_size=1, max_size=3, unique=True),
+        min_size=2,
+        max_size=6,
+    ),
+    st.sampled_from([",", ";", "\t"]),
+    st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
+    st.data(),
+)
+def test_a_csv_export_reads_every_persons_languages(
+    spoken: list[list[str]], delimiter: str, encoding: str, data: st.DataObject
+) -> None:
+    # as form and ticketing tools save them: any delimiter, cells quoted when they hold it,
+    # an encoding of their choice (scripts cp1252 cannot hold are written as codes there)
+    def spelling(code: str) -> str:
+        choices = [s for s in SPELLINGS[code] if encoding != "cp1252" or s.isascii()]
+        return data.draw(st.sampled_from(choices)) + data.draw(st.sampled_from(LEVELS))
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter)
+    writer.writerow(["Name", "Organisation", "Languages"])
+    for i, languages in enumerate(spoken):
+        separator = data.draw(st.sampled_from(SEPARATORS))
+        writer.writerow([f"Person {i}", f"Org {i}", separator.join(map(spelling, languages))])
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "export.csv"
+        path.write_bytes(buffer.getvalue().encode(encoding))
+        registrations = read_registrations(path)
+    assert [p.languages for p in registrations.participants] == spoken
