@@ -284,6 +284,8 @@ def describe_rules(
     if rules.tables:
         accessible = sum(1 for table in rules.tables if table.accessible)
         extra = f" ({accessible} accessible)" if accessible else ""
+        speaking = sum(1 for table in rules.tables if table.languages)
+        extra += f" ({speaking} with a language)" if speaking else ""
         parts.append(f"{_count(len(rules.tables), 'named table')}{extra}")
     if rules.requests:
         meet = sum(1 for request in rules.requests if request.kind == "must_meet")

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from speedmeet.errors import Location, SettingsError
+from speedmeet.languages import normalise_languages
 from speedmeet.model import (
     EventSettings,
     Participant,
@@ -194,7 +195,12 @@ def solver_rules(
         and not (a in host_table and b in host_table and host_table[a] != host_table[b])
         and not (rules.common_language and no_shared_language(participants[a], participants[b]))
     )
-    languages = _rule_languages(participants, layout) if rules.common_language else ()
+    table_languages = tuple(
+        frozenset(normalise_languages(spec.languages)) for spec in rules.tables[: len(layout)]
+    )
+    languages = (
+        _rule_languages(participants, layout, table_languages) if rules.common_language else ()
+    )
     per_meeting, once, needs = preference_weights(participants, rules)
     weighted = rules.preference_weight is not None and bool(per_meeting or once)
     categories: tuple[int, ...] = ()
@@ -211,6 +217,7 @@ def solver_rules(
         keep_apart=keep_apart,
         must_meet=must_meet,
         languages=languages,
+        table_languages=table_languages if languages else (),
         categories=categories,
         pair_weights=per_meeting,
         wanted=once,
@@ -221,7 +228,9 @@ def solver_rules(
 
 
 def _rule_languages(
-    participants: Sequence[Participant], layout: Sequence[tuple[str, int]]
+    participants: Sequence[Participant],
+    layout: Sequence[tuple[str, int]],
+    table_languages: Sequence[frozenset[str]] = (),
 ) -> tuple[frozenset[str], ...]:
     """What each person speaks, for the common-language rule. Someone too few others share a
     language with to fill a table (`beyond_a_common_language`; at the plainest, someone who
@@ -233,8 +242,9 @@ def _rule_languages(
     beyond = beyond_a_common_language(participants, smallest)
     spoken = tuple(frozenset() if p.id in beyond else frozenset(p.languages) for p in participants)
     given = [languages for languages in spoken if languages]
-    if given and frozenset.intersection(*given):
-        return ()  # one language everyone speaks: every table shares it, whatever the plan
+    shared = frozenset.intersection(*given) if given else frozenset()
+    if shared and all(shared & wanted for wanted in table_languages if wanted):
+        return ()  # one language everyone speaks (and every table may): any plan shares it
     return spoken
 
 

@@ -198,7 +198,7 @@ def rule_costs(
         if stop is not None and stop.is_set():
             break  # cut short: its figures would say nothing about the rule
         if plain.quality.new_pairs > outcome.quality.new_pairs:
-            why = language_cost_reason(participants) if name == "language" else ""
+            why = language_cost_reason(participants, rules) if name == "language" else ""
             costs.append(RuleCost(name, outcome.quality.new_pairs, plain.quality.new_pairs, why))
     return costs
 
@@ -211,7 +211,7 @@ def language_rule_weighs(
     return any(solver_rules(participants, rules, layout).languages)
 
 
-def language_cost_reason(participants: Sequence[Participant]) -> str:
+def language_cost_reason(participants: Sequence[Participant], rules: EventRules) -> str:
     """Who the common language is hard for: people sharing no language with anyone (named),
     and people who speak none of the languages most people speak ("6 people speak only
     Tigrinya")."""
@@ -239,12 +239,19 @@ def language_cost_reason(participants: Sequence[Participant]) -> str:
             for languages, count in apart.most_common(4)
         )
         parts.append(groups)
+    for spec in rules.tables:
+        if spec.languages:
+            count = sum(1 for p in speaking if set(spec.languages) & set(p.languages))
+            parts.append(
+                f"table '{spec.name}' seats only {_names(spec.languages, 'or')} speakers "
+                f"({_people(count)})"
+            )
     return "; ".join(parts)
 
 
-def _names(languages: Sequence[str]) -> str:
+def _names(languages: Sequence[str], joined: str = "and") -> str:
     shown = [language_name(lang) for lang in languages]
-    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + f" {joined} " + shown[-1]
 
 
 def _people(count: int) -> str:

@@ -309,14 +309,23 @@ def _language_outcome(plan: Plan) -> RuleOutcome:
     missing: list[tuple[int, str]] = []
     named: dict[str, Participant] = {}
     explained = True
+    spoken_here = {lang for p in plan.participants for lang in p.languages}
+    table_languages = {
+        spec.name: set(normalise_languages(spec.languages)) & spoken_here
+        for spec in (plan.rules.tables if plan.rules is not None else [])
+    }
     for r, name, people in _tables(plan):
         shared = common_languages(people)
+        if shared is not None and table_languages.get(name):
+            shared &= table_languages[name]  # the table's own language(s), when someone speaks one
         if shared is not None and not shared:
             missing.append((r, name))
             apart = [p for p in people if p.id in beyond]
             named.update((p.id, p) for p in apart)
             # explained when the others at the table, without them, share a language
             rest = common_languages(p for p in people if p.id not in beyond)
+            if rest is not None and table_languages.get(name):
+                rest &= table_languages[name]
             explained = explained and bool(apart) and (rest is None or bool(rest))
     if not missing:
         return RuleOutcome("common language", True, "every table shares a language")

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
@@ -315,3 +316,33 @@ def test_a_perfect_plan_says_why_its_repeats_and_colleagues_cannot_be_avoided(
     assert "16 same-organisation meetings are unavoidable: Hospice has 8 people for 4 tables" in (
         output
     )
+
+
+def test_a_tables_sheet_language_is_read_like_the_registrations_and_kept(tmp_path: Path) -> None:
+    # 16 people at 4 tables of 4: four speak Arabic (and French), from four organisations;
+    # table "Salle A" is the Arabic-speaking facilitator's, so its people share Arabic.
+    workbook = openpyxl.Workbook()
+    people = workbook.active
+    people.title = "Participants"
+    people.append(["Nom", "Structure", "Langues"])
+    for i in range(16):
+        people.append([f"Personne {i}", f"Structure {i}", "arabe + français" if i < 4 else "FR"])
+    tables = workbook.create_sheet("Tables")
+    tables.append(["Table", "Places", "Langue"])
+    tables.append(["Salle A", 4, "العربية (langue de la table)"])
+    for name in ("Salle B", "Salle C", "Salle D"):
+        tables.append([name, 4, ""])
+    path = tmp_path / "event.xlsx"
+    workbook.save(path)
+    output, folder = plan_sheet(path, tmp_path / "out", "--table-size", "4", "--rounds", "2")
+    assert "4 named tables (1 with a language)" in output
+    plan = read_plan(folder)
+    assert plan.rules is not None and plan.rules.tables[0].languages == ["ar"]
+    arabic = {p.id for p in plan.participants if "ar" in p.languages}
+    for round_ in plan.rounds:
+        salle_a = next(t for t in round_.tables if t.table == "Salle A")
+        assert set(salle_a.participants) == arabic
+    assert "met common language every table shares a language" in output
+    # the same four at one table in both rounds: the rule's cost is named
+    assert "the common-language rule cost" in output
+    assert "table 'Salle A' seats only Arabic speakers (4 people)" in output
