@@ -166,7 +166,7 @@ def _read_piece(piece: str) -> tuple[list[str], list[str]]:
 
     start = 0
     while start < len(words):
-        if _fold(words[start]) in _CONNECTORS and 0 < start < len(words) - 1:
+        if _fold(words[start]) in _CONNECTORS and len(words) > 1:  # "et" alone is Estonian
             flush()
             start += 1
             continue

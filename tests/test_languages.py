@@ -53,6 +53,11 @@ SEPARATORS = [", ", ",", "; ", " / ", "/", " + ", " & ", "\n", " et ", " and ", 
         ("Deutsch und Französisch y Español", ["de", "fr", "es"]),
         ("un peu d'anglais", ["en"]),
         ("fr, fr-CH, French", ["fr"]),  # one language, however often it is written
+        ("and French", ["fr"]),
+        ("French, English and", ["fr", "en"]),
+        ("1. Français 2. Anglais", ["fr", "en"]),
+        ("Englisch: fließend", ["en"]),
+        ("et", ["et"]),  # Estonian, alone in its cell
         ("B2", []),
         ("", []),
     ],
