@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from speedmeet.errors import SettingsError
+from speedmeet.errors import SettingsError, SpeedmeetError
 from speedmeet.languages import language_name
 from speedmeet.model import EventSettings, Participant
 from speedmeet.planning import PlanOutcome, make_plan, solver_rules
@@ -194,7 +194,10 @@ def rule_costs(
         if stop is not None and stop.is_set():
             break
         people, fewer = without_rule(name, participants, rules)
-        plain = make_plan(people, settings, rules=fewer, stop=stop)
+        try:
+            plain = make_plan(people, settings, rules=fewer, stop=stop)
+        except SpeedmeetError:
+            continue  # the event cannot be planned without this rule: nothing to compare with
         if stop is not None and stop.is_set():
             break  # cut short: its figures would say nothing about the rule
         if plain.quality.new_pairs > outcome.quality.new_pairs:
