@@ -535,8 +535,19 @@ def replan(
             if pid in present:
                 pinned[index[pid]] = names[r].index(name)
         layout = layouts[r]
+        spoken_at = {
+            spec.name: frozenset(normalise_languages(spec.languages))
+            for spec in (rules.tables if rules is not None else [])
+        }
         replanned.append(
-            ReplanRound(old_tables, newcomers, layout.count, layout.size_bounds, pinned)
+            ReplanRound(
+                old_tables,
+                newcomers,
+                layout.count,
+                layout.size_bounds,
+                pinned,
+                [spoken_at.get(name, frozenset()) for name in names[r]],
+            )
         )
 
     problem = ReplanProblem(

@@ -346,3 +346,35 @@ def test_a_tables_sheet_language_is_read_like_the_registrations_and_kept(tmp_pat
     # the same four at one table in both rounds: the rule's cost is named
     assert "the common-language rule cost" in output
     assert "table 'Salle A' seats only Arabic speakers (4 people)" in output
+
+
+def test_a_replan_keeps_a_tables_language_where_it_costs_no_move(tmp_path: Path) -> None:
+    from speedmeet.replanning import replan
+
+    workbook = openpyxl.Workbook()
+    people = workbook.active
+    people.title = "Participants"
+    people.append(["Nom", "Structure", "Langues"])
+    for i in range(16):
+        people.append([f"Personne {i}", f"Structure {i}", "arabe + français" if i < 4 else "FR"])
+    tables = workbook.create_sheet("Tables")
+    tables.append(["Table", "Places", "Langue"])
+    for name, language in (("Salle A", "ar"), ("Salle B", ""), ("Salle C", ""), ("Salle D", "")):
+        tables.append([name, 4, language])
+    path = tmp_path / "event.xlsx"
+    workbook.save(path)
+    _, folder = plan_sheet(path, tmp_path / "out", "--table-size", "4", "--rounds", "2")
+    plan = read_plan(folder)
+    second = {t.table: t.participants for t in plan.rounds[1].tables}
+    # one leaves Salle A and one Salle B in round 2; two walk in, one of them speaks Arabic:
+    # either could take either seat for the same pairs and moves, so the language decides
+    leaving = [second["Salle A"][0], second["Salle B"][0]]
+    arrivals = [
+        Participant(id="W1", name="Walk-in French", organisation="New 1", languages=["fr"]),
+        Participant(id="W2", name="Walk-in Arabic", organisation="New 2", languages=["ar", "fr"]),
+    ]
+    outcome = replan(plan, from_round=2, drop=leaving, add=arrivals)
+    assert validate(outcome.plan).ok
+    salle_a = next(t for t in outcome.plan.rounds[1].tables if t.table == "Salle A")
+    assert "W2" in salle_a.participants
+    assert outcome.moved == []
