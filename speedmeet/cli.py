@@ -27,21 +27,30 @@ from rich.table import Table as RichTable
 
 from speedmeet.cli_checks import HiddenRows, check_plain_text, check_seed, stopped
 from speedmeet.cli_replan import history_command, replan_command
-from speedmeet.defaults import DEFAULT_ROUNDS, DEFAULT_TABLE_SIZE, DEFAULT_TIME_LIMIT, PRINTABLES
+from speedmeet.defaults import (
+    DEFAULT_ROUNDS,
+    DEFAULT_TABLE_SIZE,
+    DEFAULT_TIME_LIMIT,
+    IGNORABLE,
+    PRINTABLES,
+)
 from speedmeet.errors import InputError, Location, SettingsError, SpeedmeetError
 from speedmeet.files import (
     all_or_nothing,
     check_output_folder,
     refuse_overwriting_inputs,
     start_run,
+    write_text_atomically,
 )
 from speedmeet.interrupts import Terminated, command_running
+from speedmeet.notices import WARNINGS_FILENAME, grouped, warnings_file
 
 if TYPE_CHECKING:
     from speedmeet.model import EventSettings, Participant, Plan
     from speedmeet.planning import PlanOutcome
     from speedmeet.quality import Quality
     from speedmeet.readers import EventSheets, Registrations
+    from speedmeet.rule_switches import RuleSwitch
     from speedmeet.rules import EventRules
     from speedmeet.validate_rules import RuleOutcome
 
@@ -138,7 +147,21 @@ def _parse_columns(columns: list[str]) -> dict[str, str]:
     return mapping
 
 
-def show_understood(registrations: Registrations) -> None:
+def show_warnings(warnings: list[str], folder: Path | None) -> None:
+    """Warnings grouped by kind: a few of each, then how many more and where they all are."""
+    where = f"{folder / WARNINGS_FILENAME}" if folder is not None else WARNINGS_FILENAME
+    for group in grouped(warnings):
+        for warning in group.shown:
+            console.print(f"[yellow]Warning:[/yellow] {escape(warning)}", highlight=False)
+        if group.hidden:
+            console.print(
+                f"[yellow]Warning:[/yellow] and {group.hidden:,} more like this; every warning "
+                f"is in {escape(where)}",
+                highlight=False,
+            )
+
+
+def show_understood(registrations: Registrations, folder: Path | None = None) -> None:
     """Tell the organiser what was read, so a wrong column shows up before anything is printed."""
     where = registrations.source
     if registrations.sheet:
@@ -164,8 +187,7 @@ def show_understood(registrations: Registrations) -> None:
     )
     if registrations.rows is not None:
         console.print(registrations.rows.summary(), highlight=False, markup=False)
-    for warning in registrations.warnings:
-        console.print(f"[yellow]Warning:[/yellow] {escape(warning)}", highlight=False)
+    show_warnings(registrations.warnings, folder)
 
 
 MIX_FIELDS = ("role",)
@@ -243,12 +265,12 @@ def describe_rules(
     topics: int,
 ) -> list[str]:
     """The rules in force, in the organiser's words, for the "understood" summary."""
+    from speedmeet.languages import describe_spoken
     from speedmeet.model import organisation_key
 
     parts: list[str] = []
-    languages = {organisation_key(lang) for p in participants for lang in p.languages}
-    if rules.common_language and languages:
-        parts.append(f"common language ({_count(len(languages), 'language')})")
+    if rules.common_language and any(p.languages for p in participants):
+        parts.append(f"common language ({describe_spoken(p.languages for p in participants)})")
     if rules.mix is not None:
         groups = {organisation_key(str(getattr(p, rules.mix) or "")) for p in participants}
         groups.discard("")
@@ -274,6 +296,8 @@ def describe_rules(
     if rules.tables:
         accessible = sum(1 for table in rules.tables if table.accessible)
         extra = f" ({accessible} accessible)" if accessible else ""
+        speaking = sum(1 for table in rules.tables if table.languages)
+        extra += f" ({speaking} with a language)" if speaking else ""
         parts.append(f"{_count(len(rules.tables), 'named table')}{extra}")
     if rules.requests:
         meet = sum(1 for request in rules.requests if request.kind == "must_meet")
@@ -302,14 +326,24 @@ def show_rule_outcomes(outcomes: list[RuleOutcome]) -> None:
     table.add_column("rule", style="bold", no_wrap=True)
     table.add_column("detail")
     for outcome in outcomes:
-        status = "[green]met[/green]" if outcome.met else "[yellow]not met[/yellow]"
+        if outcome.limited:
+            status = "[yellow]met where possible[/yellow]"
+        else:
+            status = "[green]met[/green]" if outcome.met else "[yellow]not met[/yellow]"
         table.add_row(status, escape(outcome.rule), escape(outcome.detail))
     console.print(table)
 
 
 def show_quality(
-    quality: Quality, *, proven_optimal: bool, seconds: float | None, limits: list[str]
+    quality: Quality,
+    *,
+    proven_optimal: bool,
+    seconds: float | None,
+    limits: list[str],
+    rule_costs: list[str] | None = None,
 ) -> None:
+    from speedmeet.verdicts import quality_notes, verdict
+
     bound = quality.bound
     table = RichTable(title="Plan quality", show_header=False, box=None, padding=(0, 2))
     table.add_column("figure", style="bold")
@@ -324,33 +358,27 @@ def show_quality(
     )
     table.add_row("repeat meetings", str(quality.repeats))
     table.add_row("same-organisation meetings", str(quality.same_organisation))
-    if quality.perfect:
-        verdict = "[green]perfect: the best possible plan[/green]"
-    elif proven_optimal:
-        verdict = "[green]proven optimal[/green] (the naive bound cannot be reached)"
-    else:
-        verdict = "good, not proven optimal"
-    table.add_row("verdict", verdict)
+    words = escape(verdict(quality, proven_optimal=proven_optimal))
+    table.add_row("verdict", f"[green]{words}[/green]" if quality.perfect else words)
     if seconds is not None:
         table.add_row("solve time", f"{seconds:.2f} s")
     console.print(table)
-    notes = limits or list(bound.reasons)
-    if quality.perfect:
-        # A perfect plan needs no excuse; only unavoidable meetings are worth a word.
-        notes = [note for note in notes if "unavoidable" in note or "cannot" in note]
-    elif not notes:
-        notes = [f"the best possible is set by this: {bound.limiting}"]
-    for note in notes:
+    for note in quality_notes(quality, proven_optimal=proven_optimal, limits=limits,
+                              rule_costs=rule_costs or []):  # fmt: skip
         console.print(f"  - {note}", highlight=False, markup=False)
 
 
 def _solve_with_progress(
-    registrations: Registrations, settings: EventSettings, rules: EventRules
+    registrations: Registrations,
+    settings: EventSettings,
+    rules: EventRules,
+    switches: list[RuleSwitch] | None = None,
 ) -> tuple[PlanOutcome, bool]:
     """Run the solver beside a live progress bar; Ctrl-C stops it and keeps the best plan so far."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from speedmeet.planning import make_plan
+    from speedmeet.rule_switches import rule_costs
     from speedmeet.solve.problem import Progress as SolveProgress
 
     stop = threading.Event()
@@ -379,15 +407,21 @@ def _solve_with_progress(
 
         def work() -> None:
             try:
-                outcome.append(
-                    make_plan(
-                        registrations.participants,
-                        settings,
-                        rules=rules,
-                        on_progress=report,
-                        stop=stop,
-                    )
+                planned = make_plan(
+                    registrations.participants,
+                    settings,
+                    rules=rules,
+                    on_progress=report,
+                    stop=stop,
                 )
+                if switches and not planned.quality.perfect and not stop.is_set():
+                    progress.update(task, phase="what the rules cost", pairs="")
+                    costs = rule_costs(
+                        registrations.participants, settings, rules, planned, switches, stop=stop
+                    )
+                    if planned.plan.solve is not None:
+                        planned.plan.solve.rule_costs = [cost.describe() for cost in costs]
+                outcome.append(planned)
             except BaseException as error:  # handed to the main thread, re-raised there
                 failure.append(error)
             finally:
@@ -494,6 +528,12 @@ def plan_command(
     online: Annotated[
         bool, typer.Option("--online", help="Also write breakout-room files for online rounds.")
     ] = False,
+    ignore_rule: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Plan without a rule the sheet switched on: " + ", ".join(IGNORABLE) + "."
+        ),
+    ] = None,
 ) -> None:
     """Read a registration spreadsheet, solve the rotation and write plan.json, plan.xlsx and PDFs."""
     from speedmeet.exports import OUTPUT_NAMES, PDF_FILENAMES, write_plan_outputs
@@ -507,6 +547,7 @@ def plan_command(
     from speedmeet.model import EventSettings, check_start, round_slots
     from speedmeet.planfile import resolve_plan_path
     from speedmeet.readers import read_event_sheets, read_registrations
+    from speedmeet.rule_switches import ignored_rules, rules_in_force
     from speedmeet.validate_rules import rule_report
 
     with reporting_errors():
@@ -523,8 +564,9 @@ def plan_command(
             raise SettingsError(
                 f"{len(topic)} --topic values for {rounds} rounds; give at most one per round"
             )
+        ignored = ignored_rules(ignore_rule or [])
         folder = out if out is not None else participants.with_name(f"{participants.stem}-plan")
-        outputs = [*OUTPUT_NAMES, *(online_filenames(rounds) if online else [])]
+        outputs = [*OUTPUT_NAMES, WARNINGS_FILENAME, *(online_filenames(rounds) if online else [])]
         history_files = [resolve_plan_path(path) for path in history or []]
         refuse_overwriting_inputs(folder, [participants, *history_files], outputs)
         check_output_folder(folder)
@@ -548,11 +590,16 @@ def plan_command(
                 hidden_rows=hidden_rows.value,
             )
         sheets = read_event_sheets(participants, registrations.participants, encoding=encoding)
-        show_understood(registrations)
+        show_understood(registrations, folder)
         topics = topic or sheets.topics
         rules = _event_rules(
             registrations, sheets, mix=mix, interests=interests, history=history_files,
             online=online, topics=len(topics), rounds=rounds, weight=preference_weight,
+            ignored=ignored, folder=folder,
+        )  # fmt: skip
+        switches = rules_in_force(
+            registrations.participants, rules, columns=dict(registrations.mapping),
+            sheets=sheets.found,
         )  # fmt: skip
         settings = EventSettings(
             rounds=rounds,
@@ -578,13 +625,18 @@ def plan_command(
                 highlight=False,
             )
         began = time.perf_counter()
-        outcome, interrupted = _solve_with_progress(registrations, settings, rules)
+        outcome, interrupted = _solve_with_progress(registrations, settings, rules, switches)
         if interrupted:
             console.print("[yellow]Interrupted:[/yellow] writing the best plan found so far.")
         with all_or_nothing():  # Ctrl-C or a full disk midway keeps every previous file
             written = write_plan_outputs(
                 outcome.plan, folder, outcome.quality, print_kit=not no_print
             )
+            write_text_atomically(
+                folder / WARNINGS_FILENAME,
+                warnings_file(registrations.warnings, str(participants)),
+            )
+            written.append(folder / WARNINGS_FILENAME)
             if online:
                 written.extend(write_online_exports(outcome.plan, folder))
         show_quality(
@@ -592,6 +644,7 @@ def plan_command(
             proven_optimal=outcome.result.proven_optimal,
             seconds=outcome.result.seconds,
             limits=outcome.result.limits,
+            rule_costs=outcome.plan.solve.rule_costs if outcome.plan.solve else [],
         )
         if outcome.result.clock_stopped:
             console.print(f"[yellow]Warning:[/yellow] {SAFETY_STOP_NOTE}", highlight=False)
@@ -641,10 +694,15 @@ def _event_rules(
     topics: int,
     rounds: int,
     weight: float | None = None,
+    ignored: list[str] | None = None,
+    folder: Path | None = None,
 ) -> EventRules:
-    """The rules from the extra sheets and the flags, shown to the organiser before solving."""
+    """The rules from the extra sheets and the flags, shown to the organiser before solving,
+    each with why it is on; those named by --ignore-rule are switched off first (for hosts,
+    in `registrations.participants`)."""
     from speedmeet.history import load_history
     from speedmeet.planning import PREFERENCE_LIMIT
+    from speedmeet.rule_switches import describe_switches, rules_in_force, without_rule
     from speedmeet.rules import EventRules
 
     people = registrations.participants
@@ -671,7 +729,12 @@ def _event_rules(
         online=online,
         preference_weight=weight,
     )
-    offers_needs = any(p.offers for p in people) and any(p.needs for p in people)
+    for name in ignored or []:
+        people, rules = without_rule(name, people, rules)
+    registrations.participants = people
+    offers_needs = (
+        rules.offers_needs and any(p.offers for p in people) and any(p.needs for p in people)
+    )
     if len(people) > PREFERENCE_LIMIT and (rules.interests != "off" or offers_needs):
         warnings.append(
             f"interests and offers/needs are weighed for events of up to {PREFERENCE_LIMIT:,} "
@@ -695,8 +758,19 @@ def _event_rules(
     )
     if parts:
         console.print("[bold]Rules:[/bold] " + escape(", ".join(parts)), highlight=False)
-    for warning in warnings:
-        console.print(f"[yellow]Warning:[/yellow] {escape(warning)}", highlight=False)
+    switches = rules_in_force(
+        people, rules, columns=dict(registrations.mapping), sheets=sheets.found
+    )
+    for line in describe_switches(switches):
+        console.print(f"  {line}", highlight=False, markup=False)
+    if ignored:
+        console.print(
+            "Rules switched off (--ignore-rule): " + ", ".join(ignored),
+            highlight=False,
+            markup=False,
+        )
+    show_warnings(warnings, folder)
+    registrations.warnings.extend(warnings)  # all of them go to warnings.txt
     return rules
 
 
@@ -794,6 +868,8 @@ def check_command(
     """Check a plan against the rules and show how good it is."""
     from speedmeet.planfile import read_plan, resolve_plan_path
     from speedmeet.validate import validate
+    from speedmeet.validate_rules import rule_report
+    from speedmeet.verdicts import check_summary
 
     with reporting_errors():
         plan_file = resolve_plan_path(plan_path)  # named as such: the folder may hold others
@@ -804,18 +880,17 @@ def check_command(
                 error_console.print(str(violation), markup=False, highlight=False)
             raise SpeedmeetError(f"{plan_file}: the plan breaks {len(report.violations)} rule(s)")
         assert report.quality is not None
-        console.print(f"{plan_file}: the plan follows every rule.", highlight=False, markup=False)
+        outcomes = rule_report(plan)
+        console.print(f"{plan_file}: {check_summary(outcomes)}", highlight=False, markup=False)
         solve = plan.solve
         show_quality(
             report.quality,
             proven_optimal=bool(solve and solve.proven_optimal),
             seconds=None,
             limits=solve.limits if solve else [],
+            rule_costs=solve.rule_costs if solve else [],
         )
-        if plan.rules is not None:
-            from speedmeet.validate_rules import rule_report
-
-            show_rule_outcomes(rule_report(plan))
+        show_rule_outcomes(outcomes)
 
 
 app.command("replan")(replan_command)

@@ -9,3 +9,6 @@ DEFAULT_TIME_LIMIT = 10.0
 
 PRINTABLES = ("sheets", "cards", "itineraries", "badges")
 """The documents of the print kit, in the order they are made (`speedmeet print --what`)."""
+
+IGNORABLE = ("language", "hosts", "tables", "requests", "offers-needs", "mix", "interests")
+"""Names `--ignore-rule` takes, in the order the summary lists the rules."""

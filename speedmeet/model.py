@@ -130,6 +130,9 @@ class SolveSummary(BaseModel):
     """"safety stop" when the wall clock, not the search's own work budget, ended the search
     (an overloaded machine): only then may the same input, settings and seed give another
     plan. Absent otherwise."""
+    rule_costs: list[str] = Field(default_factory=list)
+    """What each rule cost in new pairs against the same event planned without it, in the
+    organiser's words; empty when no rule cost any (or the plan is perfect)."""
 
 
 class Plan(BaseModel):
@@ -181,11 +184,24 @@ class Plan(BaseModel):
 
 
 def most_frequent_spelling(spellings: Iterable[str]) -> str:
-    """The display name for an organisation: its most frequent spelling, ties to the first seen."""
+    """The display name for an organisation: its most frequent spelling; between spellings
+    as frequent, one in ordinary capitals ("Caritas Genève", not "CARITAS GENÈVE" or
+    "caritas genève") with single spaces, then the first seen."""
     stripped = [s.strip() for s in spellings]
     counts = Counter(stripped)
     best = max(counts.values())
-    return next(s for s in stripped if counts[s] == best)
+    tied = [s for s in dict.fromkeys(stripped) if counts[s] == best]
+    return min(tied, key=lambda s: (_unusual_capitals(s), "  " in s))
+
+
+def _unusual_capitals(name: str) -> bool:
+    """All capitals in a name with a long word (an acronym such as "HUG" is ordinary), or
+    no capital at all."""
+    letters = [c for c in name if c.isalpha()]
+    if not letters:
+        return False
+    shouting = name.isupper() and any(len(word) > 4 for word in re.findall(r"\w+", name))
+    return shouting or name.islower()
 
 
 def organisation_sizes(participants: Sequence[Participant]) -> dict[str, int]:

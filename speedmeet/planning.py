@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from speedmeet.errors import Location, SettingsError
+from speedmeet.languages import normalise_languages
 from speedmeet.model import (
     EventSettings,
     Participant,
@@ -35,7 +36,13 @@ from speedmeet.solve.problem import (
 )
 from speedmeet.solve.rule_seating import OFFER, PAIR, PREFERENCE
 from speedmeet.validate import validate
-from speedmeet.validate_rules import category, host_tables, no_shared_language, table_layout
+from speedmeet.validate_rules import (
+    beyond_a_common_language,
+    category,
+    host_tables,
+    no_shared_language,
+    table_layout,
+)
 
 REQUESTS_SHEET = "Requests"
 
@@ -189,7 +196,12 @@ def solver_rules(
         and not (a in host_table and b in host_table and host_table[a] != host_table[b])
         and not (rules.common_language and no_shared_language(participants[a], participants[b]))
     )
-    languages = tuple(frozenset(p.languages) for p in participants) if rules.common_language else ()
+    table_languages = tuple(
+        frozenset(normalise_languages(spec.languages)) for spec in rules.tables[: len(layout)]
+    )
+    languages = (
+        _rule_languages(participants, layout, table_languages) if rules.common_language else ()
+    )
     per_meeting, once, needs = preference_weights(participants, rules)
     weighted = rules.preference_weight is not None and bool(per_meeting or once)
     categories: tuple[int, ...] = ()
@@ -206,6 +218,7 @@ def solver_rules(
         keep_apart=keep_apart,
         must_meet=must_meet,
         languages=languages,
+        table_languages=table_languages if languages else (),
         categories=categories,
         pair_weights=per_meeting,
         wanted=once,
@@ -213,6 +226,27 @@ def solver_rules(
         weighted=weighted,
         mix_weight=_mix_weight(rules.preference_weight, layout) if weighted else None,
     )
+
+
+def _rule_languages(
+    participants: Sequence[Participant],
+    layout: Sequence[tuple[str, int]],
+    table_languages: Sequence[frozenset[str]] = (),
+) -> tuple[frozenset[str], ...]:
+    """What each person speaks, for the common-language rule. Someone too few others share a
+    language with to fill a table (`beyond_a_common_language`; at the plainest, someone who
+    shares no language with anyone) leaves every table they sit at without one, wherever they
+    sit: weighing the rule for them would only make the search give up pairs for tables that
+    still miss it, so the rule leaves them out (the rule report names them). When everyone
+    else speaks one language, the rule holds for any plan and costs the search nothing."""
+    smallest = min((size for _, size in layout), default=2)
+    beyond = beyond_a_common_language(participants, smallest)
+    spoken = tuple(frozenset() if p.id in beyond else frozenset(p.languages) for p in participants)
+    given = [languages for languages in spoken if languages]
+    shared = frozenset.intersection(*given) if given else frozenset()
+    if shared and all(shared & wanted for wanted in table_languages if wanted):
+        return ()  # one language everyone speaks (and every table may): any plan shares it
+    return spoken
 
 
 def _mix_weight(preference_weight: float | None, layout: Sequence[tuple[str, int]]) -> int:

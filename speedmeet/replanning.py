@@ -25,6 +25,7 @@ from typing import Any
 from speedmeet.cells import csv_cell
 from speedmeet.errors import Location, SettingsError, SpeedmeetError
 from speedmeet.files import atomic_path, write_text_atomically
+from speedmeet.languages import normalise_languages
 from speedmeet.model import (
     Participant,
     Plan,
@@ -377,7 +378,9 @@ def _host_table_misfit(
                 person = by_id[pid]
                 seated += 1
                 if host.languages and person.languages:
-                    misfits += not set(host.languages) & set(person.languages)
+                    misfits += not set(normalise_languages(host.languages)) & set(
+                        normalise_languages(person.languages)
+                    )
     return misfits, seated
 
 
@@ -434,11 +437,11 @@ def _rules_no_longer_met(before: Plan, after: Plan) -> list[str]:
         return []
     from speedmeet.validate_rules import rule_report
 
-    met_before = {outcome.rule for outcome in rule_report(before) if outcome.met}
+    met_before = {o.rule for o in rule_report(before) if o.met and not o.limited}
     return [
         f"{outcome.rule} no longer fully met: {outcome.detail}"
         for outcome in rule_report(after)
-        if not outcome.met and outcome.rule in met_before
+        if (not outcome.met or outcome.limited) and outcome.rule in met_before
     ]
 
 
@@ -532,8 +535,19 @@ def replan(
             if pid in present:
                 pinned[index[pid]] = names[r].index(name)
         layout = layouts[r]
+        spoken_at = {
+            spec.name: frozenset(normalise_languages(spec.languages))
+            for spec in (rules.tables if rules is not None else [])
+        }
         replanned.append(
-            ReplanRound(old_tables, newcomers, layout.count, layout.size_bounds, pinned)
+            ReplanRound(
+                old_tables,
+                newcomers,
+                layout.count,
+                layout.size_bounds,
+                pinned,
+                [spoken_at.get(name, frozenset()) for name in names[r]],
+            )
         )
 
     problem = ReplanProblem(
@@ -544,7 +558,8 @@ def replan(
         time_limit=time_limit,
         apart=frozenset(apart),
         languages=(
-            [frozenset(p.languages) for p in everyone]
+            # normalised: a plan written before languages were read as tags meets walk-ins' tags
+            [frozenset(normalise_languages(p.languages)) for p in everyone]
             if rules is not None and rules.common_language and any(p.languages for p in everyone)
             else None
         ),

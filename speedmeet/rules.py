@@ -23,6 +23,9 @@ class TableSpec(BaseModel):
     name: str = Field(min_length=1)
     capacity: int | None = Field(default=None, ge=2)
     accessible: bool = False
+    languages: list[str] = Field(default_factory=list)
+    """The table's language(s) as tags (its facilitator's): people seated there share one of
+    them. Empty: any language the table's people share."""
 
 
 class Request(BaseModel):

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from speedmeet.errors import Location, SettingsError
+from speedmeet.languages import language_name, normalise_languages
 from speedmeet.model import EventSettings, Participant, Plan, organisation_key, table_sizes
 from speedmeet.rules import EventRules, TableSpec
 from speedmeet.validate import Violation
@@ -33,6 +34,9 @@ class RuleOutcome:
     rule: str
     met: bool
     detail: str
+    limited: bool = False
+    """Met only as far as the event allows: the letter of the rule is not (tables without a
+    common language because someone there speaks no language anyone else does)."""
 
 
 def table_capacity(spec: TableSpec, settings: EventSettings, participant_count: int) -> int:
@@ -93,6 +97,26 @@ def common_languages(people: Iterable[Participant]) -> set[str] | None:
             spoken = set(person.languages)
             shared = spoken if shared is None else shared & spoken
     return shared
+
+
+def beyond_a_common_language(people: Sequence[Participant], smallest_table: int) -> set[str]:
+    """Ids of people who can sit at no table sharing a language: too few others speak any of
+    their languages to fill even the smallest table (people with no language given fill
+    seats of any table). Someone sharing no language with anyone is the plainest case. The
+    rule cannot be met where they sit, whatever the plan, so it leaves them out."""
+    beyond: set[str] = set()
+    while True:
+        counted = [p for p in people if p.languages and p.id not in beyond]
+        neutral = len(people) - len(counted)
+        speakers = Counter(lang for p in counted for lang in set(p.languages))
+        more = {
+            p.id
+            for p in counted
+            if all(speakers[lang] + neutral < smallest_table for lang in p.languages)
+        }
+        if not more:
+            return beyond
+        beyond |= more
 
 
 def no_shared_language(first: Participant, second: Participant) -> bool:
@@ -271,26 +295,51 @@ def rule_report(plan: Plan) -> list[RuleOutcome]:
 
 
 def _language_outcome(plan: Plan) -> RuleOutcome:
-    speakers: Counter[str] = Counter(lang for p in plan.participants for lang in set(p.languages))
+    # as tags, also for a plan.json written before languages were read that way
+    plan = plan.model_copy(
+        update={
+            "participants": [
+                p.model_copy(update={"languages": normalise_languages(p.languages)})
+                for p in plan.participants
+            ]
+        }
+    )
+    sizes = [len(t.participants) for round_ in plan.rounds for t in round_.tables if t.participants]
+    beyond = beyond_a_common_language(plan.participants, min(sizes, default=2))
     missing: list[tuple[int, str]] = []
-    lonely: set[str] = set()
+    named: dict[str, Participant] = {}
     explained = True
+    spoken_here = {lang for p in plan.participants for lang in p.languages}
+    table_languages = {
+        spec.name: set(normalise_languages(spec.languages)) & spoken_here
+        for spec in (plan.rules.tables if plan.rules is not None else [])
+    }
     for r, name, people in _tables(plan):
         shared = common_languages(people)
+        if shared is not None and table_languages.get(name):
+            shared &= table_languages[name]  # the table's own language(s), when someone speaks one
         if shared is not None and not shared:
             missing.append((r, name))
-            alone = [
-                p for p in people if p.languages and all(speakers[x] == 1 for x in p.languages)
-            ]
-            lonely.update(lang for p in alone for lang in p.languages)
-            explained = explained and bool(alone)
+            apart = [p for p in people if p.id in beyond]
+            named.update((p.id, p) for p in apart)
+            # explained when the others at the table, without them, share a language
+            rest = common_languages(p for p in people if p.id not in beyond)
+            if rest is not None and table_languages.get(name):
+                rest &= table_languages[name]
+            explained = explained and bool(apart) and (rest is None or bool(rest))
     if not missing:
         return RuleOutcome("common language", True, "every table shares a language")
-    why = f" (nobody else speaks {', '.join(sorted(lonely))})" if lonely else ""
+    listed = [
+        f"{person.name} speaks {', '.join(language_name(lang) for lang in person.languages)}"
+        for person in named.values()
+    ]
+    shown = "; ".join(listed[:6]) + (f" and {len(listed) - 6} more" if len(listed) > 6 else "")
+    why = f" (too few others speak their language to fill a table: {shown})" if named else ""
     return RuleOutcome(
         "common language",
         explained,
         f"{_count(len(missing), 'table')} without a common language: {_where(missing)}{why}",
+        limited=explained,
     )
 
 

@@ -244,6 +244,8 @@ def test_a_common_language_is_never_bought_with_a_move() -> None:
     assert table_of(outcome.plan, "W1", 1) == "A"
     assert [w for w in outcome.warnings if w.startswith("common language")] == [
         "common language no longer fully met: 1 table without a common language: round 1 table A"
+        " (too few others speak their language to fill a table: Person a2 speaks English; "
+        "Person a3 speaks English)"
     ]
 
 

@@ -127,10 +127,16 @@ def test_plan_with_every_rule_on_the_example(tmp_path: Path) -> None:
     assert "Event sheets read: sheet 'Tables', sheet 'Requests', sheet 'Rounds'" in output
     # Pairs among the 10 who met: C(5,2) + C(5,2) = 20 (the one who does not come is warned).
     assert (
-        "Rules: common language (5 languages), stakeholder mix by Sector (4 groups), shared "
-        "interests, offers meet needs (102 offer, 98 need), 6 hosts, 30 named tables "
+        "Rules: common language (French 135, English 119, German 31, Arabic 28, Italian 23), "
+        "stakeholder mix by Sector (4 groups), shared interests, offers meet needs (102 offer, 98 need), 6 hosts, 30 named tables "
         "(4 accessible), 20 requests (3 must meet, 17 keep apart), history: 20 pairs from 1 "
         "earlier plan, 4 round topics, online breakout rooms"
+    ) in output
+    assert (
+        "on because of the sheet: language (column 'Languages'), hosts (column 'Host'), tables "
+        "(sheet 'Tables'), requests (sheet 'Requests'), offers-needs (columns 'Offers' and "
+        "'Needs'); --ignore-rule NAME plans without one on because of a flag: mix (--mix "
+        "sector), interests (--interests match)"
     ) in output
     assert "1 person of that plan are not in this event" in output and "Gone Away" in output
     assert "Assign by hand in the meeting tool (3 people; rooms in breakout-messages.txt)" in output

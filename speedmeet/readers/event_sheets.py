@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from speedmeet.errors import InputError, Location
+from speedmeet.languages import read_languages
 from speedmeet.model import Participant, organisation_key
 from speedmeet.readers import csv, xlsx
 from speedmeet.readers.columns import EVENT_SHEETS, event_sheet_kind, fold_header
@@ -29,6 +30,10 @@ _HEADER_SCAN_ROWS = 30
 # Column phrases per sheet, already folded; the first column kind whose phrase the header equals
 # wins, then the first whose phrase it contains (so "accessible table" is about access).
 _TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "languages": (
+        "language", "languages", "langue", "langues", "sprache", "sprachen", "table language",
+        "langue de la table", "tischsprache",
+    ),
     "accessible": (
         "accessible", "accessibility", "accessibilite", "wheelchair", "wheelchair accessible",
         "fauteuil roulant", "pmr", "acces pmr", "barrierefrei", "rollstuhl",
@@ -169,7 +174,7 @@ def read_event_sheets(
             continue
         result.found.append(sheet.label())
         if kind == "tables":
-            result.tables = _read_tables(sheet)
+            result.tables = _read_tables(sheet, result.warnings)
         elif kind == "requests":
             result.requests = _read_requests(sheet, participants, result.warnings)
         else:
@@ -271,7 +276,7 @@ def _body(sheet: _Sheet, header: _Header) -> list[tuple[int, list[str]]]:
     return body
 
 
-def _read_tables(sheet: _Sheet) -> list[TableSpec]:
+def _read_tables(sheet: _Sheet, warnings: list[str]) -> list[TableSpec]:
     header = _find_header(sheet, _TABLE_COLUMNS, "name")
     name_label = header.label("name")
     tables: list[TableSpec] = []
@@ -304,7 +309,18 @@ def _read_tables(sheet: _Sheet) -> list[TableSpec]:
                 cells[header.columns["accessible"]],
                 sheet.where(number, header.label("accessible")),
             )
-        tables.append(TableSpec(name=name, capacity=capacity, accessible=accessible))
+        spoken: list[str] = []
+        if "languages" in header.columns:
+            read = read_languages(cells[header.columns["languages"]])
+            spoken = read.spoken
+            warnings.extend(
+                f"'{word}' in the languages of table '{name}' ({sheet.label()}, row {number}) "
+                "is no language speedmeet knows: kept as written"
+                for word in read.unknown
+            )
+        tables.append(
+            TableSpec(name=name, capacity=capacity, accessible=accessible, languages=spoken)
+        )
     if not tables:
         raise InputError(
             f"the header is in row {header.row} but no table is listed below it", sheet.where()

@@ -4,6 +4,7 @@ duplicates counted once, ids kept or made, and a warning for everything the user
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from speedmeet.errors import InputError, Location
+from speedmeet.languages import read_languages
 from speedmeet.model import Participant, most_frequent_spelling, organisation_key
 from speedmeet.readers.table import SheetRow, SheetTable, clean_text
 
@@ -150,6 +152,8 @@ class _Entry:
     first_round: int | None
     last_round: int | None
     given_id: str | None
+    unknown_languages: list[str] = field(default_factory=list)
+    """Words of the languages cell that are no language, kept as written in `languages`."""
     organisation_key: str = field(init=False)
     name_key: str = field(init=False)
 
@@ -238,6 +242,7 @@ def build_registrations(
             f"rows below the header: {account.data_rows}, accounted for: {account}"
         )
     entries = kept
+    warnings.extend(_unknown_languages(entries))
     displays = _organisation_displays(entries, warnings)
     ids = _ids(entries, table, source, warnings)
     participants = [
@@ -372,13 +377,15 @@ class _RowReader:
                 f"comes from round {first_round} but leaves after round {last_round}",
                 Location(self.source, self.table.sheet, row.number),
             )
+        languages = read_languages(self.cell(row, "languages"))
         return _Entry(
             row=row.number,
             name=name,
             organisation=_one_line(self.cell(row, "organisation")),
             email=email,
             interests=_values(self.cell(row, "interests")),
-            languages=_values(self.cell(row, "languages")),
+            languages=languages.spoken,
+            unknown_languages=languages.unknown,
             role=_one_line(self.cell(row, "role")) or None,
             offers=_values(self.cell(row, "offers")),
             needs=_values(self.cell(row, "needs")),
@@ -441,6 +448,26 @@ def _values(text: str) -> list[str]:
             seen.add(value.casefold())
             values.append(value)
     return values
+
+
+def _unknown_languages(entries: list[_Entry]) -> list[str]:
+    """One warning per word of a languages cell that is no language, with its rows; each
+    entry then spells it as the first row did, so that "Patois" and "patois" are shared."""
+    rows: dict[str, list[int]] = defaultdict(list)
+    first: dict[str, str] = {}
+    for entry in entries:
+        for word in entry.unknown_languages:
+            key = organisation_key(word) or word
+            rows[key].append(entry.row)
+            first.setdefault(key, word)
+            entry.languages = [
+                first[key] if language == word else language for language in entry.languages
+            ]
+    return [
+        f"'{first[key]}' in the languages of {_rows_text(numbers)} is no language speedmeet "
+        "knows: kept as written, so only people who wrote it share it"
+        for key, numbers in rows.items()
+    ]
 
 
 def _drop_duplicates(entries: list[_Entry], warnings: list[str]) -> list[_Entry]:
@@ -584,7 +611,8 @@ def _look_alike_organisations(entries: list[_Entry]) -> list[str]:
         ordered = sorted(keys)
         for i, first in enumerate(ordered):
             for second in ordered[i + 1 :]:
-                pairs.add((first, second))
+                if not _numbered_apart(first, second):
+                    pairs.add((first, second))
 
     ordered_pairs = sorted(pairs, key=lambda pair: (rows[pair[0]][0], rows[pair[1]][0]))
     messages = [
@@ -597,6 +625,23 @@ def _look_alike_organisations(entries: list[_Entry]) -> list[str]:
         hidden = len(ordered_pairs) - MAX_WARNINGS_OF_A_KIND
         messages.append(f"{hidden:,} more pairs of organisations look alike; check their spelling")
     return messages
+
+
+def _numbered_apart(first: str, second: str) -> bool:
+    """Names told apart by a number alone ("Team 1" / "Team 2", "Association 38" / "39",
+    "Org 1" / "Org 10"): numbered on purpose, not a typo. "Solo 001" and "Solo 1" still
+    look alike (one number)."""
+    (numbers, skeleton), (other_numbers, other_skeleton) = _numbered(first), _numbered(second)
+    return bool(numbers and other_numbers and numbers != other_numbers) and (
+        skeleton == other_skeleton
+    )
+
+
+@functools.lru_cache(maxsize=65536)
+def _numbered(key: str) -> tuple[tuple[int, ...], str]:
+    """The numbers in a folded organisation name, and the name without them."""
+    numbers = tuple(int(n) for n in re.findall(r"\d+", key))
+    return numbers, " ".join(re.sub(r"\d+", " ", key).split())
 
 
 def _capped(lines: list[str], rest: str) -> list[str]:

@@ -48,6 +48,9 @@ class SolverRules:
     must_meet: tuple[Pair, ...] = ()
     languages: tuple[frozenset[str], ...] = ()
     """Per person (empty: not asked); people with no languages are ignored by the rule."""
+    table_languages: tuple[frozenset[str], ...] = ()
+    """Per table, the languages its people must share one of (the Tables sheet's; empty:
+    any); only with `languages`."""
     categories: tuple[int, ...] = ()
     """Per person, the category to spread evenly (-1: none); empty: no mix asked."""
     pair_weights: tuple[tuple[int, int, int], ...] = ()

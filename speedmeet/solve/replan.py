@@ -82,6 +82,9 @@ class ReplanRound:
     tables of their own capacities (a Tables sheet); None: base or base + 1 everywhere."""
     pinned: Mapping[int, int] = field(default_factory=dict)
     """Hosts: person -> the table index they sit at whatever else changes."""
+    table_languages: Sequence[frozenset[str]] = ()
+    """Per table index, the languages its people share one of (the Tables sheet's; empty or
+    missing: any), for the common language."""
 
     @property
     def present(self) -> int:
@@ -558,9 +561,12 @@ class _FocusModel:
             spoken = sorted(set().union(*(languages[p] for p in speakers)))
             if len(speakers) < 2:
                 continue
+            round_ = self.problem.rounds[i]
             for t in tables:
+                wanted = round_.table_languages[t] if t < len(round_.table_languages) else None
+                here = [lang for lang in spoken if lang in wanted] if wanted else []
                 speaks = []
-                for language in spoken:
+                for language in here or spoken:  # a table's own, when someone speaks one
                     speaks_it = self.model.new_bool_var(f"speaks_r{i}_t{t}_{language}")
                     for p in speakers:
                         if language not in languages[p]:

@@ -127,6 +127,11 @@ class RuleSeating(Seating):
         for host, table in zip(rules.hosts, rules.host_tables, strict=True):
             if spoken[host, -1]:
                 allowed[table] &= spoken[host, :-1]
+        names = sorted({language for person in rules.languages for language in person})
+        for table, wanted in enumerate(rules.table_languages[: len(table_sizes)]):
+            mask = np.array([name in wanted for name in names], dtype=np.int64)
+            if wanted and (allowed[table] & mask).any():  # a language someone here speaks
+                allowed[table] &= mask
         self.terms = TableTerms(len(schedule), table_sizes, n, rules, allowed)
         self.speaks = self.terms.speaks
         self.mixing = self.terms.mixing
