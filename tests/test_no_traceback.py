@@ -423,7 +423,7 @@ def test_a_stop_while_the_sheet_is_read_writes_nothing(
     def reading(*args: Any, **kwargs: Any) -> None:
         raise stop
 
-    monkeypatch.setattr(cli, "read_registrations", reading)
+    monkeypatch.setattr("speedmeet.readers.read_registrations", reading)  # imported lazily
     result = CliRunner().invoke(cli.app, ["plan", "good.csv"])
 
     expected = (
