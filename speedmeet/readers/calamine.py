@@ -1,0 +1,117 @@
+"""LibreOffice and older Excel workbooks (.ods, .xls, .xlsb), read with python-calamine.
+
+calamine reads all three formats in compiled code, faster than openpyxl reads .xlsx, and
+returns each formula's saved result, as Excel and LibreOffice show it. This module only opens
+the file and lists its sheets as numbered rows of text; which sheet holds the participants, the
+header below title rows and every message come from the shared `workbook` and `table` modules,
+exactly as for .xlsx.
+
+What calamine does not say, this module cannot tell: whether a row is hidden (every row is read,
+hidden or not) and which error a formula shows (#N/A, #DIV/0! read as an empty cell).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from speedmeet.errors import InputError, Location
+from speedmeet.readers.table import NumberedRow, SheetTable, cell_text
+from speedmeet.readers.workbook import Sheet, choose_table, event_sheet_rows
+
+if TYPE_CHECKING:
+    from python_calamine import CalamineWorkbook
+
+FORMATS = {
+    "ods": "OpenDocument spreadsheet (.ods)",
+    "xls": "Excel 97-2003 workbook (.xls)",
+    "xlsb": "binary Excel workbook (.xlsb)",
+}
+
+_RESAVE = "open it in LibreOffice or Excel and save it again"
+
+
+def parse(
+    path: Path, source: str, file_format: str, *, sheet: str | None, overrides: dict[str, str]
+) -> SheetTable:
+    """The participant table of the chosen sheet, or of the first sheet that holds one."""
+    with _open_workbook(path, source, file_format) as workbook:
+        return choose_table(_sheets(workbook, source, file_format), source, sheet, overrides)
+
+
+def read_event_sheets(
+    path: Path, source: str, file_format: str
+) -> dict[str, tuple[str, list[NumberedRow]]]:
+    """The rows of the workbook's Tables, Requests and Rounds sheets (see `event_sheet_rows`)."""
+    with _open_workbook(path, source, file_format) as workbook:
+        return event_sheet_rows(_sheets(workbook, source, file_format), source)
+
+
+@contextlib.contextmanager
+def _open_workbook(path: Path, source: str, file_format: str) -> Iterator[CalamineWorkbook]:
+    """The workbook opened for reading, with damage and passwords named as such."""
+    import python_calamine
+
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+    except python_calamine.PasswordError:
+        raise _password_protected(source, file_format) from None
+    except Exception as error:  # calamine raises several kinds on damaged files
+        raise _damaged(source, file_format, error) from None
+    try:
+        yield workbook
+    except InputError:
+        raise
+    except python_calamine.PasswordError:
+        raise _password_protected(source, file_format) from None
+    except Exception as error:  # damage found only when a sheet is read
+        raise _damaged(source, file_format, error) from None
+    finally:
+        workbook.close()
+
+
+def _sheets(workbook: CalamineWorkbook, source: str, file_format: str) -> list[Sheet]:
+    """The workbook's tabs in order; a chart sheet (no cells) has no rows."""
+    from python_calamine import SheetTypeEnum, SheetVisibleEnum
+
+    sheets: list[Sheet] = []
+    for metadata in workbook.sheets_metadata:
+        chart = metadata.typ == SheetTypeEnum.ChartSheet
+        hidden = metadata.visible != SheetVisibleEnum.Visible
+
+        def rows(title: str = metadata.name) -> Iterator[NumberedRow]:
+            return _rows(workbook, title)
+
+        sheets.append(Sheet(metadata.name, hidden, None if chart else rows))
+    return sheets
+
+
+def _rows(workbook: CalamineWorkbook, title: str) -> Iterator[NumberedRow]:
+    """Every row with its 1-based number, counted from the sheet's first row even when the
+    data starts lower (calamine's rows then start with blank ones, as the sheet shows)."""
+    sheet = workbook.get_sheet_by_name(title)
+    for number, values in enumerate(sheet.iter_rows(), start=1):
+        yield number, [cell_text(value) for value in values]
+
+
+def _password_protected(source: str, file_format: str) -> InputError:
+    how = (
+        "open it in LibreOffice, untick 'Save with password' in File > Save As and save it again"
+        if file_format == "ods"
+        else "open it in Excel or LibreOffice, remove the password and save it again"
+    )
+    return InputError(f"the {FORMATS[file_format]} is password-protected; {how}", Location(source))
+
+
+def _damaged(source: str, file_format: str, error: BaseException) -> InputError:
+    """One line, with calamine's reason cut to its first clause."""
+    lines = str(error).strip().splitlines()
+    detail = re.split(r"\s*b['\"]", lines[0])[0] if lines else ""
+    detail = (detail[:80] + "...") if len(detail) > 80 else detail or type(error).__name__
+    return InputError(
+        f"the {FORMATS[file_format]} is damaged and cannot be read ({detail}); {_RESAVE}",
+        Location(source),
+    )
