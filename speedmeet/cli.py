@@ -389,7 +389,9 @@ def _solve_with_progress(
 
 @app.command("plan")
 def plan_command(
-    participants: Annotated[Path, typer.Argument(help="Registration spreadsheet (.xlsx or .csv).")],
+    participants: Annotated[
+        Path, typer.Argument(help="Registration spreadsheet (.xlsx, .ods, .xls, .xlsb or .csv).")
+    ],
     rounds: Annotated[int, typer.Option(min=1, help="Number of rounds.")] = DEFAULT_ROUNDS,
     table_size: Annotated[
         int, typer.Option(min=2, help="Most people at one table.")

@@ -30,7 +30,7 @@ from speedmeet.replanning import (
     write_replan_outputs,
 )
 
-SHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt")
+SHEET_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls", ".xlsb", ".csv", ".tsv", ".txt")
 """An --add value ending like this is a spreadsheet of late arrivals, not a name."""
 
 

@@ -56,7 +56,11 @@ def _open_workbook(path: Path, source: str, file_format: str) -> Iterator[Calami
     import python_calamine
 
     try:
-        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        if path.suffix.lower() == f".{file_format}":
+            workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        else:  # calamine picks its reader by the suffix; a renamed file is handed over as bytes
+            with path.open("rb") as stream:
+                workbook = python_calamine.CalamineWorkbook.from_filelike(stream)
     except python_calamine.PasswordError:
         raise _password_protected(source, file_format) from None
     except Exception as error:  # calamine raises several kinds on damaged files
@@ -77,6 +81,8 @@ def _sheets(workbook: CalamineWorkbook, source: str, file_format: str) -> list[S
     """The workbook's tabs in order; a chart sheet (no cells) has no rows."""
     from python_calamine import SheetTypeEnum, SheetVisibleEnum
 
+    if not workbook.sheets_metadata:  # every workbook has a sheet; calamine skips unreadable XML
+        raise _damaged(source, file_format, ValueError("no sheet found"))
     sheets: list[Sheet] = []
     for metadata in workbook.sheets_metadata:
         chart = metadata.typ == SheetTypeEnum.ChartSheet

@@ -207,6 +207,10 @@ def ole_format(path: Path, source: str) -> str:
         return "xls"
     if "WordDocument".encode("utf-16-le") in content:
         raise InputError("this is a Word document, not a spreadsheet", where)
+    if "PowerPoint Document".encode("utf-16-le") in content:
+        raise InputError("this is a PowerPoint file, not a spreadsheet", where)
+    if path.suffix.lower() == ".xls":  # its directory cut off or damaged: the .xls reader says
+        return "xls"
     raise InputError(f"this is an old Office file, not a readable spreadsheet; {_SAVE_AS}", where)
 
 
