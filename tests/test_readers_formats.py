@@ -21,6 +21,7 @@ from speedmeet import cli
 from speedmeet.errors import InputError
 from speedmeet.planfile import read_plan
 from speedmeet.readers import Registrations, read_event_sheets, read_registrations
+from speedmeet.readers.formats import parse_workbook
 from speedmeet.readers.table import cell_text
 from speedmeet.validate import validate
 
@@ -166,6 +167,19 @@ def test_messages_name_file_sheet_row_and_column_as_for_xlsx(fmt: str) -> None:
         "FILE, sheet 'Anmeldungen', row 4, column 'Organisation (roh)': 'stadtwerke bern' is "
         "not yes or no (write yes, x or 1 for a table host, leave empty otherwise)"
     )
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods", "xls", "xlsb"])
+def test_rows_and_columns_are_counted_from_a1_when_the_table_starts_further(fmt: str) -> None:
+    """The table starts in C5 below a note; rows and columns are those the sheet shows."""
+    path = DATA / f"offset-en.{fmt}"
+    assert message(path) == (
+        "FILE, sheet 'Guests', row 9, column 'Host': 'maybe' is not yes or no (write yes, x or "
+        "1 for a table host, leave empty otherwise)"
+    )
+    table = parse_workbook(path, str(path), fmt, sheet=None, overrides={})
+    assert (table.header_row, table.headers) == (5, ["", "", "Name", "Organisation", "Host"])
+    assert [row.number for row in table.rows] == [6, 8, 9]
 
 
 @pytest.mark.parametrize("fmt", ["ods", "xls", "xlsb"])

@@ -13,6 +13,7 @@ hidden or not) and which error a formula shows (#N/A, #DIV/0! read as an empty c
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -78,29 +79,37 @@ def _open_workbook(path: Path, source: str, file_format: str) -> Iterator[Calami
 
 
 def _sheets(workbook: CalamineWorkbook, source: str, file_format: str) -> list[Sheet]:
-    """The workbook's tabs in order; a chart sheet (no cells) has no rows."""
+    """The workbook's tabs in order; a chart sheet (no cells) has no rows. calamine loads a
+    sheet whole, so each is loaded once and its rows read from memory as often as asked."""
     from python_calamine import SheetTypeEnum, SheetVisibleEnum
 
     if not workbook.sheets_metadata:  # every workbook has a sheet; calamine skips unreadable XML
         raise _damaged(source, file_format, ValueError("no sheet found"))
-    sheets: list[Sheet] = []
-    for metadata in workbook.sheets_metadata:
-        chart = metadata.typ == SheetTypeEnum.ChartSheet
-        hidden = metadata.visible != SheetVisibleEnum.Visible
+    loaded: dict[str, list[NumberedRow]] = {}
 
-        def rows(title: str = metadata.name) -> Iterator[NumberedRow]:
-            return _rows(workbook, title)
+    def rows_of(title: str) -> Iterator[NumberedRow]:
+        if title not in loaded:
+            loaded[title] = list(_rows(workbook, title))
+        return iter(loaded[title])
 
-        sheets.append(Sheet(metadata.name, hidden, None if chart else rows))
-    return sheets
+    return [
+        Sheet(
+            metadata.name,
+            metadata.visible != SheetVisibleEnum.Visible,
+            None
+            if metadata.typ == SheetTypeEnum.ChartSheet
+            else functools.partial(rows_of, metadata.name),
+        )
+        for metadata in workbook.sheets_metadata
+    ]
 
 
 def _rows(workbook: CalamineWorkbook, title: str) -> Iterator[NumberedRow]:
-    """Every row with its 1-based number, counted from the sheet's first row even when the
-    data starts lower (calamine's rows then start with blank ones, as the sheet shows)."""
-    sheet = workbook.get_sheet_by_name(title)
-    for number, values in enumerate(sheet.iter_rows(), start=1):
-        yield number, [cell_text(value) for value in values]
+    """Every row with its 1-based number and every cell from column A, even where the data
+    starts lower or further right (calamine pads the empty area, as the sheet shows it)."""
+    values = workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
+    for number, row in enumerate(values, start=1):
+        yield number, [cell_text(value) for value in row]
 
 
 def _password_protected(source: str, file_format: str) -> InputError:

@@ -9,6 +9,9 @@ and German Tische, Wünsche and Runden sheets.
 `versteckt-fr.xlsx`: a French list with a hidden row (a cancelled registration) and a formula
 showing an error (#N/A) in a column speedmeet does not read.
 
+`offset-en.xlsx`: a table that starts in column C, row 5, with a blank row inside it and a host
+answer that is neither yes nor no.
+
 openpyxl writes formulas without their results; LibreOffice computes and saves them when it
 converts, as it does for a user who saves the file. The README beside this script gives the
 commands; the committed files are LibreOffice's output.
@@ -97,8 +100,26 @@ def versteckt() -> Workbook:
     return workbook
 
 
+def offset() -> Workbook:
+    """A table that starts in C5, below a note, with a blank row inside it."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Guests"
+    sheet["A1"] = "Exported 2026-03-01"
+    for number, values in (
+        (5, ("Name", "Organisation", "Host")),
+        (6, ("Ana Silva", "EPER", "yes")),
+        (8, ("Bo Li", "HUG", "")),
+        (9, ("Cy Diallo", "OSAR", "maybe")),
+    ):
+        for column, value in enumerate(values, start=3):
+            sheet.cell(number, column, value)
+    return workbook
+
+
 if __name__ == "__main__":
     out = Path(sys.argv[1])
     out.mkdir(parents=True, exist_ok=True)
     verein().save(out / "verein-de.xlsx")
     versteckt().save(out / "versteckt-fr.xlsx")
+    offset().save(out / "offset-en.xlsx")
