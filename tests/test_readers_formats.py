@@ -274,7 +274,8 @@ BROKEN: list[tuple[str, str, bytes, str]] = [
         "truncated .xls",
         "r.xls",
         truncated("xls"),
-        ": the Excel 97-2003 workbook (.xls) is damaged and cannot be read (",
+        ": the Excel 97-2003 workbook (.xls) is damaged and cannot be read (Cfb error: Sector 41 "
+        f"points past end of file); {_RESAVE}",
     ),
     (
         "truncated .xlsb",
@@ -320,7 +321,8 @@ BROKEN: list[tuple[str, str, bytes, str]] = [
         "an OLE file that only claims to be a workbook",
         "r.xls",
         ole_with("Workbook", "SummaryInformation"),
-        ": the Excel 97-2003 workbook (.xls) is damaged and cannot be read (",
+        ": the Excel 97-2003 workbook (.xls) is damaged and cannot be read (Cfb error: Invalid "
+        f"sector shift, expecting 0x09 or 0x0C found 0); {_RESAVE}",
     ),
     (
         "a spreadsheet's content.xml that is not XML",
@@ -329,7 +331,8 @@ BROKEN: list[tuple[str, str, bytes, str]] = [
             mimetype=b"application/vnd.oasis.opendocument.spreadsheet",
             **{"content.xml": b"\x00\x01 not xml", "META-INF__manifest.xml": b"<x/>"},
         ),
-        ": the OpenDocument spreadsheet (.ods) is damaged and cannot be read (",
+        ": the OpenDocument spreadsheet (.ods) is damaged and cannot be read (no sheet found); "
+        f"{_RESAVE}",
     ),
 ]
 
@@ -346,11 +349,7 @@ def test_broken_file_gets_one_clear_line(
     path.write_bytes(content)
     with pytest.raises(InputError) as caught:
         read_registrations(path)
-    text = str(caught.value)
-    assert text.startswith(f"{path}{expected}")
-    assert "\n" not in text
-    if expected.endswith("("):
-        assert text.endswith(f"); {_RESAVE}")
+    assert str(caught.value) == f"{path}{expected}"
     assert path.read_bytes() == content  # the input is never written
 
 
