@@ -6,8 +6,9 @@ the file and lists its sheets as numbered rows of text; which sheet holds the pa
 header below title rows and every message come from the shared `workbook` and `table` modules,
 exactly as for .xlsx.
 
-What calamine does not say, this module cannot tell: whether a row is hidden (every row is read,
-hidden or not) and which error a formula shows (#N/A, #DIV/0! read as an empty cell).
+What calamine does not say (hidden rows, filters, the error a cell shows) is read beside it by
+`sheet_marks` for .ods and .xls; an .xlsb's hidden rows and error cells are not told apart from
+the others (every row is read, an error reads as an empty cell).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from speedmeet.errors import InputError, Location
+from speedmeet.readers.sheet_marks import SheetMarks, read_marks
 from speedmeet.readers.table import NumberedRow, SheetTable, cell_text
 from speedmeet.readers.workbook import Sheet, choose_table, event_sheet_rows
 
@@ -39,16 +41,33 @@ def parse(
     path: Path, source: str, file_format: str, *, sheet: str | None, overrides: dict[str, str]
 ) -> SheetTable:
     """The participant table of the chosen sheet, or of the first sheet that holds one."""
+    marks = _marks(path, file_format)
     with _open_workbook(path, source, file_format) as workbook:
-        return choose_table(_sheets(workbook, source, file_format), source, sheet, overrides)
+        table = choose_table(
+            _sheets(workbook, source, file_format, marks), source, sheet, overrides
+        )
+    if table.sheet in marks:
+        table.hidden_rows = marks[table.sheet].hidden_among([row.number for row in table.rows])
+        table.filtered = marks[table.sheet].filtered
+    return table
 
 
 def read_event_sheets(
     path: Path, source: str, file_format: str
 ) -> dict[str, tuple[str, list[NumberedRow]]]:
     """The rows of the workbook's Tables, Requests and Rounds sheets (see `event_sheet_rows`)."""
+    marks = _marks(path, file_format)
     with _open_workbook(path, source, file_format) as workbook:
-        return event_sheet_rows(_sheets(workbook, source, file_format), source)
+        return event_sheet_rows(_sheets(workbook, source, file_format, marks), source)
+
+
+def _marks(path: Path, file_format: str) -> dict[str, SheetMarks]:
+    """Hidden rows and error cells, read beside calamine; a file calamine reads but whose marks
+    cannot be found reads without them (calamine reports real damage itself)."""
+    try:
+        return read_marks(path, file_format)
+    except Exception:  # the marks are a complement; the cells and their errors come from calamine
+        return {}
 
 
 @contextlib.contextmanager
@@ -78,7 +97,9 @@ def _open_workbook(path: Path, source: str, file_format: str) -> Iterator[Calami
         workbook.close()
 
 
-def _sheets(workbook: CalamineWorkbook, source: str, file_format: str) -> list[Sheet]:
+def _sheets(
+    workbook: CalamineWorkbook, source: str, file_format: str, marks: dict[str, SheetMarks]
+) -> list[Sheet]:
     """The workbook's tabs in order; a chart sheet (no cells) has no rows. calamine loads a
     sheet whole, so each is loaded once and its rows read from memory as often as asked."""
     from python_calamine import SheetTypeEnum, SheetVisibleEnum
@@ -89,7 +110,7 @@ def _sheets(workbook: CalamineWorkbook, source: str, file_format: str) -> list[S
 
     def rows_of(title: str) -> Iterator[NumberedRow]:
         if title not in loaded:
-            loaded[title] = list(_rows(workbook, title))
+            loaded[title] = list(_rows(workbook, title, marks.get(title)))
         return iter(loaded[title])
 
     return [
@@ -104,12 +125,23 @@ def _sheets(workbook: CalamineWorkbook, source: str, file_format: str) -> list[S
     ]
 
 
-def _rows(workbook: CalamineWorkbook, title: str) -> Iterator[NumberedRow]:
+def _rows(
+    workbook: CalamineWorkbook, title: str, marks: SheetMarks | None
+) -> Iterator[NumberedRow]:
     """Every row with its 1-based number and every cell from column A, even where the data
-    starts lower or further right (calamine pads the empty area, as the sheet shows it)."""
+    starts lower or further right (calamine pads the empty area, as the sheet shows it); a cell
+    showing an error reads as that error ("#N/A"), as in an .xlsx, not as an empty cell."""
     values = workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
-    for number, row in enumerate(values, start=1):
-        yield number, [cell_text(value) for value in row]
+    if marks is not None:
+        for (row, column), shown in marks.errors.items():
+            if (
+                row <= len(values)
+                and column < len(values[row - 1])
+                and values[row - 1][column] == ""
+            ):
+                values[row - 1][column] = shown
+    for number, row_values in enumerate(values, start=1):
+        yield number, [cell_text(value) for value in row_values]
 
 
 def _password_protected(source: str, file_format: str) -> InputError:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from speedmeet.errors import InputError, Location
 from speedmeet.readers.columns import ColumnMapping, header_row_score, map_columns
@@ -43,6 +43,10 @@ class SheetTable:
     mapping: ColumnMapping
     rows: list[SheetRow]
     repeated_headers: list[int]
+    hidden_rows: list[int] = field(default_factory=list)
+    """Rows of `rows` hidden in the spreadsheet (by hand or by a filter), as its reader saw."""
+    filtered: bool = False
+    """Whether the sheet has a filter, so that hidden rows are most likely filtered out."""
 
     def label(self, index: int) -> str:
         """The column as the user names it: its header text, or its position when it has none."""

@@ -12,6 +12,9 @@ showing an error (#N/A) in a column speedmeet does not read.
 `offset-en.xlsx`: a table that starts in column C, row 5, with a blank row inside it and a host
 answer that is neither yes nor no.
 
+`filtered-en.xlsx`: a list filtered to one organisation, the other rows hidden by the filter, one
+of them with an organisation that a failed lookup shows as #N/A.
+
 openpyxl writes formulas without their results; LibreOffice computes and saves them when it
 converts, as it does for a user who saves the file. The README beside this script gives the
 commands; the committed files are LibreOffice's output.
@@ -117,9 +120,30 @@ def offset() -> Workbook:
     return workbook
 
 
+def filtered() -> Workbook:
+    """A list filtered to one organisation (the others' rows hidden by the filter), with an
+    organisation looked up by a formula that finds nothing (#N/A) in a filtered-out row."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Attendees"
+    sheet.append(["Name", "Organisation", "Code"])
+    people = [("Ana Silva", "EPER"), ("Bo Li", "HUG"), ("Cy Diallo", "EPER"), ("Di Rossi", "OSAR"),
+              ("Ed Novak", "EPER"), ("Fa Haddad", "HUG")]  # fmt: skip
+    for name, organisation in people:
+        sheet.append([name, organisation, organisation[:2]])
+    sheet["B5"] = "=VLOOKUP(C5,$E$1:$F$2,2,0)"  # Di Rossi's organisation: a lookup that fails
+    sheet["E1"], sheet["F1"] = "EP", "EPER"
+    sheet.auto_filter.ref = "A1:C7"
+    sheet.auto_filter.add_filter_column(1, ["EPER"])
+    for row in (3, 5, 7):  # the rows the filter hides, as Excel saves them
+        sheet.row_dimensions[row].hidden = True
+    return workbook
+
+
 if __name__ == "__main__":
     out = Path(sys.argv[1])
     out.mkdir(parents=True, exist_ok=True)
     verein().save(out / "verein-de.xlsx")
     versteckt().save(out / "versteckt-fr.xlsx")
     offset().save(out / "offset-en.xlsx")
+    filtered().save(out / "filtered-en.xlsx")
