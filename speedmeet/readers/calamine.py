@@ -7,14 +7,14 @@ header below title rows and every message come from the shared `workbook` and `t
 exactly as for .xlsx.
 
 What calamine does not say (hidden rows, filters, the error a cell shows) is read beside it by
-`sheet_marks` for .ods and .xls; an .xlsb's hidden rows and error cells are not told apart from
-the others (every row is read, an error reads as an empty cell).
+`sheet_marks`, which also refuses the damage that would make calamine abort the process.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,7 +41,7 @@ def parse(
     path: Path, source: str, file_format: str, *, sheet: str | None, overrides: dict[str, str]
 ) -> SheetTable:
     """The participant table of the chosen sheet, or of the first sheet that holds one."""
-    marks = _marks(path, file_format)
+    marks = _marks(path, source, file_format)
     with _open_workbook(path, source, file_format) as workbook:
         table = choose_table(
             _sheets(workbook, source, file_format, marks), source, sheet, overrides
@@ -56,18 +56,19 @@ def read_event_sheets(
     path: Path, source: str, file_format: str
 ) -> dict[str, tuple[str, list[NumberedRow]]]:
     """The rows of the workbook's Tables, Requests and Rounds sheets (see `event_sheet_rows`)."""
-    marks = _marks(path, file_format)
+    marks = _marks(path, source, file_format)
     with _open_workbook(path, source, file_format) as workbook:
         return event_sheet_rows(_sheets(workbook, source, file_format, marks), source)
 
 
-def _marks(path: Path, file_format: str) -> dict[str, SheetMarks]:
-    """Hidden rows and error cells, read beside calamine; a file calamine reads but whose marks
-    cannot be found reads without them (calamine reports real damage itself)."""
+def _marks(path: Path, source: str, file_format: str) -> dict[str, SheetMarks]:
+    """Hidden rows and error cells, read before calamine sees the file. A file whose records
+    cannot be walked is refused here: calamine might take its damage for a sheet of a billion
+    cells and abort the process, which no message could then explain."""
     try:
         return read_marks(path, file_format)
-    except Exception:  # the marks are a complement; the cells and their errors come from calamine
-        return {}
+    except Exception as error:  # zipfile, olefile and struct raise several kinds on damage
+        raise _damaged(source, file_format, error) from None
 
 
 @contextlib.contextmanager
@@ -75,26 +76,55 @@ def _open_workbook(path: Path, source: str, file_format: str) -> Iterator[Calami
     """The workbook opened for reading, with damage and passwords named as such."""
     import python_calamine
 
+    with _rust_panics_unprinted():
+        try:
+            if path.suffix.lower() == f".{file_format}":
+                workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+            else:  # calamine picks its reader by the suffix; a renamed file is handed over as bytes
+                with path.open("rb") as stream:
+                    workbook = python_calamine.CalamineWorkbook.from_filelike(stream)
+        except python_calamine.PasswordError:
+            raise _password_protected(source, file_format) from None
+        except BaseException as error:  # calamine raises several kinds, and panics, on damage
+            raise _damaged(source, file_format, _unless_stopped(error)) from None
+        try:
+            yield workbook
+        except InputError:
+            raise
+        except python_calamine.PasswordError:
+            raise _password_protected(source, file_format) from None
+        except BaseException as error:  # damage found only when a sheet is read
+            raise _damaged(source, file_format, _unless_stopped(error)) from None
+        finally:
+            workbook.close()
+
+
+def _unless_stopped(error: BaseException) -> BaseException:
+    """The error to report as damage; Ctrl-C and exits go on as they are. A Rust panic inside
+    calamine (a damaged file it did not expect) arrives as pyo3's PanicException, which is no
+    Exception."""
+    if isinstance(error, KeyboardInterrupt | SystemExit | GeneratorExit):
+        raise error
+    return error
+
+
+@contextlib.contextmanager
+def _rust_panics_unprinted() -> Iterator[None]:
+    """Keep the lines Rust prints on a panic ("thread panicked at ...") off the terminal: the
+    panic becomes one clear message instead. Only the standard error of this short read is
+    silenced; nothing else writes to it meanwhile."""
     try:
-        if path.suffix.lower() == f".{file_format}":
-            workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-        else:  # calamine picks its reader by the suffix; a renamed file is handed over as bytes
-            with path.open("rb") as stream:
-                workbook = python_calamine.CalamineWorkbook.from_filelike(stream)
-    except python_calamine.PasswordError:
-        raise _password_protected(source, file_format) from None
-    except Exception as error:  # calamine raises several kinds on damaged files
-        raise _damaged(source, file_format, error) from None
+        saved = os.dup(2)
+    except OSError:  # no standard error to silence
+        yield
+        return
     try:
-        yield workbook
-    except InputError:
-        raise
-    except python_calamine.PasswordError:
-        raise _password_protected(source, file_format) from None
-    except Exception as error:  # damage found only when a sheet is read
-        raise _damaged(source, file_format, error) from None
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 2)
+        yield
     finally:
-        workbook.close()
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _sheets(

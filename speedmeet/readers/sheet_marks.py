@@ -14,8 +14,14 @@ import re
 import struct
 import zipfile
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+
+class Damaged(ValueError):
+    """The records contradict themselves in a way that would make calamine abort the process
+    (a sheet's size beyond what the format can hold asks for terabytes of memory)."""
 
 
 @dataclass
@@ -39,11 +45,15 @@ class SheetMarks:
 
 
 def read_marks(path: Path, file_format: str) -> dict[str, SheetMarks]:
-    """The marks of every sheet that has some, by sheet name; none for .xlsb (not read)."""
+    """The marks of every sheet that has some, by sheet name. Raises `Damaged` for an .xls or
+    .xlsb whose cells lie beyond what the format can hold: calamine would ask for terabytes of
+    memory for them and abort the whole process."""
     if file_format == "ods":
         return _ods_marks(path)
     if file_format == "xls":
         return _xls_marks(path)
+    if file_format == "xlsb":
+        return _xlsb_marks(path)
     return {}
 
 
@@ -104,6 +114,11 @@ def _ods_marks(path: Path) -> dict[str, SheetMarks]:
 
 _BOF, _EOF, _BOUNDSHEET = 0x0809, 0x000A, 0x0085
 _ROW, _BOOLERR, _FORMULA, _AUTOFILTERINFO = 0x0208, 0x0205, 0x0006, 0x009D
+_DIMENSIONS = 0x0200
+# Records of one cell (row, column first) and of several (MULRK, MULBLANK: last column at the end)
+_CELL_RECORDS = frozenset({0x00FD, 0x0203, 0x027E, 0x0201, 0x0204, 0x0205, 0x0006, 0x00BD, 0x00BE})
+_MULTIPLE_CELLS = frozenset({0x00BD, 0x00BE})
+_MAX_ROWS, _MAX_COLUMNS = 65_536, 256  # an .xls sheet's size
 _ROW_HIDDEN = 0x0020  # fDyZero: the row's height is zero
 _ERROR_TEXT = {0x00: "#NULL!", 0x07: "#DIV/0!", 0x0F: "#VALUE!", 0x17: "#REF!", 0x1D: "#NAME?",
                0x24: "#NUM!", 0x2A: "#N/A", 0x2B: "#GETTING_DATA"}  # fmt: skip
@@ -132,6 +147,10 @@ def _xls_marks(path: Path) -> dict[str, SheetMarks]:
             current = marks.setdefault(title, SheetMarks()) if title is not None else None
         elif kind == _EOF:
             current = None
+        elif kind == _DIMENSIONS and length >= 12:
+            _check_dimensions(stream, body)
+        elif kind in _CELL_RECORDS and length >= 4:
+            _check_column(stream, body, length, kind)
         elif current is not None:
             _xls_record(current, kind, stream, body, length)
         position = body + length
@@ -159,6 +178,23 @@ def _xls_record(sheet: SheetMarks, kind: int, stream: bytes, body: int, length: 
         sheet.filtered = True
 
 
+def _check_dimensions(stream: bytes, body: int) -> None:
+    first_row, last_row, first_column, last_column = struct.unpack_from("<IIHH", stream, body)
+    if not (first_row <= last_row <= _MAX_ROWS and first_column <= last_column <= _MAX_COLUMNS):
+        raise Damaged(
+            f"a sheet claims rows {first_row + 1} to {last_row} and columns {first_column + 1} "
+            f"to {last_column}"
+        )
+
+
+def _check_column(stream: bytes, body: int, length: int, kind: int) -> None:
+    column = struct.unpack_from("<H", stream, body + 2)[0]
+    if kind in _MULTIPLE_CELLS and length >= 6:
+        column = max(column, struct.unpack_from("<H", stream, body + length - 2)[0])
+    if column >= _MAX_COLUMNS:
+        raise Damaged(f"a cell lies in column {column + 1}, beyond the format's {_MAX_COLUMNS}")
+
+
 def _sheet_name(stream: bytes, body: int, length: int) -> str:
     """A BOUNDSHEET record's name: a short string, Latin-1 or UTF-16 by its flag."""
     size, wide = stream[body + 6], stream[body + 7] & 0x01
@@ -175,3 +211,114 @@ def _ranges(rows: list[int]) -> list[tuple[int, int]]:
         else:
             ranges.append((row, row))
     return ranges
+
+
+# --- binary Excel (.xlsb): the BIFF12 records of each sheet part ------------------------------
+
+_XLSB_ROWS, _XLSB_COLUMNS = 1_048_576, 16_384
+_BRT_ROW, _BRT_WS_DIM, _BRT_BEGIN_AFILTER, _BRT_BUNDLE_SHEET = 0x0000, 0x0094, 0x00A1, 0x009C
+_BRT_CELLS = range(1, 19)  # BrtCellBlank ... BrtShortIsst: a column first
+_BRT_ERRORS = frozenset({3, 11, 14})  # BrtCellError, BrtFmlaError, BrtShortError
+_RELATIONSHIP = re.compile(rb'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"')
+_RELATIONSHIP_REVERSED = re.compile(rb'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"')
+
+
+def _xlsb_marks(path: Path) -> dict[str, SheetMarks]:
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        parts = _xlsb_sheet_parts(
+            archive.read("xl/workbook.bin"), archive.read("xl/_rels/workbook.bin.rels")
+        )
+        marks: dict[str, SheetMarks] = {}
+        for title, part in parts:
+            if part in names:
+                sheet = _xlsb_sheet(archive.read(part))
+                if sheet.hidden or sheet.errors:
+                    marks[title] = sheet
+    return marks
+
+
+def _xlsb_sheet_parts(workbook: bytes, relationships: bytes) -> list[tuple[str, str]]:
+    """(sheet name, zip part) in the workbook's order."""
+    targets = {
+        key.decode(): target.decode() for key, target in _RELATIONSHIP.findall(relationships)
+    }
+    targets.update(
+        (key.decode(), target.decode())
+        for target, key in _RELATIONSHIP_REVERSED.findall(relationships)
+    )
+    parts: list[tuple[str, str]] = []
+    for kind, body in _biff12_records(workbook):
+        if kind != _BRT_BUNDLE_SHEET or len(body) < 16:
+            continue
+        relation, position = _wide_string(body, 8)
+        title, _ = _wide_string(body, position)
+        target = targets.get(relation, "")
+        parts.append((title, target.lstrip("/") if target.startswith("/") else f"xl/{target}"))
+    return parts
+
+
+def _wide_string(data: bytes, position: int) -> tuple[str, int]:
+    """An XLWideString (a 4-byte count of UTF-16 units, 0xFFFFFFFF for none) and what follows."""
+    count = struct.unpack_from("<I", data, position)[0]
+    position += 4
+    if count == 0xFFFFFFFF:
+        return "", position
+    end = position + 2 * count
+    return data[position:end].decode("utf-16-le", errors="replace"), end
+
+
+def _xlsb_sheet(data: bytes) -> SheetMarks:
+    sheet = SheetMarks()
+    hidden: list[int] = []
+    row = 0
+    for kind, body in _biff12_records(data):
+        if kind == _BRT_ROW and len(body) >= 12:
+            row = struct.unpack_from("<I", body, 0)[0]
+            if row >= _XLSB_ROWS:
+                raise Damaged(f"a row is numbered {row + 1}, beyond the format's {_XLSB_ROWS:,}")
+            if body[11] & 0x10:  # fDyZero: the row's height is zero
+                hidden.append(row + 1)
+        elif kind in _BRT_CELLS and len(body) >= 4:
+            column = struct.unpack_from("<I", body, 0)[0]
+            if column >= _XLSB_COLUMNS:
+                raise Damaged(
+                    f"a cell lies in column {column + 1:,}, beyond the format's {_XLSB_COLUMNS:,}"
+                )
+            if kind in _BRT_ERRORS and len(body) >= 9:
+                sheet.errors[(row + 1, column)] = _ERROR_TEXT.get(body[8], "#VALUE!")
+        elif kind == _BRT_WS_DIM and len(body) >= 16:
+            first_row, last_row, first_column, last_column = struct.unpack_from("<IIII", body, 0)
+            if not (
+                first_row <= last_row < _XLSB_ROWS and first_column <= last_column < _XLSB_COLUMNS
+            ):
+                raise Damaged(f"a sheet claims rows {first_row + 1:,} to {last_row + 1:,}")
+        elif kind == _BRT_BEGIN_AFILTER:
+            sheet.filtered = True
+    sheet.hidden = _ranges(hidden)
+    return sheet
+
+
+def _biff12_records(data: bytes) -> Iterator[tuple[int, bytes]]:
+    """(record type, body) of each BIFF12 record: type and size are 7-bit variable integers."""
+    position, end = 0, len(data)
+    while position < end:
+        kind = data[position]
+        position += 1
+        if kind & 0x80:
+            if position >= end:
+                raise Damaged("a record is cut short")
+            kind = (kind & 0x7F) | ((data[position] & 0x7F) << 7)
+            position += 1
+        size = shift = 0
+        for _ in range(4):
+            if position >= end:
+                raise Damaged("a record is cut short")
+            byte = data[position]
+            position += 1
+            size |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                break
+        yield kind, data[position : position + size]
+        position += size

@@ -170,7 +170,10 @@ def zip_format(path: Path, source: str) -> str:
     if "xl/workbook.bin" in names:
         return "xlsb"
     if "content.xml" in names:
-        kind = _opendocument_type(path)
+        try:
+            kind = _opendocument_type(path)
+        except Exception as error:  # zipfile raises several kinds on a damaged entry
+            raise _damaged(source, error) from None
         if kind and not kind.startswith("spreadsheet"):
             raise InputError(f"this is an OpenDocument {kind}, not a spreadsheet", where)
         return "ods"
