@@ -225,9 +225,8 @@ CATALOGUE: list[Case] = [
         "damaged old Excel file",
         format_copy("participants.xls", lambda: truncated("xls")),
         ["plan", "participants.xls"],
-        "participants.xls: the Excel 97-2003 workbook (.xls) is damaged and cannot be read (Cfb "
-        "error: Sector 41 points past end of file); open it in LibreOffice or Excel and save it "
-        "again",
+        "participants.xls: the Excel 97-2003 workbook (.xls) is damaged and cannot be read (OLE "
+        "directory index out of range); open it in LibreOffice or Excel and save it again",
     ),
     Case(
         "text document renamed .ods",

@@ -212,10 +212,24 @@ def test_hidden_and_filtered_rows_are_seen_where_calamine_does_not_say(fmt: str)
     assert (table.hidden_rows, table.filtered) == ([3, 5, 7], True)  # hidden by the filter
 
 
-def test_an_xlsb_does_not_say_which_rows_are_hidden() -> None:
-    path = DATA / "filtered-en.xlsb"
+def test_hidden_rows_of_an_xlsb_are_seen(tmp_path: Path) -> None:
+    """pyxlsbwriter writes no hidden rows: the copy's row records get Excel's "height zero"
+    flag (fDyZero) on rows 3, 5 and 7, as Excel writes a row hidden by hand."""
+    path = tmp_path / "hidden.xlsb"
+    with (
+        zipfile.ZipFile(DATA / "filtered-en.xlsb") as original,
+        zipfile.ZipFile(path, "w") as target,
+    ):
+        for entry in original.infolist():
+            part = bytearray(original.read(entry.filename))
+            if entry.filename == "xl/worksheets/sheet1.bin":
+                for row in (2, 4, 6):  # 0-based numbers of rows 3, 5 and 7
+                    header = part.find(b"\x00\x19" + row.to_bytes(4, "little"))  # BrtRowHdr
+                    assert header >= 0
+                    part[header + 2 + 11] |= 0x10
+            target.writestr(entry, bytes(part))
     table = parse_workbook(path, str(path), "xlsb", sheet=None, overrides={})
-    assert (table.hidden_rows, table.filtered) == ([], False)
+    assert table.hidden_rows == [3, 5, 7]
     assert len(table.rows) == 6  # every row read, hidden or not
 
 
@@ -306,6 +320,33 @@ def zipped(**parts: bytes) -> bytes:
     return buffer.getvalue()
 
 
+def xls_claiming_rows_beyond_the_format() -> bytes:
+    """A LibreOffice .xls whose sheet's DIMENSIONS record starts at row 10,682,369 (one byte
+    changed): calamine would allocate for it terabytes and abort the whole process."""
+    content = bytearray((DATA / "participants.xls").read_bytes())
+    dimensions = content.find(bytes.fromhex("00020e00"))  # DIMENSIONS, 14 bytes
+    assert dimensions > 0
+    content[dimensions + 6] = 0xA3
+    return bytes(content)
+
+
+def xlsb_with_a_cell_beyond_the_format() -> bytes:
+    """A .xlsb whose first cell's column is 1,000,000,000 (16,384 columns is the most)."""
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(DATA / "participants.xlsb") as original,
+        zipfile.ZipFile(buffer, "w") as target,
+    ):
+        for entry in original.infolist():
+            part = original.read(entry.filename)
+            if entry.filename == "xl/worksheets/sheet1.bin":
+                cell = part.find(b"\x07\x0c\x00\x00\x00\x00")  # BrtCellIsst in column A
+                assert cell > 0
+                part = part[: cell + 2] + (10**9).to_bytes(4, "little") + part[cell + 6 :]
+            target.writestr(entry, part)
+    return buffer.getvalue()
+
+
 _RESAVE = "open it in LibreOffice or Excel and save it again"
 
 # (case, file name, content, message after the path)
@@ -321,8 +362,8 @@ BROKEN: list[tuple[str, str, bytes, str]] = [
         "truncated .xls",
         "r.xls",
         truncated("xls"),
-        ": the Excel 97-2003 workbook (.xls) is damaged and cannot be read (Cfb error: Sector 41 "
-        f"points past end of file); {_RESAVE}",
+        ": the Excel 97-2003 workbook (.xls) is damaged and cannot be read (OLE directory index "
+        f"out of range); {_RESAVE}",
     ),
     (
         "truncated .xlsb",
@@ -353,6 +394,20 @@ BROKEN: list[tuple[str, str, bytes, str]] = [
         "(File > Info > Protect Workbook) and save it again",
     ),
     (
+        ".xls claiming rows beyond the format (calamine would abort)",
+        "r.xls",
+        xls_claiming_rows_beyond_the_format(),
+        ": the Excel 97-2003 workbook (.xls) is damaged and cannot be read (a sheet claims rows "
+        f"10682369 to 73 and columns 1 to 7); {_RESAVE}",
+    ),
+    (
+        ".xlsb with a cell beyond the format (calamine would abort)",
+        "r.xlsb",
+        xlsb_with_a_cell_beyond_the_format(),
+        ": the binary Excel workbook (.xlsb) is damaged and cannot be read (a cell lies in "
+        f"column 1,000,000,001, beyond the format's 16,384); {_RESAVE}",
+    ),
+    (
         "a text document renamed .ods",
         "r.ods",
         zipped(mimetype=b"application/vnd.oasis.opendocument.text", **{"content.xml": b"<x/>"}),
@@ -368,8 +423,8 @@ BROKEN: list[tuple[str, str, bytes, str]] = [
         "an OLE file that only claims to be a workbook",
         "r.xls",
         ole_with("Workbook", "SummaryInformation"),
-        ": the Excel 97-2003 workbook (.xls) is damaged and cannot be read (Cfb error: Invalid "
-        f"sector shift, expecting 0x09 or 0x0C found 0); {_RESAVE}",
+        ": the Excel 97-2003 workbook (.xls) is damaged and cannot be read (bytes length not a "
+        f"multiple of item size); {_RESAVE}",
     ),
     (
         "a spreadsheet's content.xml that is not XML",
@@ -420,3 +475,31 @@ def test_csv_beside_an_ods_gives_way_to_its_own_sheet(tmp_path: Path) -> None:
     sheets = read_event_sheets(path, read_registrations(path).participants)
     assert len(sheets.tables) == 8
     assert sheets.warnings == ["tables.csv is ignored: the workbook has its own sheet 'Tische'"]
+
+
+def test_a_panic_inside_calamine_is_one_damaged_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """pyo3 turns a Rust panic into PanicException, a BaseException: it must not escape as a
+    traceback, and what Rust prints about it must not reach the terminal."""
+    import os
+
+    import python_calamine
+
+    class PanicException(BaseException):
+        pass
+
+    def panics(path: str) -> object:
+        os.write(2, b"thread '<unnamed>' panicked at src/cfb.rs:305:41\n")
+        raise PanicException("slice index starts at 5632 but ends at 5151")
+
+    monkeypatch.setattr(python_calamine.CalamineWorkbook, "from_path", panics)
+    path = tmp_path / "r.xls"
+    path.write_bytes((DATA / "participants.xls").read_bytes())
+    with pytest.raises(InputError) as caught:
+        read_registrations(path)
+    assert str(caught.value) == (
+        f"{path}: the Excel 97-2003 workbook (.xls) is damaged and cannot be read (slice index "
+        f"starts at 5632 but ends at 5151); {_RESAVE}"
+    )
+    assert "panicked" not in capfd.readouterr().err

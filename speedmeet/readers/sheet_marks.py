@@ -149,10 +149,11 @@ def _xls_marks(path: Path) -> dict[str, SheetMarks]:
             current = None
         elif kind == _DIMENSIONS and length >= 12:
             _check_dimensions(stream, body)
-        elif kind in _CELL_RECORDS and length >= 4:
-            _check_column(stream, body, length, kind)
-        elif current is not None:
-            _xls_record(current, kind, stream, body, length)
+        else:
+            if kind in _CELL_RECORDS and length >= 4:
+                _check_column(stream, body, length, kind)
+            if current is not None:
+                _xls_record(current, kind, stream, body, length)
         position = body + length
     for sheet in marks.values():
         sheet.hidden = _ranges(sorted(row for row, _ in sheet.hidden))
