@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from speedmeet import cli
-from speedmeet.errors import InputError
+from speedmeet.errors import InputError, Location
 from speedmeet.planfile import read_plan
 from speedmeet.readers import Registrations, read_event_sheets, read_registrations
 from speedmeet.readers.formats import parse_workbook
@@ -503,3 +503,40 @@ def test_a_panic_inside_calamine_is_one_damaged_line(
         f"starts at 5632 but ends at 5151); {_RESAVE}"
     )
     assert "panicked" not in capfd.readouterr().err
+
+
+def _refuse(source: str) -> None:
+    raise InputError("no seats", Location(source, "Tische", 3, "Plätze"))
+
+
+def _abort() -> None:
+    import os
+
+    os.abort()
+
+
+def test_a_reader_that_aborts_the_process_only_stops_its_child() -> None:
+    from speedmeet.readers.isolated import ReaderStopped, run_isolated
+
+    with pytest.raises(ReaderStopped, match=r"^the reader was stopped by SIGABRT$"):
+        run_isolated(_abort)
+    with pytest.raises(InputError) as caught:  # errors come back whole, location and all
+        run_isolated(_refuse, "r.ods")
+    assert caught.value.where == Location("r.ods", "Tische", 3, "Plätze")
+    assert str(caught.value) == "r.ods, sheet 'Tische', row 3, column 'Plätze': no seats"
+
+
+def test_an_xls_that_makes_calamine_abort_is_one_damaged_line(tmp_path: Path) -> None:
+    """aborts-calamine.xls is a fuzzed copy of event-with-rules.xls (records shifted) on which
+    calamine 0.9 asks for 596 GB and Rust aborts; the program itself goes on to say so."""
+    path = tmp_path / "r.xls"
+    path.write_bytes((DATA / "aborts-calamine.xls").read_bytes())
+    result = CliRunner().invoke(
+        cli.app, ["plan", str(path), "--no-print", "--out", str(tmp_path / "o")]
+    )
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        f"Error: {path}: the Excel 97-2003 workbook (.xls) is damaged and cannot be read (the "
+        f"reader was stopped by SIGABRT); {_RESAVE}"
+    ]
+    assert not (tmp_path / "o").exists()

@@ -14,19 +14,21 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from speedmeet.errors import InputError, Location
+from speedmeet.readers.isolated import ReaderStopped, run_isolated
 from speedmeet.readers.sheet_marks import SheetMarks, read_marks
 from speedmeet.readers.table import NumberedRow, SheetTable, cell_text
 from speedmeet.readers.workbook import Sheet, choose_table, event_sheet_rows
 
 if TYPE_CHECKING:
     from python_calamine import CalamineWorkbook
+
+Result = TypeVar("Result")
 
 FORMATS = {
     "ods": "OpenDocument spreadsheet (.ods)",
@@ -41,6 +43,28 @@ def parse(
     path: Path, source: str, file_format: str, *, sheet: str | None, overrides: dict[str, str]
 ) -> SheetTable:
     """The participant table of the chosen sheet, or of the first sheet that holds one."""
+    return _isolated(_parse, source, file_format, path, source, file_format, sheet, overrides)
+
+
+def read_event_sheets(
+    path: Path, source: str, file_format: str
+) -> dict[str, tuple[str, list[NumberedRow]]]:
+    """The rows of the workbook's Tables, Requests and Rounds sheets (see `event_sheet_rows`)."""
+    return _isolated(_read_event_sheets, source, file_format, path, source, file_format)
+
+
+def _isolated(function: Callable[..., Result], source: str, file_format: str, *args: Any) -> Result:
+    """calamine runs in a child process: Rust aborts the process when a damaged file asks it for
+    more memory than there is, and only the child should die of that."""
+    try:
+        return run_isolated(function, *args)
+    except ReaderStopped as error:
+        raise _damaged(source, file_format, error) from None
+
+
+def _parse(
+    path: Path, source: str, file_format: str, sheet: str | None, overrides: dict[str, str]
+) -> SheetTable:
     marks = _marks(path, source, file_format)
     with _open_workbook(path, source, file_format) as workbook:
         table = choose_table(
@@ -52,10 +76,9 @@ def parse(
     return table
 
 
-def read_event_sheets(
+def _read_event_sheets(
     path: Path, source: str, file_format: str
 ) -> dict[str, tuple[str, list[NumberedRow]]]:
-    """The rows of the workbook's Tables, Requests and Rounds sheets (see `event_sheet_rows`)."""
     marks = _marks(path, source, file_format)
     with _open_workbook(path, source, file_format) as workbook:
         return event_sheet_rows(_sheets(workbook, source, file_format, marks), source)
@@ -64,7 +87,7 @@ def read_event_sheets(
 def _marks(path: Path, source: str, file_format: str) -> dict[str, SheetMarks]:
     """Hidden rows and error cells, read before calamine sees the file. A file whose records
     cannot be walked is refused here: calamine might take its damage for a sheet of a billion
-    cells and abort the process, which no message could then explain."""
+    cells and abort (the child process it runs in, at least)."""
     try:
         return read_marks(path, file_format)
     except Exception as error:  # zipfile, olefile and struct raise several kinds on damage
@@ -76,27 +99,26 @@ def _open_workbook(path: Path, source: str, file_format: str) -> Iterator[Calami
     """The workbook opened for reading, with damage and passwords named as such."""
     import python_calamine
 
-    with _rust_panics_unprinted():
-        try:
-            if path.suffix.lower() == f".{file_format}":
-                workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-            else:  # calamine picks its reader by the suffix; a renamed file is handed over as bytes
-                with path.open("rb") as stream:
-                    workbook = python_calamine.CalamineWorkbook.from_filelike(stream)
-        except python_calamine.PasswordError:
-            raise _password_protected(source, file_format) from None
-        except BaseException as error:  # calamine raises several kinds, and panics, on damage
-            raise _damaged(source, file_format, _unless_stopped(error)) from None
-        try:
-            yield workbook
-        except InputError:
-            raise
-        except python_calamine.PasswordError:
-            raise _password_protected(source, file_format) from None
-        except BaseException as error:  # damage found only when a sheet is read
-            raise _damaged(source, file_format, _unless_stopped(error)) from None
-        finally:
-            workbook.close()
+    try:
+        if path.suffix.lower() == f".{file_format}":
+            workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        else:  # calamine picks its reader by the suffix; a renamed file is handed over as bytes
+            with path.open("rb") as stream:
+                workbook = python_calamine.CalamineWorkbook.from_filelike(stream)
+    except python_calamine.PasswordError:
+        raise _password_protected(source, file_format) from None
+    except BaseException as error:  # calamine raises several kinds, and panics, on damage
+        raise _damaged(source, file_format, _unless_stopped(error)) from None
+    try:
+        yield workbook
+    except InputError:
+        raise
+    except python_calamine.PasswordError:
+        raise _password_protected(source, file_format) from None
+    except BaseException as error:  # damage found only when a sheet is read
+        raise _damaged(source, file_format, _unless_stopped(error)) from None
+    finally:
+        workbook.close()
 
 
 def _unless_stopped(error: BaseException) -> BaseException:
@@ -106,25 +128,6 @@ def _unless_stopped(error: BaseException) -> BaseException:
     if isinstance(error, KeyboardInterrupt | SystemExit | GeneratorExit):
         raise error
     return error
-
-
-@contextlib.contextmanager
-def _rust_panics_unprinted() -> Iterator[None]:
-    """Keep the lines Rust prints on a panic ("thread panicked at ...") off the terminal: the
-    panic becomes one clear message instead. Only the standard error of this short read is
-    silenced; nothing else writes to it meanwhile."""
-    try:
-        saved = os.dup(2)
-    except OSError:  # no standard error to silence
-        yield
-        return
-    try:
-        with open(os.devnull, "wb") as devnull:
-            os.dup2(devnull.fileno(), 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
 
 
 def _sheets(
