@@ -34,7 +34,8 @@ WORKBOOKS: dict[str, tuple[Path, tuple[str, ...]]] = {
     "participants": (REPO / "examples" / "participants.xlsx", ("ods", "xls", "xlsb")),
     "event-with-rules": (REPO / "examples" / "event-with-rules.xlsx", ("ods", "xls", "xlsb")),
     "verein-de": (DATA / "verein-de.xlsx", ("ods", "xls", "xlsb")),
-    "versteckt-fr": (DATA / "versteckt-fr.xlsx", ("ods", "xls", "xlsb")),
+    # its hidden row: the .xlsb copy has none (pyxlsbwriter writes no row properties)
+    "versteckt-fr": (DATA / "versteckt-fr.xlsx", ("ods", "xls")),
     "ms-forms-en": (SAMPLES / "ms-forms-en.xlsx", ("ods", "xls")),
     "paper-list-fr": (SAMPLES / "paper-list-fr.xlsx", ("ods", "xls")),
 }
@@ -244,7 +245,7 @@ def test_a_cell_showing_an_error_reads_as_the_error_not_as_empty(fmt: str) -> No
     assert table.rows[1].cells[4] == "#N/A"  # versteckt-fr: Martin's Tarif, a failed lookup
 
 
-@pytest.mark.parametrize("fmt", ["ods", "xls", "xlsb"])
+@pytest.mark.parametrize("fmt", ["ods", "xls"])
 def test_hidden_rows_and_errors_end_as_in_the_xlsx(fmt: str) -> None:
     """Whatever the shared rules make of a hidden row or an error value (a warning, an error
     naming the cell), an .ods or .xls gets the same as its .xlsx."""
@@ -258,8 +259,6 @@ def test_hidden_rows_and_errors_end_as_in_the_xlsx(fmt: str) -> None:
             got: object = what_was_read(read_registrations(copy))
         except InputError as error:
             got = str(error).replace(str(copy), "FILE")
-        if fmt == "xlsb" and name == "filtered-en":
-            continue  # the .xlsb copy holds neither the hidden rows nor the error (see README)
         assert got == expected, name
 
 
