@@ -539,3 +539,21 @@ def test_an_xls_that_makes_calamine_abort_is_one_damaged_line(tmp_path: Path) ->
         f"reader was stopped by SIGABRT); {_RESAVE}"
     ]
     assert not (tmp_path / "o").exists()
+
+
+def test_replan_adds_late_arrivals_from_an_ods(tmp_path: Path) -> None:
+    """--add takes an .ods, .xls or .xlsb of late arrivals as it takes an .xlsx: here one whose
+    host answer is wrong, refused with its sheet, row and column."""
+    runner = CliRunner()
+    out = tmp_path / "plan"
+    plan_json(runner, DATA / "participants.ods", out, [])
+    late = tmp_path / "late.ods"
+    late.write_bytes((DATA / "offset-en.ods").read_bytes())
+    result = runner.invoke(
+        cli.app, ["replan", str(out), "--from-round", "3", "--add", str(late), "--no-pdf"]
+    )
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"Error: {late}, sheet 'Guests', row 9, column 'Host': 'maybe' is not yes or no (write "
+        "yes, x or 1 for a table host, leave empty otherwise)"
+    )
