@@ -4,8 +4,9 @@
     python benchmarks/fuzz_inputs.py --limits
 
 Readers get random bytes, the example workbook with bytes flipped or cut, the same workbook with
-its sheet XML damaged inside a valid zip (so the XML parser, not the zip reader, is reached), and
-csv files with random text, delimiters and encodings. `speedmeet plan` (the real CLI, in process,
+its sheet XML damaged inside a valid zip (so the XML parser, not the zip reader, is reached), the
+.ods, .xls and .xlsb test copies with bytes flipped or cut (and an .ods with its content.xml
+damaged), and csv files with random text, delimiters and encodings. `speedmeet plan` (the real CLI, in process,
 `--no-print`) gets random events of 1-300 people with random organisations and settings.
 
 The only acceptable outcomes are: participants read (with unique ids), one InputError, a plan that
@@ -136,12 +137,44 @@ def random_csv_table(rng: random.Random, example: bytes, csv_text: bytes) -> Sam
     return Sample("random csv table", "table.csv", text.encode(encoding, errors="replace"))
 
 
+FORMAT_COPIES = sorted(
+    path
+    for path in (Path(__file__).resolve().parents[1] / "tests" / "data" / "formats").iterdir()
+    if path.suffix in (".ods", ".xls", ".xlsb") and path.stem != "aborts-calamine"
+)
+
+
+def mutated_office_copy(rng: random.Random, example: bytes, csv_text: bytes) -> Sample:
+    """A LibreOffice .ods or .xls (or an .xlsb) with bytes flipped or cut: calamine's readers,
+    the hidden-row and error pass over their records, and the child process they run in."""
+    source = rng.choice(FORMAT_COPIES)
+    kind = f"mutated {source.suffix[1:]} bytes"
+    return Sample(kind, f"mutated{source.suffix}", _flip_bytes(rng, source.read_bytes()))
+
+
+def damaged_ods_xml(rng: random.Random, example: bytes, csv_text: bytes) -> Sample:
+    """A well-formed .ods zip whose content.xml is damaged: calamine's XML reading must cope."""
+    source = rng.choice([path for path in FORMAT_COPIES if path.suffix == ".ods"])
+    output = io.BytesIO()
+    with (
+        zipfile.ZipFile(source) as original,
+        zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for name in original.namelist():
+            part = original.read(name)
+            if name == "content.xml":
+                part = _flip_bytes(rng, part)
+            target.writestr(name, part)
+    return Sample("damaged xml in ods", "damaged.ods", output.getvalue())
+
+
 MAKERS: list[Callable[[random.Random, bytes, bytes], Sample]] = [
     random_bytes,
     mutated_workbook,
     damaged_sheet_xml,
     mutated_csv,
     random_csv_table,
+    *([mutated_office_copy, damaged_ods_xml] if FORMAT_COPIES else []),
 ]
 
 
@@ -180,7 +213,9 @@ def fuzz_reader(
         outcome = "refused"
         if not str(error).startswith(str(path)) or "\n" in str(error):
             problem = f"unclear message: {error!r}"
-    except Exception:
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException:  # a Rust panic from a compiled reader is no Exception
         outcome = "crash"
         problem = traceback.format_exc()
     else:

@@ -452,7 +452,10 @@ def _solve_with_progress(
 @app.command("plan")
 def plan_command(
     participants: Annotated[
-        Path, typer.Argument(readable=False, help="Registration spreadsheet (.xlsx or .csv).")
+        Path,
+        typer.Argument(
+            readable=False, help="Registration spreadsheet (.xlsx, .ods, .xls, .xlsb or .csv)."
+        ),
     ],
     rounds: Annotated[int, typer.Option(min=1, help="Number of rounds.")] = DEFAULT_ROUNDS,
     table_size: Annotated[

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from speedmeet.quality import Quality
     from speedmeet.replanning import ReplanOutcome
 
-SHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv", ".txt")
+SHEET_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls", ".xlsb", ".csv", ".tsv", ".txt")
 """An --add value ending like this is a spreadsheet of late arrivals, not a name."""
 
 

@@ -40,6 +40,11 @@ class SpeedmeetError(Exception):
         self.where = where
         super().__init__(self.describe())
 
+    def __reduce__(self) -> tuple[type[SpeedmeetError], tuple[str, Location | None]]:
+        """Pickled with its parts, so that an error raised in a reader's child process keeps
+        its location (Exception would pickle only the text)."""
+        return (type(self), (self.message, self.where))
+
     def describe(self) -> str:
         if self.where is not None and str(self.where):
             return f"{self.where}: {self.message}"

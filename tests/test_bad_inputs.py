@@ -25,6 +25,7 @@ from speedmeet import cli
 from speedmeet.planfile import read_plan, write_plan
 from tests.conftest import affine_plane_3, make_participants, plan_from_schedule
 from tests.test_readers_errors import ole_file, zip_declaring
+from tests.test_readers_formats import locked_ods, locked_xls, truncated, zipped
 
 README = Path(__file__).parents[1] / "README.md"
 
@@ -69,6 +70,15 @@ def truncated_workbook(folder: Path) -> None:
 
 def password_protected(folder: Path) -> None:
     ole_file(folder / "participants.xlsx", "EncryptionInfo", "EncryptedPackage")
+
+
+def format_copy(name: str, content: Callable[[], bytes]) -> Callable[[Path], None]:
+    """A LibreOffice .ods or .xls made broken (see tests/test_readers_formats.py)."""
+
+    def make(folder: Path) -> None:
+        (folder / name).write_bytes(content())
+
+    return make
 
 
 def zip_bomb(folder: Path) -> None:
@@ -253,6 +263,36 @@ CATALOGUE: list[Case] = [
         ["plan", "participants.xlsx"],
         "participants.xlsx: the workbook is password-protected; open it in Excel, remove the "
         "password (File > Info > Protect Workbook) and save it again",
+    ),
+    Case(
+        "password-protected LibreOffice file",
+        format_copy("participants.ods", locked_ods),
+        ["plan", "participants.ods"],
+        "participants.ods: the OpenDocument spreadsheet (.ods) is password-protected; open it in "
+        "LibreOffice, untick 'Save with password' in File > Save As and save it again",
+    ),
+    Case(
+        "password-protected old Excel file",
+        format_copy("participants.xls", locked_xls),
+        ["plan", "participants.xls"],
+        "participants.xls: the Excel 97-2003 workbook (.xls) is password-protected; open it in "
+        "Excel or LibreOffice, remove the password and save it again",
+    ),
+    Case(
+        "damaged old Excel file",
+        format_copy("participants.xls", lambda: truncated("xls")),
+        ["plan", "participants.xls"],
+        "participants.xls: the Excel 97-2003 workbook (.xls) is damaged and cannot be read (OLE "
+        "directory index out of range); open it in LibreOffice or Excel and save it again",
+    ),
+    Case(
+        "text document renamed .ods",
+        write_bytes(
+            "participants.ods",
+            zipped(mimetype=b"application/vnd.oasis.opendocument.text", **{"content.xml": b"<x/>"}),
+        ),
+        ["plan", "participants.ods"],
+        "participants.ods: this is an OpenDocument text, not a spreadsheet",
     ),
     Case(
         "corrupt workbook",

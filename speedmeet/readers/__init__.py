@@ -1,4 +1,5 @@
-"""Reading registration files: an Excel workbook or a csv export becomes a list of participants.
+"""Reading registration files: a workbook (Excel, LibreOffice) or a csv export becomes a list of
+participants.
 
 The format is told from the file's content, not its name: exports are often renamed, and a
 PDF or a web page saved as ".xls" deserves a clear word rather than a parser's traceback.
@@ -11,9 +12,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from speedmeet.errors import InputError, Location
-from speedmeet.readers import csv, xlsx
+from speedmeet.readers import csv
 from speedmeet.readers.columns import FIELDS
 from speedmeet.readers.event_sheets import EventSheets, read_event_sheets
+from speedmeet.readers.formats import parse_workbook, workbook_format
 from speedmeet.readers.registrations import HIDDEN_ROWS, Registrations, build_registrations
 from speedmeet.readers.table import MAX_FILE_BYTES, SheetTable, megabytes, megabytes_over
 
@@ -38,7 +40,8 @@ def read_registrations(
     columns: Mapping[str, str] | None = None,
     hidden_rows: str = HIDDEN_ROWS[0],
 ) -> Registrations:
-    """Read the participants of a registration file (.xlsx, .xlsm, .csv, .tsv, .txt).
+    """Read the participants of a registration file (.xlsx, .xlsm, .ods, .xls, .xlsb, .csv, .tsv,
+    .txt).
 
     `sheet` chooses a workbook's sheet (else the first holding a participant table),
     `encoding` a text file's encoding (else UTF-8, then Windows-1252), and `columns` maps
@@ -49,10 +52,9 @@ def read_registrations(
     overrides = _check_overrides(columns or {}, source)
     head = _read_head(Path(path), source)
     table: SheetTable
-    if xlsx.detect(head):
-        table = xlsx.parse(Path(path), source, sheet=sheet, overrides=overrides)
-    elif head.startswith(xlsx.OLE_MAGIC):
-        xlsx.refuse_ole(Path(path), source)
+    file_format = workbook_format(Path(path), head, source)
+    if file_format is not None:
+        table = parse_workbook(Path(path), source, file_format, sheet=sheet, overrides=overrides)
     else:
         _refuse_other_formats(head, source)
         if not csv.detect(head, encoding):

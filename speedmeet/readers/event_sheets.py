@@ -19,8 +19,9 @@ from pathlib import Path
 from speedmeet.errors import InputError, Location
 from speedmeet.languages import read_languages
 from speedmeet.model import Participant, organisation_key
-from speedmeet.readers import csv, xlsx
+from speedmeet.readers import csv
 from speedmeet.readers.columns import EVENT_SHEETS, event_sheet_kind, fold_header
+from speedmeet.readers.formats import event_sheets_of
 from speedmeet.readers.table import NumberedRow, clean_text, header_text, is_blank
 from speedmeet.rules import Request, RequestKind, TableSpec
 
@@ -155,9 +156,8 @@ def read_event_sheets(
     path = Path(path)
     sheets: dict[str, _Sheet] = {}
     result = EventSheets()
-    if path.suffix.lower() in (".xlsx", ".xlsm") or _is_zip(path):
-        for kind, (title, rows) in xlsx.read_event_sheets(path, str(path)).items():
-            sheets[kind] = _Sheet(kind, str(path), title, rows)
+    for kind, (title, rows) in event_sheets_of(path, str(path)).items():
+        sheets[kind] = _Sheet(kind, str(path), title, rows)
     for kind, beside in _csv_beside(path).items():
         if kind in sheets:
             result.warnings.append(
@@ -180,14 +180,6 @@ def read_event_sheets(
         else:
             result.topics = _read_rounds(sheet)
     return result
-
-
-def _is_zip(path: Path) -> bool:
-    try:
-        with path.open("rb") as stream:
-            return xlsx.detect(stream.read(4))
-    except OSError:
-        return False
 
 
 def _csv_beside(path: Path) -> dict[str, Path]:

@@ -97,7 +97,8 @@ class HeaderGuess:
 
 
 def cell_text(value: object) -> str:
-    """A spreadsheet value as the text the user sees (12 not 12.0, dates as ISO)."""
+    """A spreadsheet value as the text the user sees (12 not 12.0, dates as ISO, a date without
+    a time of day as the date alone), the same whichever format and library read the cell."""
     if value is None:
         return ""
     if isinstance(value, str):
@@ -106,8 +107,14 @@ def cell_text(value: object) -> str:
         return "yes" if value else "no"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, dt.datetime | dt.date | dt.time):
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time():
+            return value.date().isoformat()
+        return value.isoformat(sep=" ", timespec="seconds" if value.second else "minutes")
+    if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.isoformat(timespec="seconds" if value.second else "minutes")
     return str(value)
 
 

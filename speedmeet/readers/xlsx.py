@@ -1,37 +1,33 @@
 """Excel workbooks (.xlsx, .xlsm): the first sheet holding a participant table, read streaming.
 
 The file is checked as a zip before openpyxl sees it, so that a zip bomb or a Word document
-renamed .xlsx gets a clear refusal instead of a hang or a traceback. Old binary .xls files and
-password-protected workbooks are both OLE containers; they are told apart and refused with
-advice.
+renamed .xlsx gets a clear refusal instead of a hang or a traceback; the same check tells an
+OpenDocument or binary (.xlsb) workbook, which the `calamine` module reads. Old binary .xls files
+and password-protected workbooks are both OLE containers; they are told apart here too.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
 import re
 import warnings
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from speedmeet.errors import InputError, Location
-from speedmeet.readers.columns import event_sheet_kind, fold_header
 from speedmeet.readers.table import (
     MAX_FILE_BYTES,
-    MAX_PARTICIPANT_ROWS,
-    HeaderGuess,
     NumberedRow,
     SheetTable,
     cell_text,
-    check_header,
-    collect_table,
-    find_header,
     megabytes,
     megabytes_over,
 )
+from speedmeet.readers.workbook import Sheet, choose_table, event_sheet_rows
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -48,7 +44,7 @@ def detect(head: bytes) -> bool:
 def parse(path: Path, source: str, *, sheet: str | None, overrides: dict[str, str]) -> SheetTable:
     """The participant table of the chosen sheet, or of the first sheet that holds one."""
     with _open_workbook(path, source) as workbook:
-        table = _read_workbook(workbook, source, sheet, overrides)
+        table = choose_table(_sheets(workbook), source, sheet, overrides)
         part = getattr(workbook[table.sheet], "_worksheet_path", None) if table.sheet else None
     if part:
         _refuse_unsaved_formulas(path, str(part), table, source)
@@ -132,30 +128,15 @@ def _column_index(letters: str) -> int:
 
 
 def read_event_sheets(path: Path, source: str) -> dict[str, tuple[str, list[NumberedRow]]]:
-    """The rows of the workbook's Tables, Requests and Rounds sheets, by kind, with the sheet's
-    title as written; a kind without its sheet is left out."""
-    found: dict[str, tuple[str, list[NumberedRow]]] = {}
+    """The rows of the workbook's Tables, Requests and Rounds sheets (see `event_sheet_rows`)."""
     with _open_workbook(path, source) as workbook:
-        for worksheet in workbook.worksheets:
-            kind = event_sheet_kind(worksheet.title)
-            if kind is None or kind in found or not hasattr(worksheet, "iter_rows"):
-                continue
-            rows: list[NumberedRow] = []
-            for number, cells in _rows(worksheet):
-                rows.append((number, cells))
-                if len(rows) > MAX_PARTICIPANT_ROWS:
-                    raise InputError(
-                        f"more than {MAX_PARTICIPANT_ROWS:,} rows; is this the right sheet?",
-                        Location(source, worksheet.title, number),
-                    )
-            found[kind] = (worksheet.title, rows)
-    return found
+        return event_sheet_rows(_sheets(workbook), source)
 
 
 @contextlib.contextmanager
 def _open_workbook(path: Path, source: str) -> Iterator[Any]:
     """The workbook opened read-only, with damage found while reading named as such."""
-    _check_zip(path, source)
+    zip_format(path, source)
     import openpyxl
 
     # Opened by us, read-only, and handed over as a stream: openpyxl then does not judge the
@@ -177,51 +158,16 @@ def _open_workbook(path: Path, source: str) -> Iterator[Any]:
             workbook.close()
 
 
-def _read_workbook(
-    workbook: Any, source: str, sheet: str | None, overrides: dict[str, str]
-) -> SheetTable:
-    if sheet is not None:
-        worksheet = _sheet_named(workbook, sheet, source)
-        guess = find_header(_rows(worksheet), overrides)
-        if guess is None:
-            raise InputError("the sheet is empty", Location(source, worksheet.title))
-        check_header(guess, Location(source, worksheet.title, guess.row))
-        return collect_table(_rows(worksheet), guess, source, worksheet.title)
-
-    first: tuple[Any, HeaderGuess] | None = None
-    # Visible sheets first: a hidden sheet is usually an old list or a lookup table. The event's
-    # Tables, Requests and Rounds sheets come last: their "Name" column names tables, not people.
-    ordered = sorted(
-        workbook.worksheets,
-        key=lambda ws: (event_sheet_kind(ws.title) is not None, ws.sheet_state != "visible"),
-    )
-    for worksheet in ordered:
-        guess = find_header(_rows(worksheet), overrides)
-        if guess is None:
-            continue
-        if first is None:
-            first = (worksheet, guess)
-        if guess.mapping.has_name() and not guess.mapping.missing_overrides:
-            return collect_table(_rows(worksheet), guess, source, worksheet.title)
-    if first is None:
-        raise InputError("every sheet of the workbook is empty", Location(source))
-    worksheet, guess = first  # no sheet has a name column: say what the first one holds
-    check_header(guess, Location(source, worksheet.title, guess.row))
-    return collect_table(_rows(worksheet), guess, source, worksheet.title)
-
-
-def _sheet_named(workbook: Any, sheet: str, source: str) -> Any:
-    names: list[str] = list(workbook.sheetnames)
-    chosen = next((n for n in names if n == sheet), None)
-    if chosen is None:
-        chosen = next((n for n in names if fold_header(n) == fold_header(sheet)), None)
-    if chosen is None:
-        listing = ", ".join(f"'{n}'" for n in names)
-        raise InputError(f"no sheet named '{sheet}'; the sheets are {listing}", Location(source))
-    worksheet = workbook[chosen]
-    if not hasattr(worksheet, "iter_rows"):
-        raise InputError("this sheet is a chart, not a table", Location(source, chosen))
-    return worksheet
+def _sheets(workbook: Any) -> list[Sheet]:
+    """The workbook's tabs in order; a chart sheet (no cells) has no rows."""
+    return [
+        Sheet(
+            worksheet.title,
+            worksheet.sheet_state != "visible",
+            functools.partial(_rows, worksheet) if hasattr(worksheet, "iter_rows") else None,
+        )
+        for worksheet in (workbook[name] for name in workbook.sheetnames)
+    ]
 
 
 def _rows(worksheet: Any) -> Iterator[NumberedRow]:
@@ -231,8 +177,9 @@ def _rows(worksheet: Any) -> Iterator[NumberedRow]:
         yield number, [cell_text(value) for value in values]
 
 
-def _check_zip(path: Path, source: str) -> None:
-    """Refuse what is not a workbook, or would unpack to far more than any registration list."""
+def zip_format(path: Path, source: str) -> str:
+    """Which workbook a zip container is ("xlsx", "xlsb" or "ods"); refuse any other zip, or
+    one that would unpack to far more than any registration list."""
     where = Location(source)
     try:
         with zipfile.ZipFile(path) as archive:
@@ -254,12 +201,18 @@ def _check_zip(path: Path, source: str) -> None:
             where,
         )
     names = {entry.filename.lower() for entry in entries}
-    if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
-        if "xl/workbook.bin" in names and "xl/workbook.xml" not in names:
-            raise InputError(f"this is a binary Excel workbook (.xlsb); {_SAVE_AS}", where)
-        return
-    if "mimetype" in names or "content.xml" in names:
-        raise InputError(f"this is an OpenDocument file (.ods); {_SAVE_AS}", where)
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "xl/workbook.bin" in names:
+        return "xlsb"
+    if "content.xml" in names:
+        try:
+            kind = _opendocument_type(path)
+        except Exception as error:  # zipfile raises several kinds on a damaged entry
+            raise _damaged(source, error) from None
+        if kind and not kind.startswith("spreadsheet"):
+            raise InputError(f"this is an OpenDocument {kind}, not a spreadsheet", where)
+        return "ods"
     if "word/document.xml" in names:
         raise InputError("this is a Word document, not a spreadsheet", where)
     if any(name.startswith("ppt/") for name in names):
@@ -267,8 +220,20 @@ def _check_zip(path: Path, source: str) -> None:
     raise InputError("this is a zip archive, not an Excel workbook", where)
 
 
-def refuse_ole(path: Path, source: str) -> NoReturn:
-    """Explain an OLE container: a password-protected workbook, an old .xls, or another file."""
+def _opendocument_type(path: Path) -> str:
+    """What an OpenDocument file says it is ("spreadsheet", "text"...); "" when it does not say."""
+    with zipfile.ZipFile(path) as archive:
+        try:
+            mimetype = archive.read("mimetype")[:100].decode("ascii", errors="replace").strip()
+        except KeyError:
+            return ""
+    prefix = "application/vnd.oasis.opendocument."
+    return mimetype.removeprefix(prefix) if mimetype.startswith(prefix) else ""
+
+
+def ole_format(path: Path, source: str) -> str:
+    """An OLE container that is an old Excel 97-2003 workbook is "xls"; a password-protected
+    workbook and other Office files are refused with advice."""
     content = path.read_bytes()[:MAX_FILE_BYTES]
     where = Location(source)
     if "EncryptedPackage".encode("utf-16-le") in content:
@@ -278,9 +243,13 @@ def refuse_ole(path: Path, source: str) -> NoReturn:
             where,
         )
     if "Workbook".encode("utf-16-le") in content or "Book".encode("utf-16-le") in content:
-        raise InputError(f"this is an old Excel 97-2003 workbook (.xls); {_SAVE_AS}", where)
+        return "xls"
     if "WordDocument".encode("utf-16-le") in content:
         raise InputError("this is a Word document, not a spreadsheet", where)
+    if "PowerPoint Document".encode("utf-16-le") in content:
+        raise InputError("this is a PowerPoint file, not a spreadsheet", where)
+    if path.suffix.lower() == ".xls":  # its directory cut off or damaged: the .xls reader says
+        return "xls"
     raise InputError(f"this is an old Office file, not a readable spreadsheet; {_SAVE_AS}", where)
 
 
