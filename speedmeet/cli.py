@@ -21,6 +21,12 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
 from speedmeet import __version__
+from speedmeet.cli_language import (
+    check_font,
+    choose_language,
+    describe_language,
+    warn_unprintable,
+)
 from speedmeet.cli_replan import history_command, replan_command
 from speedmeet.errors import InputError, SettingsError, SpeedmeetError
 from speedmeet.exports import (
@@ -451,6 +457,16 @@ def plan_command(
     online: Annotated[
         bool, typer.Option("--online", help="Also write breakout-room files for online rounds.")
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang", help="Language of the outputs: en, fr, de (default: the sheet's headers')."
+        ),
+    ] = None,
+    font: Annotated[
+        Path | None,
+        typer.Option(help="Font file for names the shipped fonts lack (Chinese, Korean...)."),
+    ] = None,
 ) -> None:
     """Read a registration spreadsheet, solve the rotation and write plan.json, plan.xlsx and PDFs."""
     with reporting_errors():
@@ -481,6 +497,8 @@ def plan_command(
             )
         sheets = read_event_sheets(participants, registrations.participants, encoding=encoding)
         show_understood(registrations)
+        output_language, language_reason = choose_language(lang, registrations.language)
+        console.print(describe_language(output_language, language_reason), highlight=False)
         topics = topic or sheets.topics
         rules = _event_rules(
             registrations, sheets, mix=mix, interests=interests, history=history_files,
@@ -500,6 +518,8 @@ def plan_command(
             paper=paper.value,
             badge_layout=badges.value,
             qr=qr,
+            language=output_language,
+            font=check_font(font),
         )
         round_slots(settings, settings.rounds)  # a bad --start fails now, not after the solve
         began = time.perf_counter()
@@ -519,6 +539,8 @@ def plan_command(
             limits=outcome.result.limits,
         )
         show_rule_outcomes(rule_report(outcome.plan))
+        if not no_print:
+            warn_unprintable(console, outcome.plan)
         if online:
             manual = needs_manual_assignment(outcome.plan)
             if manual:
@@ -649,6 +671,12 @@ def print_command(
     skip: Annotated[
         int, typer.Option(min=0, help="Labels already used on the first badge sheet.")
     ] = 0,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Language: en, fr, de (default: as when planned).")
+    ] = None,
+    font: Annotated[
+        Path | None, typer.Option(help="Font file for names the shipped fonts lack.")
+    ] = None,
 ) -> None:
     """Re-make the PDFs (round sheets, table cards, itineraries, badges) from a plan."""
     with reporting_errors(), all_or_nothing():
@@ -659,6 +687,11 @@ def print_command(
                 f"--what takes some of {', '.join(PRINTABLES)}; not {', '.join(unknown) or 'nothing'}"
             )
         plan, _ = read_valid_plan(plan_dir)
+        if lang is not None or font is not None:
+            changed = {"language": choose_language(lang, None)[0] if lang else None}
+            changed["font"] = check_font(font)
+            kept = {key: value for key, value in changed.items() if value is not None}
+            plan = plan.model_copy(update={"settings": plan.settings.model_copy(update=kept)})
         folder = plan_dir if plan_dir.is_dir() else plan_dir.parent
         from speedmeet.exports.pdf import write_print_kit  # fpdf2 loads only when printing
 
@@ -676,6 +709,7 @@ def print_command(
             highlight=False,
             markup=False,
         )
+        warn_unprintable(console, plan)
 
 
 @app.command("report")

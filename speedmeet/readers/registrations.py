@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from speedmeet.errors import InputError, Location
 from speedmeet.model import Participant, most_frequent_spelling, organisation_key
+from speedmeet.readers.columns import header_language
 from speedmeet.readers.table import SheetRow, SheetTable, clean_text
 
 MAX_CELL_CHARS = 1_000
@@ -53,6 +54,8 @@ class Registrations:
     mapping: list[tuple[str, str]]
     ignored: list[str]
     warnings: list[str] = field(default_factory=list)
+    language: str | None = None
+    """The language of the sheet's headers ("en", "fr", "de"), None when they do not tell."""
 
 
 @dataclass
@@ -148,7 +151,14 @@ def build_registrations(table: SheetTable, source: str) -> Registrations:
     mapping = [(name, table.label(index)) for name, index in _ordered(table.mapping.fields)]
     ignored = [table.label(index) for index in table.mapping.ignored]
     return Registrations(
-        participants, source, table.sheet, table.header_row, mapping, ignored, warnings
+        participants,
+        source,
+        table.sheet,
+        table.header_row,
+        mapping,
+        ignored,
+        warnings,
+        header_language(table.headers),
     )
 
 
