@@ -22,6 +22,7 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from speedmeet import cli
+from speedmeet.errors import SettingsError
 from speedmeet.exports.pdf import write_print_kit
 from speedmeet.exports.xlsx import write_plan_xlsx
 from speedmeet.i18n import LOCALE_FOLDER, language, languages
@@ -90,7 +91,7 @@ def test_times_are_written_in_the_locale_s_form() -> None:
 
 
 def test_an_unknown_language_is_refused_with_the_choice() -> None:
-    with pytest.raises(Exception, match="choose one of en, .*fr"):
+    with pytest.raises(SettingsError, match=r"choose one of en, .*fr"):
         language("xx")
 
 
@@ -254,7 +255,7 @@ def test_every_printed_word_comes_from_the_catalogue_or_the_plan(code: str, tmp_
 
 def test_german_pages_say_runde_and_tisch(tmp_path: Path) -> None:
     plan = small_plan("de")
-    sheets, cards, slips, badges = write_print_kit(plan, tmp_path)
+    sheets, cards, slips, _ = write_print_kit(plan, tmp_path)
     sheet_text = PdfReader(sheets).pages[0].extract_text()
     assert "Runde 1" in sheet_text and "Tisch 1" in sheet_text and "14:00" in sheet_text
     assert "Round" not in sheet_text and "PM" not in sheet_text
