@@ -81,9 +81,19 @@ def test_chinese_and_korean_names_print_with_a_font_of_the_computer(tmp_path: Pa
         assert any("CJK" in font and "Bold" in font for font in fonts_of(sheets))
 
 
-def test_arabic_names_stay_bold(tmp_path: Path) -> None:
-    [sheets] = write_print_kit(plan_with(NAMES), tmp_path, what=["sheets"])
-    assert any("NotoSansArabicBold" in font for font in fonts_of(sheets))
+def test_names_stay_bold_in_arabic_devanagari_and_other_scripts(tmp_path: Path) -> None:
+    names = [
+        (ARABIC, "مؤسسة الأمل"),
+        ("अमित शर्मा", "Caritas"),
+        ("ተስፋዬ ገብረ", "HUG"),
+        ("สมชาย ใจดี", "EPER"),
+        ("தமிழ்செல்வி", "IOM"),
+        ("Jean Dupont", "Caritas Genève"),
+    ]
+    [sheets] = write_print_kit(plan_with(names), tmp_path, what=["sheets"])
+    fonts = fonts_of(sheets)
+    for script in ("Arabic", "Devanagari", "Ethiopic", "Thai", "Tamil"):
+        assert any(f"NotoSans{script}Bold" in font for font in fonts), script
 
 
 def write_sheet(path: Path) -> Path:

@@ -31,19 +31,22 @@ from speedmeet.model import Participant, Plan, organisation_key, round_times
 FONT_FOLDER = Path(__file__).resolve().parent.parent / "fonts"
 FAMILY = "NotoSans"
 # Noto Sans covers Latin (with Vietnamese), Greek and Cyrillic. The others are tried in this order
-# for characters it lacks, loaded only when a document needs them; one weight is enough for the
-# scripts rarer at the events this tool serves (a regular face then stands in for bold).
+# for characters it lacks, loaded only when a document needs them; each has its bold, so that a
+# name set in bold stays bold in every script.
 FONT_FILES: dict[str, dict[str, str]] = {
-    FAMILY: {"": "NotoSans-Regular.ttf", "B": "NotoSans-Bold.ttf"},
-    "NotoSansArabic": {"": "NotoSansArabic-Regular.ttf", "B": "NotoSansArabic-Bold.ttf"},
-    "NotoSansHebrew": {"": "NotoSansHebrew-Regular.ttf", "B": "NotoSansHebrew-Bold.ttf"},
-    "NotoSansEthiopic": {"": "NotoSansEthiopic-Regular.ttf"},
-    "NotoSansArmenian": {"": "NotoSansArmenian-Regular.ttf"},
-    "NotoSansGeorgian": {"": "NotoSansGeorgian-Regular.ttf"},
-    "NotoSansDevanagari": {"": "NotoSansDevanagari-Regular.ttf"},
-    "NotoSansBengali": {"": "NotoSansBengali-Regular.ttf"},
-    "NotoSansTamil": {"": "NotoSansTamil-Regular.ttf"},
-    "NotoSansThai": {"": "NotoSansThai-Regular.ttf"},
+    family: {"": f"{family}-Regular.ttf", "B": f"{family}-Bold.ttf"}
+    for family in (
+        FAMILY,
+        "NotoSansArabic",
+        "NotoSansHebrew",
+        "NotoSansEthiopic",
+        "NotoSansArmenian",
+        "NotoSansGeorgian",
+        "NotoSansDevanagari",
+        "NotoSansBengali",
+        "NotoSansTamil",
+        "NotoSansThai",
+    )
 }
 REPLACEMENT = "\ufffd"  # printed for characters no font has, shipped, named or on the system
 MAX_SYSTEM_FONTS = 4  # fonts of this computer added to one document, at most
