@@ -27,6 +27,7 @@ from speedmeet.exports.pdf import write_print_kit
 from speedmeet.exports.xlsx import write_plan_xlsx
 from speedmeet.i18n import LOCALE_FOLDER, language, languages
 from speedmeet.model import EventSettings, Participant, Plan, Round, Table
+from speedmeet.notes import TEMPLATES, translate_note
 from speedmeet.quality import Quality
 from speedmeet.readers import read_registrations
 from speedmeet.readers.columns import header_language
@@ -341,3 +342,56 @@ def test_a_new_catalogue_is_a_new_language(tmp_path: Path, monkeypatch: pytest.M
         assert isinstance(italian._catalogue, gettext.GNUTranslations)
     finally:
         i18n.language.cache_clear()
+
+
+# --- the plan's notes (why it cannot do better) in the output language -----------------------
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_each_note_is_read_back_and_written_in_the_output_language(template: str) -> None:
+    values = {
+        field: "Hospice général" if field == "organisation" else str(7 + i)
+        for i, field in enumerate(re.findall(r"\{(\w+)\}", template))
+    }
+    english = template.format(**values)
+    for code in TRANSLATED:
+        written = translate_note(english, language(code))
+        assert written == language(code).gettext(template).format(**values)
+        assert written != english
+    assert translate_note(english, language("en")) == english
+
+
+def test_a_note_no_template_knows_stays_as_written() -> None:
+    assert translate_note("a note from an older version", language("fr")) == (
+        "a note from an older version"
+    )
+
+
+def test_the_workbook_notes_of_a_real_plan_are_french(tmp_path: Path) -> None:
+    """Three colleagues of one organisation at two tables: one meeting among them is forced."""
+    people = [
+        Participant(id=f"P{i}", name=f"Personne {i}", organisation="Caritas" if i < 3 else f"O{i}")
+        for i in range(4)
+    ]
+    plan = Plan(
+        settings=EventSettings(rounds=1, table_size=2, language="fr"),
+        participants=people,
+        rounds=[
+            Round(
+                round=1,
+                tables=[
+                    Table(table="1", participants=["P0", "P3"]),
+                    Table(table="2", participants=["P1", "P2"]),
+                ],
+            )
+        ],
+    )
+    workbook = openpyxl.load_workbook(
+        write_plan_xlsx(plan, tmp_path / "plan.xlsx", quality_of(plan))
+    )
+    notes = [
+        row[1] for row in workbook["Résumé"].iter_rows(values_only=True) if row[0] == "Remarque"
+    ]
+    assert notes == [
+        "1 rencontres entre collègues sont inévitables : Caritas a 3 personnes pour 2 tables"
+    ]

@@ -19,6 +19,7 @@ from speedmeet.i18n import Language
 from speedmeet.i18n import language as output_language
 from speedmeet.meetings import who_met_whom
 from speedmeet.model import Plan
+from speedmeet.notes import translate_note
 from speedmeet.quality import Quality
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -124,8 +125,8 @@ def write_plan_xlsx(
         rows.append(
             (_("Proven optimal"), yes if plan.solve.proven_optimal or quality.perfect else no)
         )
-        rows.extend((_("Note"), limit) for limit in plan.solve.limits)
-    rows.extend((_("Note"), reason) for reason in bound.reasons)
+        rows.extend((_("Note"), translate_note(limit, language)) for limit in plan.solve.limits)
+    rows.extend((_("Note"), translate_note(reason, language)) for reason in bound.reasons)
     _prepare_for_print(summary, _fitted_widths(rows, [30, 16], most=70), header_row=2, paper=paper)
     summary.append([_cell(summary, _title(plan, language), font=TITLE_FONT)])
     summary.append(_header(summary, [_("Figure"), _("Value")]))
