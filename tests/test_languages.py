@@ -395,3 +395,17 @@ def test_the_workbook_notes_of_a_real_plan_are_french(tmp_path: Path) -> None:
     assert notes == [
         "1 rencontres entre collègues sont inévitables : Caritas a 3 personnes pour 2 tables"
     ]
+
+
+def test_the_package_ships_every_catalogue_and_font() -> None:
+    """`pip install .` must carry the compiled catalogues: pyproject's package data lists them."""
+    import fnmatch
+    import tomllib
+
+    pyproject = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = pyproject["tool"]["setuptools"]["package-data"]["speedmeet"]
+    shipped = [*PACKAGE.glob("locales/*/LC_MESSAGES/*.mo"), *PACKAGE.glob("fonts/*.ttf")]
+    assert len(shipped) > 20
+    for path in shipped:
+        relative = path.relative_to(PACKAGE).as_posix()
+        assert any(fnmatch.fnmatch(relative, pattern) for pattern in patterns), relative
