@@ -100,6 +100,19 @@ def _rank(face: tuple[str, int, str, str]) -> tuple[int, int, int, str, int]:
     )
 
 
+@lru_cache(maxsize=32)
+def face_coverage(face: FontFace) -> frozenset[int]:
+    """The characters a font face has, read from its character map alone (a fraction of what
+    loading it for printing costs: a CJK font is tens of megabytes). Empty for an unreadable file."""
+    from fontTools.ttLib import TTFont
+
+    try:
+        with TTFont(face.path, fontNumber=face.index, lazy=True) as font:
+            return frozenset(font.getBestCmap() or {})
+    except Exception:  # fontTools raises many kinds for a file that is not a font
+        return frozenset()
+
+
 @lru_cache(maxsize=256)
 def system_font_for(character: int) -> SystemFont | None:
     """A font on this computer with `character`, regular and bold, or None."""

@@ -50,6 +50,7 @@ def unprintable_characters(plan: Plan) -> dict[str, str]:
         plan_texts(plan),
         language=output_language(plan.settings.language),
         font=plan.settings.font,
+        probe=True,
     )
     if not probe.unprintable:
         return {}

@@ -23,7 +23,7 @@ from fpdf import FPDF
 from fpdf.prefs import ViewerPreferences
 
 from speedmeet.errors import SettingsError
-from speedmeet.exports.fonts import FontFace, SystemFont, system_font_for
+from speedmeet.exports.fonts import FontFace, SystemFont, face_coverage, system_font_for
 from speedmeet.i18n import Language
 from speedmeet.i18n import language as output_language
 from speedmeet.model import Participant, Plan, organisation_key, round_times
@@ -211,11 +211,15 @@ class KitPDF(FPDF):
         *,
         language: Language | None = None,
         font: str | None = None,
+        probe: bool = False,
     ) -> None:
         """`texts` are the strings the document will hold: fallback fonts are loaded only for
         characters among them that the main font lacks (loading a font costs tens of ms); then
-        `font` (a file the organiser named) and the fonts of this computer for what is left."""
+        `font` (a file the organiser named) and the fonts of this computer for what is left.
+        A `probe` only learns which characters no font has: it reads the named and system fonts'
+        character maps instead of loading them (a CJK font takes seconds to load)."""
         super().__init__(orientation="P", unit="mm", format=(width, height))
+        self._probe = probe
         self.language = language or output_language(None)
         self.set_auto_page_break(False)
         self.set_margins(0, 0, 0)
@@ -246,7 +250,8 @@ class KitPDF(FPDF):
             fallbacks.append(family)
         if missing and font:
             missing -= self._add_face("userfont", FontFace(font), None, font)
-            fallbacks.append("userfont")
+            if not self._probe:
+                fallbacks.append("userfont")
         missing = self._add_system_fonts(missing, fallbacks)
         if fallbacks:
             self.set_fallback_fonts(fallbacks, exact_match=False)
@@ -267,6 +272,11 @@ class KitPDF(FPDF):
         `named` is the file as the organiser gave it with --font: a file that cannot be read as a
         font is their mistake, told as such; a system font that fails is skipped.
         """
+        if self._probe:
+            covered = face_coverage(regular)
+            if not covered and named is not None:
+                raise SettingsError(f"--font {named}: this file cannot be read as a font")
+            return covered
         try:
             self.add_font(family, "", regular.path, collection_font_number=regular.index)
             if bold is not None:
@@ -292,7 +302,7 @@ class KitPDF(FPDF):
             loaded.add(found)
             family = f"systemfont{len(loaded)}"
             covered = self._add_face(family, found.regular, found.bold)
-            if covered:
+            if covered and not self._probe:
                 fallbacks.append(family)
             if character not in covered:
                 unreachable.add(character)
