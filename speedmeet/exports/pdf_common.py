@@ -1,10 +1,11 @@
 """What every printed page shares: paper sizes, the shipped fonts, text that fits its box, round times.
 
 Organisers print on office printers with names from every script, so text is drawn through one
-`KitPDF` that embeds fonts shipped inside the package (no system fonts assumed), falls back to
-other shipped fonts for scripts the main one lacks, shapes only strings that need it (shaping is
-slow, and most names do not need it), and never lets a name run out of its box: it shrinks the type
-down to a floor and, past that, narrows the letters.
+`KitPDF` that embeds fonts shipped inside the package, falls back to other shipped fonts for
+scripts the main one lacks, then to a font the organiser names (--font) or one of the computer
+(Chinese, Japanese, Korean: see `fonts.py`), shapes only strings that need it (shaping is slow,
+and most names do not need it), and never lets a name run out of its box: it shrinks the type
+down to a floor and, past that, narrows the letters. Its words come from the output language.
 """
 
 from __future__ import annotations
