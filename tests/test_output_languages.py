@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 from speedmeet import cli
 from speedmeet.errors import SettingsError
 from speedmeet.exports.pdf import write_print_kit
-from speedmeet.exports.xlsx import write_plan_xlsx
+from speedmeet.exports.xlsx import write_meetings_xlsx, write_plan_xlsx
 from speedmeet.i18n import LOCALE_FOLDER, language, languages
 from speedmeet.model import EventSettings, Participant, Plan, Round, Table
 from speedmeet.notes import TEMPLATES, translate_note
@@ -240,9 +240,11 @@ def test_every_printed_word_comes_from_the_catalogue_or_the_plan(code: str, tmp_
     for path in write_print_kit(plan, tmp_path):
         assert unexplained(pdf_words(path), allowed) == set(), path.name
     workbook_path = write_plan_xlsx(plan, tmp_path / "plan.xlsx", quality_of(plan))
-    workbook = openpyxl.load_workbook(workbook_path)
     found: set[str] = set()
-    for sheet in workbook.worksheets:
+    for sheet in [
+        *openpyxl.load_workbook(workbook_path).worksheets,
+        *openpyxl.load_workbook(write_meetings_xlsx(plan, tmp_path / "m.xlsx")).worksheets,
+    ]:
         found.update(word.casefold() for word in WORD.findall(sheet.title))
         for row in sheet.iter_rows(values_only=True):
             for value in row:
