@@ -79,8 +79,10 @@ def _clock(minutes: int) -> time:
 @lru_cache(maxsize=16)
 def language(code: str | None) -> Language:
     """The output language for a code such as "fr" (any case); English when None."""
-    wanted = (code or SOURCE_LANGUAGE).strip().casefold()
+    wanted = (code or SOURCE_LANGUAGE).strip().casefold().replace("_", "-")
     known = languages()
+    if wanted not in known and wanted.split("-")[0] in known:
+        wanted = wanted.split("-")[0]  # "fr-CH", "de_AT": the language's own catalogue
     if wanted not in known:
         raise SettingsError(
             f"outputs cannot be written in {code!r}: choose one of {', '.join(known)}"

@@ -89,6 +89,7 @@ def test_times_are_written_in_the_locale_s_form() -> None:
     assert language("de").time(14 * 60 + 5) == "14:05"
     assert "14:15" in language("de").interval(14 * 60, 14 * 60 + 15)
     assert language("FR").code == "fr"
+    assert language("fr-CH").code == "fr" and language("de_AT").code == "de"
 
 
 def test_an_unknown_language_is_refused_with_the_choice() -> None:
