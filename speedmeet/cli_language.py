@@ -16,7 +16,7 @@ from speedmeet.model import Plan
 def choose_language(requested: str | None, headers_language: str | None) -> tuple[str, str]:
     """The output language's code and why it was chosen, in the organiser's words."""
     if requested is not None:
-        return language(requested).code, "--lang"
+        return language(requested).tag, "--lang"
     if headers_language is not None:
         chosen = language(headers_language)
         return chosen.code, f"the sheet's headers are in {chosen.name}"
@@ -24,7 +24,8 @@ def choose_language(requested: str | None, headers_language: str | None) -> tupl
 
 
 def describe_language(code: str, reason: str) -> str:
-    return f"Outputs in {language(code).name} ({reason})"
+    chosen = language(code)
+    return f"Outputs in {chosen.name} ({reason}), times as {chosen.interval(14 * 60, 14 * 60 + 15)}"
 
 
 def check_font(font: Path | None) -> str | None:

@@ -13,7 +13,7 @@ from datetime import time
 from functools import lru_cache
 from pathlib import Path
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.dates import format_interval, format_time
 
 from speedmeet.errors import SettingsError
@@ -34,14 +34,18 @@ def languages() -> tuple[str, ...]:
 class Language:
     """One output language: its catalogue and its way of writing times."""
 
-    def __init__(self, code: str) -> None:
+    def __init__(self, code: str, region: str | None = None) -> None:
         self.code = code
+        """The catalogue's language ("fr")."""
+        self.tag = f"{code}-{region}" if region else code
+        """The language as chosen, with its region when one was given ("en-GB"): the region
+        decides how times are written (British English writes 14:00, American 2:00 PM)."""
         if code == SOURCE_LANGUAGE:
             self._catalogue: gettext.NullTranslations = gettext.NullTranslations()
         else:
             with (LOCALE_FOLDER / code / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as stream:
                 self._catalogue = gettext.GNUTranslations(stream)
-        self._locale = Locale.parse(code)
+        self._locale = Locale.parse(f"{code}_{region}" if region else code)
         # 12-hour locales write "2:00 PM", the others "14:00": the locale's own short form says.
         pattern = str(self._locale.time_formats["short"].pattern)
         self._skeleton = "Hm" if "H" in pattern else "hm"
@@ -78,13 +82,20 @@ def _clock(minutes: int) -> time:
 
 @lru_cache(maxsize=16)
 def language(code: str | None) -> Language:
-    """The output language for a code such as "fr" (any case); English when None."""
-    wanted = (code or SOURCE_LANGUAGE).strip().casefold().replace("_", "-")
+    """The output language for a code such as "fr" or "en-GB" (any case, "-" or "_"); English
+    when None. A region takes its language's catalogue and its own way of writing times."""
+    wanted, _, region = (code or SOURCE_LANGUAGE).strip().replace("_", "-").partition("-")
     known = languages()
-    if wanted not in known and wanted.split("-")[0] in known:
-        wanted = wanted.split("-")[0]  # "fr-CH", "de_AT": the language's own catalogue
-    if wanted not in known:
+    if wanted.casefold() not in known:
         raise SettingsError(
             f"outputs cannot be written in {code!r}: choose one of {', '.join(known)}"
         )
-    return Language(wanted)
+    if region:
+        try:
+            Locale.parse(f"{wanted.casefold()}_{region.upper()}")
+        except (ValueError, UnknownLocaleError):
+            raise SettingsError(
+                f"outputs cannot be written in {code!r}: no region {region!r} of "
+                f"{wanted.casefold()} is known (e.g. en-GB, fr-CH, de-AT)"
+            ) from None
+    return Language(wanted.casefold(), region.upper() or None)

@@ -90,6 +90,10 @@ def test_times_are_written_in_the_locale_s_form() -> None:
     assert "14:15" in language("de").interval(14 * 60, 14 * 60 + 15)
     assert language("FR").code == "fr"
     assert language("fr-CH").code == "fr" and language("de_AT").code == "de"
+    # A European organiser writing in English gets the 24-hour clock with en-GB.
+    assert language("en-GB").time(14 * 60) == "14:00" and language("en-gb").tag == "en-GB"
+    with pytest.raises(SettingsError, match="no region 'XX' of fr"):
+        language("fr-XX")
 
 
 def test_an_unknown_language_is_refused_with_the_choice() -> None:
