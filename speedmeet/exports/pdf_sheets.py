@@ -94,12 +94,12 @@ def _table_box(
     header = 13.0 * scale
     pdf.box(x, y, width, height, border=RULE, line_width=0.4)
     pdf.box(x, y, width, header, fill=LIGHT, border=None)
-    pad = 4.0 if scale >= MIN_SCALE else 2.0
-    x += pad - 4  # the lines below are placed 4 mm in; narrow columns keep less
+    pad = 4.0 if scale >= MIN_SCALE else 2.0  # narrow columns keep less room at the sides
+    left = x + pad
     inner = width - 2 * pad
     pdf.text_line(
         table_label(table.table, language),
-        x + 4,
+        left,
         y,
         inner,
         header,
@@ -115,7 +115,7 @@ def _table_box(
         if pid in two_line_names:
             pdf.name_block(
                 person.name,
-                x + 4,
+                left,
                 row,
                 inner,
                 2 * name_h,
@@ -128,7 +128,7 @@ def _table_box(
         else:
             pdf.text_line(
                 person.name,
-                x + 4,
+                left,
                 row,
                 inner,
                 name_h,
@@ -138,7 +138,7 @@ def _table_box(
             )
         pdf.text_line(
             organisation_line(person, language),
-            x + 4,
+            left,
             row + name_h,
             inner,
             organisation_h,
