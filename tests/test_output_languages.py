@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 
 from speedmeet import cli
 from speedmeet.errors import SettingsError
+from speedmeet.exports.online import write_online_exports
 from speedmeet.exports.pdf import write_print_kit
 from speedmeet.exports.xlsx import write_meetings_xlsx, write_plan_xlsx
 from speedmeet.i18n import LOCALE_FOLDER, language, languages
@@ -256,6 +257,10 @@ def test_every_printed_word_comes_from_the_catalogue_or_the_plan(code: str, tmp_
                 if isinstance(value, str):
                     found.update(word.casefold() for word in WORD.findall(value))
     assert found - allowed == set()
+    # The chat text of online rounds (everyone here lacks an email: the "by hand" part shows).
+    write_online_exports(plan, tmp_path)
+    chat = (tmp_path / "breakout-messages.txt").read_text(encoding="utf-8")
+    assert unexplained({w.casefold() for w in WORD.findall(chat)}, allowed) == set()
     change = SeatChange("P0", "Zoë Lefèvre", "Hospice Général", 2, "1", "2")
     header = next(csv.reader(io.StringIO(changes_csv([change], code))))
     assert {w.casefold() for h in header for w in WORD.findall(h)} - allowed == set()
