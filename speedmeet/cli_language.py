@@ -39,7 +39,7 @@ def check_font(font: Path | None) -> str | None:
 
 def warn_unprintable(console: Console, plan: Plan) -> None:
     """One warning naming the people whose names no font at hand can print, and the remedy."""
-    from speedmeet.exports.fonts import HOW_TO_GET_A_FONT
+    from speedmeet.exports.fonts import how_to_get_a_font
     from speedmeet.exports.pdf import unprintable_characters
 
     found = unprintable_characters(plan)
@@ -51,7 +51,7 @@ def warn_unprintable(console: Console, plan: Plan) -> None:
     console.print(
         f"[yellow]Warning:[/yellow] no font at hand has the characters {escape(characters)} "
         f"of {len(found)} {'person' if len(found) == 1 else 'people'}: {escape(names)}; they "
-        f"print as boxes (\ufffd). To print them, {escape(HOW_TO_GET_A_FONT)}, then run "
+        f"print as boxes (\ufffd). To print them, {escape(how_to_get_a_font(characters))}, then run "
         "`speedmeet print` on the plan folder.",
         highlight=False,
     )

@@ -13,10 +13,26 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-HOW_TO_GET_A_FONT = (
-    "install a font that has them (on Debian or Ubuntu: sudo apt install fonts-noto-cjk; "
-    "elsewhere the Noto Sans CJK fonts from fonts.google.com/noto) or give one with --font FILE"
+_CJK_RANGES = (
+    (0x1100, 0x11FF),  # Hangul Jamo
+    (0x2E80, 0x9FFF),  # CJK radicals, kana, Bopomofo, Hangul compatibility, ideographs
+    (0xAC00, 0xD7AF),  # Hangul syllables
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0xFF00, 0xFFEF),  # half- and full-width forms
+    (0x20000, 0x3FFFF),  # rarer ideographs
 )
+
+
+def how_to_get_a_font(characters: str) -> str:
+    """What to install for these characters: Noto CJK for Chinese, Japanese and Korean, the
+    whole Noto family for other scripts; or name a font with --font."""
+    cjk = any(low <= ord(c) <= high for c in characters for low, high in _CJK_RANGES)
+    package, family = ("fonts-noto-cjk", "Noto Sans CJK") if cjk else ("fonts-noto", "Noto")
+    return (
+        f"install a font that has them (on Debian or Ubuntu: sudo apt install {package}; "
+        f"elsewhere the {family} fonts from fonts.google.com/noto) or give one with --font FILE"
+    )
+
 
 # Where Noto CJK (or the system's own CJK fonts) usually live when fontconfig is not there to ask.
 USUAL_PLACES: tuple[tuple[str, str | None], ...] = (
