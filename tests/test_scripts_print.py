@@ -142,6 +142,17 @@ def test_a_font_given_with_font_prints_them(
     assert again.exit_code == 0 and "no font at hand" not in again.output
 
 
+def test_a_plan_naming_a_font_this_computer_lacks_still_prints(tmp_path: Path) -> None:
+    """A plan folder carried to another laptop: its --font is not there, the system's fonts
+    stand in (or the warning names the people), and nothing fails."""
+    plan = plan_with(NAMES)
+    plan.settings.font = str(tmp_path / "gone" / "NotoSansCJK.ttc")
+    [sheets] = write_print_kit(plan, tmp_path, what=["sheets"])
+    assert "Jean Dupont" in text_of(sheets)
+    if CJK_FONT is not None:
+        assert CHINESE in text_of(sheets)
+
+
 def test_a_font_file_that_is_no_font_is_one_clear_error(tmp_path: Path) -> None:
     source = write_sheet(tmp_path / "people.csv")
     fake = tmp_path / "font.ttf"

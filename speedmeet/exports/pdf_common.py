@@ -249,7 +249,9 @@ class KitPDF(FPDF):
             covered = self._add_family(family)
             missing -= covered
             fallbacks.append(family)
-        if missing and font:
+        # A plan folder carried to another computer may name a font that is not there: the
+        # fonts of this computer stand in, and the warning names anyone left without one.
+        if missing and font and Path(font).is_file():
             missing -= self._add_face("userfont", FontFace(font), None, font)
             if not self._probe:
                 fallbacks.append("userfont")
