@@ -181,3 +181,29 @@ def test_changed_tables_sees_joins_and_leaves_and_nothing_else() -> None:
         after.rounds[1].tables[1].table,
     }
     assert changed_tables(before, before.model_copy(deep=True)) == set()
+
+
+def test_replan_through_the_cli_names_the_cards_to_reprint(tmp_path: Path) -> None:
+    """As the organiser runs it: someone leaves after round 2, nobody else moves; the cards of
+    the tables they would have sat at are in reprint/, in the plan's language."""
+    from typer.testing import CliRunner
+
+    from speedmeet import cli
+
+    folder = tmp_path / "event"
+    folder.mkdir()
+    plan = cyclic_plan(14, 5)
+    plan.settings.language = "fr"
+    write_plan(plan, folder / "plan.json")
+    leaver = members_of(plan, 3, "4")[0]
+    result = CliRunner().invoke(
+        cli.app, ["replan", str(folder), "--from-round", "3", "--drop", leaver]
+    )
+    assert result.exit_code == 0, result.output
+    assert "table-cards.pdf" in result.output.split("To reprint")[1]
+    text = card_text(folder / "reprint" / "table-cards.pdf")
+    seats = plan.seating()[leaver]
+    for table in {seats[2], seats[3]}:
+        assert f"Table {table} : qui s'assoit ici" in text
+    header = (folder / "changes.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header == "tour,table avant,table après,id,nom,organisation"
