@@ -22,9 +22,12 @@ from speedmeet.model import Plan
 from speedmeet.notes import translate_note
 from speedmeet.quality import Quality
 
-HEADER_FONT = Font(bold=True, color="FFFFFF")
+# The workbook's own font named on every styled cell: a font without a name prints in
+# LibreOffice's default serif, beside sans-serif data.
+FONT_NAME = "Calibri"
+HEADER_FONT = Font(name=FONT_NAME, bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="305496")
-TITLE_FONT = Font(bold=True, size=14)
+TITLE_FONT = Font(name=FONT_NAME, bold=True, size=14)
 TABLE_FILL = PatternFill("solid", fgColor="D9E1F2")
 NO_FILL = PatternFill(fill_type=None)
 PAPER_CODES = {"a4": 9, "letter": 1}  # the paperSize codes of the Office Open XML standard
@@ -165,7 +168,7 @@ def write_plan_xlsx(
                         _cell(
                             sheet,
                             table_value(table.table),
-                            font=Font(bold=first),
+                            font=Font(name=FONT_NAME, bold=first),
                             fill=TABLE_FILL if first else NO_FILL,
                             alignment=Alignment(horizontal="left", vertical="top"),
                         ),
