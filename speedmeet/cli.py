@@ -537,8 +537,24 @@ def plan_command(
             help="Plan without a rule the sheet switched on: " + ", ".join(IGNORABLE) + "."
         ),
     ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang", help="Language of the outputs: en, fr, de (default: the sheet's headers')."
+        ),
+    ] = None,
+    font: Annotated[
+        Path | None,
+        typer.Option(help="Font file for names the shipped fonts lack (Chinese, Korean...)."),
+    ] = None,
 ) -> None:
     """Read a registration spreadsheet, solve the rotation and write plan.json, plan.xlsx and PDFs."""
+    from speedmeet.cli_language import (
+        check_font,
+        choose_language,
+        describe_language,
+        warn_unprintable,
+    )
     from speedmeet.exports import OUTPUT_NAMES, PDF_FILENAMES, write_plan_outputs
     from speedmeet.exports.online import (
         describe_manual,
@@ -594,6 +610,8 @@ def plan_command(
             )
         sheets = read_event_sheets(participants, registrations.participants, encoding=encoding)
         show_understood(registrations, folder)
+        output_language, language_reason = choose_language(lang, registrations.language)
+        console.print(describe_language(output_language, language_reason), highlight=False)
         topics = topic or sheets.topics
         rules = _event_rules(
             registrations, sheets, mix=mix, interests=interests, history=history_files,
@@ -618,6 +636,8 @@ def plan_command(
             paper=paper.value,
             badge_layout=badges.value,
             qr=qr,
+            language=output_language,
+            font=check_font(font),
         )
         round_slots(settings, settings.rounds)  # a bad --start fails now, not after the solve
         if (start is None) != (round_minutes is None):
@@ -652,6 +672,8 @@ def plan_command(
         if outcome.result.clock_stopped:
             console.print(f"[yellow]Warning:[/yellow] {SAFETY_STOP_NOTE}", highlight=False)
         show_rule_outcomes(rule_report(outcome.plan))
+        if not no_print:
+            warn_unprintable(console, outcome.plan)
         if online:
             manual = needs_manual_assignment(outcome.plan)
             if manual:
@@ -812,8 +834,16 @@ def print_command(
     skip: Annotated[
         int, typer.Option(min=0, help="Labels already used on the first badge sheet.")
     ] = 0,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Language: en, fr, de (default: as when planned).")
+    ] = None,
+    font: Annotated[
+        Path | None, typer.Option(help="Font file for names the shipped fonts lack.")
+    ] = None,
 ) -> None:
     """Re-make the PDFs (round sheets, table cards, itineraries, badges) from a plan."""
+    from speedmeet.cli_language import check_font, choose_language, warn_unprintable
+
     with reporting_errors(), all_or_nothing():
         chosen = [item.strip() for item in what.split(",") if item.strip()]
         unknown = [item for item in chosen if item not in PRINTABLES]
@@ -822,6 +852,11 @@ def print_command(
                 f"--what takes some of {', '.join(PRINTABLES)}; not {', '.join(unknown) or 'nothing'}"
             )
         plan, _ = read_valid_plan(plan_dir)
+        if lang is not None or font is not None:
+            changed = {"language": choose_language(lang, None)[0] if lang else None}
+            changed["font"] = check_font(font)
+            kept = {key: value for key, value in changed.items() if value is not None}
+            plan = plan.model_copy(update={"settings": plan.settings.model_copy(update=kept)})
         folder = plan_dir if plan_dir.is_dir() else plan_dir.parent
         from speedmeet.exports.pdf import write_print_kit  # fpdf2 loads only when printing
 
@@ -839,6 +874,7 @@ def print_command(
             highlight=False,
             markup=False,
         )
+        warn_unprintable(console, plan)
 
 
 @app.command("report")

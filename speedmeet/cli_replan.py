@@ -202,6 +202,10 @@ def replan_command(
             )
         for note in exports.notes:
             console.print(f"[yellow]Note:[/yellow] {escape(note)}", highlight=False)
+        if print_kit and outcome.added:
+            from speedmeet.cli_language import warn_unprintable
+
+            warn_unprintable(console, outcome.plan)  # a walk-in's name no font at hand prints
 
 
 def history_command(

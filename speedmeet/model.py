@@ -85,6 +85,10 @@ class EventSettings(BaseModel):
     paper: Literal["A4", "Letter"] = "A4"
     badge_layout: str = "a6-4up"
     qr: bool = False
+    language: str = "en"
+    """Language of the printed outputs (a catalogue in speedmeet/locales, or English)."""
+    font: str | None = None
+    """A font file (--font) for characters the shipped fonts lack, e.g. Chinese or Korean."""
 
 
 def table_sizes(participant_count: int, table_size: int, tables: int | None = None) -> list[int]:
@@ -229,14 +233,21 @@ def _clock(minutes: int) -> str:
     return f"{hours:02d}:{mins:02d}"
 
 
-def round_slots(settings: EventSettings, round_count: int) -> list[str | None]:
-    """`14:00–14:15` for each round when a start time and round length are set, else None each."""
+def round_times(settings: EventSettings, round_count: int) -> list[tuple[int, int]] | None:
+    """Start and end of each round in minutes after midnight, or None when no time is set."""
     if not settings.start or not settings.round_minutes:
-        return [None] * round_count
+        return None
     begin = _start_minutes(settings.start)
     step = settings.round_minutes + settings.break_minutes
-    slots: list[str | None] = []
-    for index in range(round_count):
-        first = begin + index * step
-        slots.append(f"{_clock(first)}–{_clock(first + settings.round_minutes)}")
-    return slots
+    return [
+        (begin + index * step, begin + index * step + settings.round_minutes)
+        for index in range(round_count)
+    ]
+
+
+def round_slots(settings: EventSettings, round_count: int) -> list[str | None]:
+    """`14:00–14:15` for each round when a start time and round length are set, else None each."""
+    times = round_times(settings, round_count)
+    if times is None:
+        return [None] * round_count
+    return [f"{_clock(first)}–{_clock(last)}" for first, last in times]

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from math import comb
 from typing import TypeVar
 
+from speedmeet import notes
+
 Person = TypeVar("Person", bound=Hashable)
 
 
@@ -132,8 +134,9 @@ def upper_bound(
         biggest = max(org_counts.items(), key=lambda item: item[1])
         tables = min(len(s) for s in round_sizes if s) if any(round_sizes) else 0
         reasons.append(
-            f"{unavoidable} same-organisation meetings are unavoidable: "
-            f"{biggest[0]} has {biggest[1]} people for {tables} tables"
+            notes.UNAVOIDABLE_IN_ORGANISATION.format(
+                count=unavoidable, organisation=biggest[0], largest=biggest[1], tables=tables
+            )
         )
     return Bound(value, all_cross, capacity, per_person, unavoidable, tuple(reasons))
 

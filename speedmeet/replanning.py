@@ -675,11 +675,17 @@ def seat_changes(before: Plan, after: Plan, from_round: int) -> list[SeatChange]
     return changes
 
 
-def changes_csv(changes: Sequence[SeatChange]) -> str:
-    """changes.csv text: one row per person and round whose table changed."""
+def changes_csv(changes: Sequence[SeatChange], lang: str | None = None) -> str:
+    """changes.csv text: one row per person and round whose table changed; the headers in the
+    plan's output language."""
+    from speedmeet.i18n import language
+
+    _ = language(lang).gettext
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["round", "table before", "table after", "id", "name", "organisation"])
+    writer.writerow(
+        [_("round"), _("table before"), _("table after"), _("id"), _("name"), _("organisation")]
+    )
     for change in changes:
         writer.writerow(
             [
@@ -725,7 +731,9 @@ def save_replan(folder: Path, outcome: ReplanOutcome) -> list[Path]:
         write_plan(outcome.previous, kept)
     write_plan(outcome.plan, current)
     changes = folder / CHANGES_FILENAME
-    write_text_atomically(changes, "\ufeff" + changes_csv(outcome.changes))
+    write_text_atomically(
+        changes, "\ufeff" + changes_csv(outcome.changes, outcome.plan.settings.language)
+    )
     return [kept, current, changes]
 
 
@@ -784,14 +792,15 @@ def write_replan_outputs(
     folder: Path, outcome: ReplanOutcome, *, print_kit: bool = True
 ) -> ReplanExports:
     """Re-make every export of the plan folder, and a `reprint/` folder with only what changed:
-    the badges and itineraries of people who moved or arrived, the sheets of changed rounds."""
+    the badges and itineraries of people who moved or arrived, the sheets of changed rounds, and
+    the card of every table someone joined or left."""
     from speedmeet.exports import (
         MEETINGS_FILENAME,
         PDF_FILENAMES,
         write_meetings_report,
         write_plan_outputs,
     )
-    from speedmeet.exports.pdf import write_print_kit
+    from speedmeet.exports.pdf import changed_tables, write_print_kit
 
     folder = Path(folder)
     exports = ReplanExports()
@@ -826,5 +835,6 @@ def write_replan_outputs(
             reprint,
             only_participants=outcome.reprint_participants,
             only_rounds=outcome.changed_rounds,
+            only_tables=changed_tables(outcome.previous, outcome.plan),
         )
     return exports

@@ -16,6 +16,7 @@ import zxingcpp
 from pypdf import PdfReader
 
 from speedmeet.errors import SettingsError
+from speedmeet.exports import pdf_common
 from speedmeet.exports.pdf import PDF_NAMES, PRINTABLES, unprintable_characters, write_print_kit
 from speedmeet.model import EventSettings, Participant, Plan, Round, Table
 from speedmeet.validate import validate
@@ -123,12 +124,12 @@ def owner(piece: str, plan: Plan) -> Participant:
 def test_the_kit_has_every_document_with_the_expected_pages(kit: dict[str, Path]) -> None:
     pages = {name: len(PdfReader(path).pages) for name, path in kit.items()}
     # Three tables fit on a sheet, so one page per round; a card is an outside and an inside
-    # page per table; slips for three rounds are short enough for five rows of two, so nine fit
-    # on one page; four A6 badges per A4 sheet: ceil(9 / 4) = 3.
+    # page per table; slips for three rounds, each with its topic, take four rows of two, so
+    # nine take two pages; four A6 badges per A4 sheet: ceil(9 / 4) = 3.
     assert pages == {
         "round-sheets.pdf": 3,
         "table-cards.pdf": 6,
-        "itineraries.pdf": 1,
+        "itineraries.pdf": 2,
         "badges.pdf": 3,
     }
     assert not list(next(iter(kit.values())).parent.glob("*.part"))
@@ -168,7 +169,8 @@ def test_each_itinerary_lists_the_tables_of_the_plan(kit: dict[str, Path]) -> No
     for slip in slips:
         person = owner(slip, plan)
         assert _tables_in_order(slip) == seating[person.id], person.name
-        assert "14:00–14:15" in slip and "14:40–14:55" in slip
+        # English times in the English form (CLDR "en"): 12-hour clock, "PM" said once.
+        assert "2:00 – 2:15 PM" in slip and "2:40 – 2:55 PM" in slip
 
 
 def test_each_badge_shows_the_tables_of_the_plan(kit: dict[str, Path]) -> None:
@@ -176,7 +178,7 @@ def test_each_badge_shows_the_tables_of_the_plan(kit: dict[str, Path]) -> None:
     seating = plan.seating()
     badges = pieces(kit["badges.pdf"])
     assert sorted(owner(badge, plan).id for badge in badges) == sorted(seating)
-    starts = ["14:00", "14:20", "14:40"]
+    starts = ["2:00 PM", "2:20 PM", "2:40 PM"]
     for badge in badges:
         lines = badge.splitlines()
         grid = lines[lines.index("Table") + 1 :][: 3 * len(plan.rounds)]
@@ -196,7 +198,7 @@ def test_round_sheets_show_the_round_time_topic_and_every_table(kit: dict[str, P
         assert TOPICS[number - 1] in text
         assert _tables_in_order(text) == ["1", "2", "3"]
         assert "Université de Genève · table host" in text
-    assert "14:20–14:35" in texts[1]
+    assert "2:20 – 2:35 PM" in texts[1]
 
 
 def test_table_cards_list_who_sits_there_each_round(kit: dict[str, Path]) -> None:
@@ -313,7 +315,11 @@ def test_a_name_too_long_even_at_the_smallest_size_is_narrowed_to_fit(
     assert _characters_outside(badges, cells) == []
 
 
-def test_characters_no_shipped_font_has_are_reported_and_marked(plan: Plan, tmp_path: Path) -> None:
+def test_characters_no_font_has_are_reported_and_marked(
+    plan: Plan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a computer without a CJK font, Chinese prints as boxes, and the people are reported."""
+    monkeypatch.setattr(pdf_common, "system_font_for", lambda character: None)
     plan.participants[7].name = "王秀英"
     plan.participants[8].name = "ተስፋዬ ገብረ"  # Tigrinya, Ethiopic script: shipped
     plan.participants[8].organisation = "தமிழ் சங்கம்"  # Tamil: shipped
@@ -326,10 +332,10 @@ def test_characters_no_shipped_font_has_are_reported_and_marked(plan: Plan, tmp_
 
 def test_itineraries_and_sheets_keep_text_inside_their_slips_and_page(kit: dict[str, Path]) -> None:
     slips, sheets = kit["itineraries.pdf"], kit["round-sheets.pdf"]
-    # Three rounds: five rows of two 105 x 59.4 mm slips on A4.
+    # Three rounds with their topics: four rows of two 105 x 74.25 mm slips on A4.
     slip_cells = [
-        (c * 105 * MM, r * 59.4 * MM, (c + 1) * 105 * MM, (r + 1) * 59.4 * MM)
-        for r in range(5)
+        (c * 105 * MM, r * 74.25 * MM, (c + 1) * 105 * MM, (r + 1) * 74.25 * MM)
+        for r in range(4)
         for c in range(2)
     ]
     assert _characters_outside(slips, slip_cells) == []
@@ -393,7 +399,7 @@ def test_someone_who_leaves_early_sees_where_they_no_longer_sit(plan: Plan, tmp_
     )
     assert "not attending" in page_texts(slips)[0]
     lines = page_texts(badges)[0].splitlines()
-    assert lines[lines.index("Table") + 1 :][6:9] == ["3", "14:40", "–"]
+    assert lines[lines.index("Table") + 1 :][6:9] == ["3", "2:40 PM", "–"]
 
 
 def test_documents_can_be_asked_for_as_one_comma_separated_word(plan: Plan, tmp_path: Path) -> None:

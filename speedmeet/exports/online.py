@@ -19,6 +19,8 @@ from pathlib import Path
 from speedmeet.cells import csv_cell as safe_cell
 from speedmeet.cells import csv_email
 from speedmeet.files import write_text_atomically
+from speedmeet.i18n import Language
+from speedmeet.i18n import language as output_language
 from speedmeet.model import Participant, Plan
 
 ROOMS_HEADER = ("Pre-assign Room Name", "Email Address")
@@ -49,9 +51,11 @@ def online_outputs_in(folder: Path) -> list[Path]:
     )
 
 
-def room_name(table: str) -> str:
-    """A numbered table is "Room 3" in the meeting tool; a named table keeps its name."""
-    return f"Room {table}" if table.isdigit() else table
+def room_name(table: str, language: Language | None = None) -> str:
+    """A numbered table is "Room 3" ("Salle 3") in the meeting tool; a named table keeps its name."""
+    if not table.isdigit():
+        return table
+    return (language or output_language(None)).gettext("Room {table}").format(table=table)
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,7 @@ def rooms_csv(plan: Plan, round_number: int) -> str:
     """The breakout-room assignment of one round, in the order of its tables."""
     manual = {m.participant.id for m in needs_manual_assignment(plan)}
     people = plan.participant_by_id()
+    language = output_language(plan.settings.language)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(ROOMS_HEADER)
@@ -95,7 +100,7 @@ def rooms_csv(plan: Plan, round_number: int) -> str:
             email = _email(people[pid])
             if pid in manual or email is None:
                 continue
-            writer.writerow([safe_cell(room_name(table.table)), csv_email(email)])
+            writer.writerow([safe_cell(room_name(table.table, language)), csv_email(email)])
     return buffer.getvalue()
 
 
@@ -105,29 +110,36 @@ def _person(participant: Participant) -> str:
 
 def messages_text(plan: Plan) -> str:
     """Per round and room, who is in it (one paragraph to paste in the chat), then who must be
-    moved by hand and where to in every round."""
+    moved by hand and where to in every round; in the plan's output language."""
+    language = output_language(plan.settings.language)
+    _ = language.gettext
     people = plan.participant_by_id()
     title = plan.settings.title
-    lines: list[str] = [f"{title}: breakout rooms" if title else "Breakout rooms", ""]
+    heading = _("{title}: breakout rooms").format(title=title) if title else _("Breakout rooms")
+    lines: list[str] = [heading, ""]
     for round_ in plan.rounds:
-        heading = f"Round {round_.round}"
+        heading = _("Round {round}").format(round=round_.round)
         lines.append(f"{heading}: {round_.topic}" if round_.topic else heading)
         lines.append("")
         for table in round_.tables:
             members = ", ".join(_person(people[pid]) for pid in table.participants)
-            lines.append(f"{room_name(table.table)}: {members}")
+            lines.append(f"{room_name(table.table, language)}: {members}")
         lines.append("")
     manual = needs_manual_assignment(plan)
     if manual:
-        lines.append("To assign by hand (the meeting tool cannot place them by email):")
+        lines.append(_("To assign by hand (the meeting tool cannot place them by email):"))
         seating = plan.seating()
         for item in manual:
             rooms = ", ".join(
-                f"round {r} {room_name(table)}"
+                _("round {round} {room}").format(round=r, room=room_name(table, language))
                 for r, table in enumerate(seating[item.participant.id], start=1)
                 if table is not None
             )
-            lines.append(f"- {_person(item.participant)}, {item.reason}: {rooms}")
+            email = _email(item.participant)
+            reason = (
+                _("no email") if email is None else _("email {email} is shared").format(email=email)
+            )
+            lines.append(f"- {_person(item.participant)}, {reason}: {rooms}")
         lines.append("")
     return "\n".join(lines)
 

@@ -25,6 +25,7 @@ from speedmeet.exports.pdf_common import (
 from speedmeet.exports.pdf_itineraries import draw_itineraries
 from speedmeet.exports.pdf_sheets import draw_round_sheets
 from speedmeet.files import write_bytes_atomically
+from speedmeet.i18n import language as output_language
 from speedmeet.model import Plan, round_slots
 
 PDF_NAMES = {
@@ -38,11 +39,19 @@ PDF_NAMES = {
 def unprintable_characters(plan: Plan) -> dict[str, str]:
     """Participant id -> characters of their name or organisation that no shipped font has.
 
-    Those print as a replacement mark (�) rather than vanish; the CLI can warn before anyone
-    prints (the fonts cover Latin, Greek, Cyrillic, Arabic, Hebrew, Ethiopic, Armenian, Georgian,
-    Devanagari, Bengali, Tamil and Thai; not Chinese, Japanese or Korean).
+    Those print as a replacement mark (�) rather than vanish, and the CLI warns (the shipped
+    fonts cover Latin, Greek, Cyrillic, Arabic, Hebrew, Ethiopic, Armenian, Georgian, Devanagari,
+    Bengali, Tamil and Thai; Chinese, Japanese and Korean need --font or a font of the system).
     """
-    probe = KitPDF(100.0, 100.0, "", plan_texts(plan))
+    probe = KitPDF(
+        100.0,
+        100.0,
+        "",
+        plan_texts(plan),
+        language=output_language(plan.settings.language),
+        font=plan.settings.font,
+        probe=True,
+    )
     if not probe.unprintable:
         return {}
     found: dict[str, str] = {}
@@ -52,6 +61,27 @@ def unprintable_characters(plan: Plan) -> dict[str, str]:
         if characters:
             found[person.id] = characters
     return found
+
+
+def changed_tables(previous: Plan, plan: Plan) -> set[str]:
+    """Tables whose card reads differently in `plan` than in `previous`: someone joined or left
+    it in some round, or it is new, or it is gone. The card lists every round, so any change
+    means a new card."""
+
+    def cards(of: Plan) -> dict[str, list[tuple[str, ...] | None]]:
+        people = of.participant_by_id()
+        listing: dict[str, list[tuple[str, ...] | None]] = {}
+        for index, round_ in enumerate(of.rounds):
+            for table in round_.tables:
+                rounds = listing.setdefault(table.table, [None] * len(of.rounds))
+                rounds[index] = tuple(
+                    f"{people[pid].name}\n{people[pid].organisation}\n{people[pid].host}"
+                    for pid in table.participants
+                )
+        return listing
+
+    before, after = cards(previous), cards(plan)
+    return {name for name in after if before.get(name) != after[name]}
 
 
 def tables_to_reprint(
@@ -101,14 +131,19 @@ def write_print_kit(
     skip: int = 0,
     only_participants: Collection[str] | None = None,
     only_rounds: Collection[int] | None = None,
+    only_tables: Collection[str] | None = None,
+    lang: str | None = None,
 ) -> list[Path]:
     """Write the chosen PDFs into `folder` and return their paths, in the order of PRINTABLES.
 
     `only_participants` (ids) limits badges, itineraries and table cards to those people;
     `only_rounds` (1-based) limits round sheets and table cards to those rounds; both serve a
-    reprint after `replan`. A document with nothing to show is not written. Paper, badge layout
-    and QR default to the plan's settings, so a reprint looks like the first print.
+    reprint after `replan`; `only_tables` names the table cards to print (else the tables
+    those people sit at in those rounds). A document with nothing to show is not written. Paper,
+    badge layout, QR and language default to the plan's settings, so a reprint looks like the
+    first print.
     """
+    language = output_language(lang or plan.settings.language)
     paper = paper or plan.settings.paper
     badge_layout = badge_layout or plan.settings.badge_layout
     qr = plan.settings.qr if qr is None else qr
@@ -124,13 +159,22 @@ def write_print_kit(
     rounds = None if only_rounds is None else set(only_rounds)
     participants = None if only_participants is None else set(only_participants)
     makers: dict[str, Callable[[], KitPDF | None]] = {
-        "sheets": lambda: draw_round_sheets(plan, paper, rounds),
+        "sheets": lambda: draw_round_sheets(plan, paper, language, rounds),
         "cards": lambda: draw_table_cards(
-            plan, paper, tables_to_reprint(plan, participants, rounds)
+            plan,
+            paper,
+            language,
+            tables_to_reprint(plan, participants, rounds) if only_tables is None else only_tables,
         ),
-        "itineraries": lambda: draw_itineraries(plan, paper, people),
+        "itineraries": lambda: draw_itineraries(plan, paper, people, language),
         "badges": lambda: draw_badges(
-            plan, people, layout_name=badge_layout, paper=paper, qr=qr, skip=skip
+            plan,
+            people,
+            layout_name=badge_layout,
+            paper=paper,
+            qr=qr,
+            skip=skip,
+            language=language,
         ),
     }
     written: list[Path] = []

@@ -29,8 +29,10 @@ from speedmeet.exports.pdf_common import (
     clean,
     paper_size,
     plan_texts,
+    start_times,
 )
-from speedmeet.model import Participant, Plan, round_slots
+from speedmeet.i18n import Language
+from speedmeet.model import Participant, Plan
 
 INCH = 25.4
 
@@ -218,7 +220,10 @@ def _grid(
     tables: Sequence[str | None],
     slots: Sequence[str | None],
 ) -> float:
-    """The round -> table grid ending at `bottom`, in as many bands as its width needs; returns its top."""
+    """The round -> table grid ending at `bottom`, in as many bands as its width needs; returns its top.
+
+    `slots` are the rounds' start times."""
+    _ = pdf.language.gettext
     label_w = min(14.0, width * 0.18)
     # Named tables ("Salle du Conseil") need wider columns, hence more bands, within a limit.
     widest = max(
@@ -238,7 +243,7 @@ def _grid(
             x, y, width, style.round_h + (style.time_h if timed else 0), fill=LIGHT, border=None
         )
         pdf.text_line(
-            "Round",
+            _("Round"),
             x + 0.8,
             y,
             label_w - 0.8,
@@ -249,7 +254,7 @@ def _grid(
         )
         if timed:
             pdf.text_line(
-                "Time",
+                _("Time"),
                 x + 0.8,
                 y + style.round_h,
                 label_w - 0.8,
@@ -260,7 +265,7 @@ def _grid(
             )
         table_y = y + style.round_h + (style.time_h if timed else 0)
         pdf.text_line(
-            "Table",
+            _("Table"),
             x + 0.8,
             table_y,
             label_w - 0.8,
@@ -286,9 +291,8 @@ def _grid(
                 color=GREY,
             )
             if timed:
-                start = (slots[round_index] or "").split("–")[0]
                 pdf.text_line(
-                    start,
+                    slots[round_index] or "",
                     column_x,
                     y + style.round_h,
                     column_w,
@@ -451,6 +455,7 @@ def draw_badges(
     paper: str,
     qr: bool,
     skip: int,
+    language: Language,
 ) -> KitPDF | None:
     """Badges for `participants` in order, starting `skip` places into the first sheet."""
     layout = badge_layout(layout_name, paper)
@@ -460,10 +465,18 @@ def draw_badges(
         )
     if not participants:
         return None
+    _ = language.gettext
     title = clean(plan.settings.title)
-    pdf = KitPDF(layout.page[0], layout.page[1], f"{title or 'Event'}: badges", plan_texts(plan))
+    pdf = KitPDF(
+        layout.page[0],
+        layout.page[1],
+        _("{title}: badges").format(title=title or _("Event")),
+        plan_texts(plan),
+        language=language,
+        font=plan.settings.font,
+    )
     seating = plan.seating()
-    slots = round_slots(plan.settings, len(plan.rounds))
+    slots = start_times(plan, language)
     style = _style(*layout.badge)
     for index, person in enumerate(participants):
         spot = (skip + index) % layout.per_sheet

@@ -19,13 +19,16 @@ from speedmeet.exports.pdf_common import (
     RULE,
     KitPDF,
     clean,
+    is_numbered,
     organisation_line,
     paper_size,
     plan_texts,
     table_label,
     table_names,
+    time_slots,
 )
-from speedmeet.model import Participant, Plan, round_slots
+from speedmeet.i18n import Language
+from speedmeet.model import Participant, Plan
 
 SIDE = 12.0
 MAX_COLUMNS = 6
@@ -34,13 +37,15 @@ MIN_INSIDE_SCALE = 0.8  # below this the host's list takes the whole inside page
 
 def _outside_half(pdf: KitPDF, top: float, height: float, table: str, title: str) -> None:
     """One face of the tent: `Table` and the number, or a named table's name, as big as fits."""
+    _ = pdf.language.gettext
     width = pdf.w - 2 * SIDE
     name = clean(table)
-    numbered = name.isdigit() or len(name) <= 3
     area_top = top + 8
     area_h = height - 8 - 12
-    if numbered:
-        pdf.text_line("TABLE", SIDE, area_top, width, 11, size=30, style="B", align="C", color=GREY)
+    if is_numbered(name):
+        pdf.text_line(
+            _("TABLE"), SIDE, area_top, width, 11, size=30, style="B", align="C", color=GREY
+        )
         area_top += 13
         area_h -= 13
         # Digits have no descenders and capitals about 0.714 of the type size tall; a cell
@@ -112,10 +117,12 @@ def _inside_half(
     slots: list[str | None],
 ) -> None:
     """The host's view: for every round, the people at this table and their organisations."""
+    language = pdf.language
+    _ = language.gettext
     width = pdf.w - 2 * SIDE
     y = top + 7
     pdf.text_line(
-        f"{table_label(table)}: who sits here",
+        _("{table}: who sits here").format(table=table_label(table, language)),
         SIDE,
         y,
         width * 0.6,
@@ -137,7 +144,7 @@ def _inside_half(
     )
     y += 11
     rounds = len(plan.rounds)
-    _, columns = _bands_and_columns(rounds)
+    columns = _bands_and_columns(rounds)[1]
     gap = 3.0
     column_w = (width - gap * (columns - 1)) / columns
     scale = _inside_scale(seated, rounds, height)
@@ -147,7 +154,7 @@ def _inside_half(
         x = SIDE + column * (column_w + gap)
         cell_top = y + band * (band_h + 2 * scale)
         pdf.box(x, cell_top, column_w, 9 * scale, fill=LIGHT, border=None)
-        heading = f"Round {plan.rounds[index].round}"
+        heading = _("Round {round}").format(round=plan.rounds[index].round)
         slot = slots[index]
         pdf.text_line(
             f"{heading}  {slot}" if slot else heading,
@@ -162,7 +169,7 @@ def _inside_half(
         row = cell_top + 10 * scale
         if not people:
             pdf.text_line(
-                "not used this round",
+                _("not used this round"),
                 x + 1.5,
                 row,
                 column_w - 3,
@@ -187,7 +194,7 @@ def _inside_half(
             row += name_h
             organisation_h = 8 * 1.2 * POINT * scale
             pdf.text_line(
-                organisation_line(person),
+                organisation_line(person, language),
                 x + 1.5,
                 row,
                 column_w - 3,
@@ -211,20 +218,30 @@ def _inside_half(
 def _fold(pdf: KitPDF) -> None:
     middle = pdf.h / 2
     pdf.dashed(4, middle, pdf.w - 4, middle)
-    pdf.text_line("fold", pdf.w - 16, middle - 4.5, 12, 4, size=7, align="R", color=GREY)
+    pdf.text_line(
+        pdf.language.gettext("fold"), pdf.w - 16, middle - 4.5, 12, 4, size=7, align="R", color=GREY
+    )
 
 
 def draw_table_cards(
-    plan: Plan, paper: str, tables: Collection[str] | None = None
+    plan: Plan, paper: str, language: Language, tables: Collection[str] | None = None
 ) -> KitPDF | None:
     """The tent cards of the chosen tables (all when None), or None when there are none."""
     portrait_w, portrait_h = paper_size(paper)
     chosen = [name for name in table_names(plan) if tables is None or name in tables]
     if not chosen:
         return None
+    _ = language.gettext
     title = clean(plan.settings.title)
-    pdf = KitPDF(portrait_h, portrait_w, f"{title or 'Event'}: table cards", plan_texts(plan))
-    slots = round_slots(plan.settings, len(plan.rounds))
+    pdf = KitPDF(
+        portrait_h,
+        portrait_w,
+        _("{title}: table cards").format(title=title or _("Event")),
+        plan_texts(plan),
+        language=language,
+        font=plan.settings.font,
+    )
+    slots = time_slots(plan, language)
     half = pdf.h / 2
     for table in chosen:
         pdf.add_page()

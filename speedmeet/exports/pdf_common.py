@@ -1,10 +1,11 @@
 """What every printed page shares: paper sizes, the shipped fonts, text that fits its box, round times.
 
 Organisers print on office printers with names from every script, so text is drawn through one
-`KitPDF` that embeds fonts shipped inside the package (no system fonts assumed), falls back to
-other shipped fonts for scripts the main one lacks, shapes only strings that need it (shaping is
-slow, and most names do not need it), and never lets a name run out of its box: it shrinks the type
-down to a floor and, past that, narrows the letters.
+`KitPDF` that embeds fonts shipped inside the package, falls back to other shipped fonts for
+scripts the main one lacks, then to a font the organiser names (--font) or one of the computer
+(Chinese, Japanese, Korean: see `fonts.py`), shapes only strings that need it (shaping is slow,
+and most names do not need it), and never lets a name run out of its box: it shrinks the type
+down to a floor and, past that, narrows the letters. Its words come from the output language.
 """
 
 from __future__ import annotations
@@ -23,26 +24,33 @@ from fpdf import FPDF
 from fpdf.prefs import ViewerPreferences
 
 from speedmeet.errors import SettingsError
-from speedmeet.model import Participant, Plan, organisation_key
+from speedmeet.exports.fonts import FontFace, SystemFont, face_coverage, system_font_for
+from speedmeet.i18n import Language
+from speedmeet.i18n import language as output_language
+from speedmeet.model import Participant, Plan, organisation_key, round_times
 
 FONT_FOLDER = Path(__file__).resolve().parent.parent / "fonts"
 FAMILY = "NotoSans"
 # Noto Sans covers Latin (with Vietnamese), Greek and Cyrillic. The others are tried in this order
-# for characters it lacks, loaded only when a document needs them; one weight is enough for the
-# scripts rarer at the events this tool serves (a regular face then stands in for bold).
+# for characters it lacks, loaded only when a document needs them; each has its bold, so that a
+# name set in bold stays bold in every script.
 FONT_FILES: dict[str, dict[str, str]] = {
-    FAMILY: {"": "NotoSans-Regular.ttf", "B": "NotoSans-Bold.ttf"},
-    "NotoSansArabic": {"": "NotoSansArabic-Regular.ttf", "B": "NotoSansArabic-Bold.ttf"},
-    "NotoSansHebrew": {"": "NotoSansHebrew-Regular.ttf", "B": "NotoSansHebrew-Bold.ttf"},
-    "NotoSansEthiopic": {"": "NotoSansEthiopic-Regular.ttf"},
-    "NotoSansArmenian": {"": "NotoSansArmenian-Regular.ttf"},
-    "NotoSansGeorgian": {"": "NotoSansGeorgian-Regular.ttf"},
-    "NotoSansDevanagari": {"": "NotoSansDevanagari-Regular.ttf"},
-    "NotoSansBengali": {"": "NotoSansBengali-Regular.ttf"},
-    "NotoSansTamil": {"": "NotoSansTamil-Regular.ttf"},
-    "NotoSansThai": {"": "NotoSansThai-Regular.ttf"},
+    family: {"": f"{family}-Regular.ttf", "B": f"{family}-Bold.ttf"}
+    for family in (
+        FAMILY,
+        "NotoSansArabic",
+        "NotoSansHebrew",
+        "NotoSansEthiopic",
+        "NotoSansArmenian",
+        "NotoSansGeorgian",
+        "NotoSansDevanagari",
+        "NotoSansBengali",
+        "NotoSansTamil",
+        "NotoSansThai",
+    )
 }
-REPLACEMENT = "\ufffd"  # printed for characters no shipped font has (Chinese, Japanese, Korean...)
+REPLACEMENT = "\ufffd"  # printed for characters no font has, shipped, named or on the system
+MAX_SYSTEM_FONTS = 4  # fonts of this computer added to one document, at most
 
 # Characters each font family covers, learnt when it is first loaded in this process.
 _COVERAGE: dict[str, frozenset[int]] = {}
@@ -126,9 +134,27 @@ def round_topic(plan: Plan, round_index: int) -> str:
     return clean(topics[round_index]) if round_index < len(topics) else ""
 
 
-def organisation_line(person: Participant) -> str:
+def organisation_line(person: Participant, language: Language) -> str:
     """The line under a name in table lists: the organisation, and whether they host the table."""
-    return f"{person.organisation} · table host" if person.host else person.organisation
+    if not person.host:
+        return person.organisation
+    return language.gettext("{organisation} · table host").format(organisation=person.organisation)
+
+
+def time_slots(plan: Plan, language: Language) -> list[str | None]:
+    """Each round's time slot in the language's form ("14:00 – 14:15", "2:00 – 2:15 PM")."""
+    times = round_times(plan.settings, len(plan.rounds))
+    if times is None:
+        return [None] * len(plan.rounds)
+    return [language.interval(start, end) for start, end in times]
+
+
+def start_times(plan: Plan, language: Language) -> list[str | None]:
+    """Each round's start time in the language's form ("14:00", "2:00 PM")."""
+    times = round_times(plan.settings, len(plan.rounds))
+    if times is None:
+        return [None] * len(plan.rounds)
+    return [language.time(start) for start, _ in times]
 
 
 def plan_texts(plan: Plan) -> list[str]:
@@ -150,10 +176,16 @@ def table_names(plan: Plan) -> list[str]:
     return list(seen)
 
 
-def table_label(table: str) -> str:
+def is_numbered(table: str) -> bool:
+    """Whether a table is known by a number or a short code ("3", "B2") rather than a name."""
+    name = clean(table)
+    return name.isdigit() or len(name) <= 3
+
+
+def table_label(table: str, language: Language) -> str:
     """`Table 3` for numbered tables; a named table ("Jardin") is shown as named."""
     name = clean(table)
-    return f"Table {name}" if name.isdigit() or len(name) <= 3 else name
+    return language.gettext("Table {table}").format(table=name) if is_numbered(name) else name
 
 
 @dataclass(frozen=True)
@@ -171,10 +203,25 @@ class KitPDF(FPDF):
     alias is disabled so that no participant's text is ever rewritten.
     """
 
-    def __init__(self, width: float, height: float, title: str, texts: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        width: float,
+        height: float,
+        title: str,
+        texts: Iterable[str] = (),
+        *,
+        language: Language | None = None,
+        font: str | None = None,
+        probe: bool = False,
+    ) -> None:
         """`texts` are the strings the document will hold: fallback fonts are loaded only for
-        characters among them that the main font lacks (loading a font costs tens of ms)."""
+        characters among them that the main font lacks (loading a font costs tens of ms); then
+        `font` (a file the organiser named) and the fonts of this computer for what is left.
+        A `probe` only learns which characters no font has: it reads the named and system fonts'
+        character maps instead of loading them (a CJK font takes seconds to load)."""
         super().__init__(orientation="P", unit="mm", format=(width, height))
+        self._probe = probe
+        self.language = language or output_language(None)
         self.set_auto_page_break(False)
         self.set_margins(0, 0, 0)
         self.c_margin = 0
@@ -189,9 +236,8 @@ class KitPDF(FPDF):
         self._main_chars: frozenset[int] = frozenset.intersection(
             *(frozenset(font.cmap) for font in main_fonts)  # type: ignore[union-attr]
         )
-        missing = {
-            ord(char) for text in (title, *texts) for char in clean(text) if not char.isspace()
-        }
+        everything = (title, *texts, *self.language.translations())
+        missing = {ord(char) for text in everything for char in clean(text) if not char.isspace()}
         missing -= frozenset.union(*(frozenset(font.cmap) for font in main_fonts))  # type: ignore[union-attr]
         fallbacks: list[str] = []
         for family in FONT_FILES:
@@ -203,16 +249,68 @@ class KitPDF(FPDF):
             covered = self._add_family(family)
             missing -= covered
             fallbacks.append(family)
+        # A plan folder carried to another computer may name a font that is not there: the
+        # fonts of this computer stand in, and the warning names anyone left without one.
+        if missing and font and Path(font).is_file():
+            missing -= self._add_face("userfont", FontFace(font), None, font)
+            if not self._probe:
+                fallbacks.append("userfont")
+        missing = self._add_system_fonts(missing, fallbacks)
         if fallbacks:
             self.set_fallback_fonts(fallbacks, exact_match=False)
         self.unprintable = frozenset(missing)
-        """Characters of `texts` that no shipped font has: printed as REPLACEMENT, never dropped."""
+        """Characters of `texts` that no font found has: printed as REPLACEMENT, never dropped."""
         self._replace = dict.fromkeys(missing, REPLACEMENT)
         self.set_font(FAMILY, "", 10)
         self._shaping = False
         # Width at 1 pt of each (text, style) measured so far: names recur on many pages.
         self._widths: dict[tuple[str, str], float] = {}
         self._plain: dict[str, bool] = {}
+
+    def _add_face(
+        self, family: str, regular: FontFace, bold: FontFace | None, named: str | None = None
+    ) -> frozenset[int]:
+        """Load a font file's regular (and bold) face as a fallback family; returns its characters.
+
+        `named` is the file as the organiser gave it with --font: a file that cannot be read as a
+        font is their mistake, told as such; a system font that fails is skipped.
+        """
+        if self._probe:
+            covered = face_coverage(regular)
+            if not covered and named is not None:
+                raise SettingsError(f"--font {named}: this file cannot be read as a font")
+            return covered
+        try:
+            self.add_font(family, "", regular.path, collection_font_number=regular.index)
+            if bold is not None:
+                self.add_font(family, "B", bold.path, collection_font_number=bold.index)
+        except Exception as error:  # fontTools raises many kinds for a file that is not a font
+            if named is not None:
+                raise SettingsError(
+                    f"--font {named}: this file cannot be read as a font ({error})"
+                ) from None
+            return frozenset()
+        return frozenset(self.fonts[family].cmap)  # type: ignore[union-attr]
+
+    def _add_system_fonts(self, missing: set[int], fallbacks: list[str]) -> set[int]:
+        """Add fonts of this computer until every character has one; returns those still missing."""
+        loaded: set[SystemFont] = set()
+        unreachable: set[int] = set()
+        while missing - unreachable and len(loaded) < MAX_SYSTEM_FONTS:
+            character = min(missing - unreachable)
+            found = system_font_for(character)
+            if found is None or found in loaded:
+                unreachable.add(character)
+                continue
+            loaded.add(found)
+            family = f"systemfont{len(loaded)}"
+            covered = self._add_face(family, found.regular, found.bold)
+            if covered and not self._probe:
+                fallbacks.append(family)
+            if character not in covered:
+                unreachable.add(character)
+            missing -= covered
+        return missing
 
     def _add_family(self, family: str) -> frozenset[int]:
         """Load a shipped font family; returns (and remembers) the characters it covers."""

@@ -2,6 +2,9 @@
 
 Names are set at about 20 pt bold (5 mm capitals, readable at two metres), organisations smaller
 below them; two tables side by side, as many rows as the page holds, a new page for each round.
+A round that would spill onto a second page is set in three or four columns of smaller type
+instead, down to a floor (about 9 pt names), so that up to 16 tables of 6 fit on one A4 page:
+facilitators read one sheet per round, not a sheet and a near-empty one.
 """
 
 from __future__ import annotations
@@ -21,8 +24,10 @@ from speedmeet.exports.pdf_common import (
     plan_texts,
     round_topic,
     table_label,
+    time_slots,
 )
-from speedmeet.model import Participant, Plan, Table, round_slots
+from speedmeet.i18n import Language
+from speedmeet.model import Participant, Plan, Table
 
 MARGIN = 12.0
 COLUMN_GAP = 6.0
@@ -31,22 +36,25 @@ NAME_PT = 21.0
 ORGANISATION_PT = 13.5
 TABLE_PT = 26.0
 MIN_SCALE = 0.8  # names stay at 17 pt or more, still readable at two metres
+ONE_PAGE_MIN_SCALE = 0.42  # in 3 or 4 columns, names at 9 pt or more: read at arm's length
+MAX_COLUMNS = 4
 
 
 def _draw_header(
     pdf: KitPDF, plan: Plan, round_index: int, slot: str | None, page: int, pages: int
 ) -> float:
     """Event title, round number, time slot and topic; returns where the tables may start."""
+    _ = pdf.language.gettext
     width = pdf.w - 2 * MARGIN
     y = MARGIN
     title = clean(plan.settings.title)
-    counter = f"page {page} of {pages}" if pages > 1 else ""
+    counter = _("page {page} of {pages}").format(page=page, pages=pages) if pages > 1 else ""
     pdf.text_line(title, MARGIN, y, width * 0.78, 7, size=14, min_size=9, color=GREY)
     pdf.text_line(
         counter, MARGIN + width * 0.78, y, width * 0.22, 7, size=12, align="R", color=GREY
     )
     y += 8
-    heading = f"Round {plan.rounds[round_index].round}"
+    heading = _("Round {round}").format(round=plan.rounds[round_index].round)
     if slot:
         pdf.text_line(heading, MARGIN, y, width * 0.5, 17, size=40, min_size=24, style="B")
         pdf.text_line(
@@ -82,18 +90,21 @@ def _table_box(
     height: float,
     scale: float,
 ) -> None:
+    language = pdf.language
     header = 13.0 * scale
     pdf.box(x, y, width, height, border=RULE, line_width=0.4)
     pdf.box(x, y, width, header, fill=LIGHT, border=None)
-    inner = width - 8
+    pad = 4.0 if scale >= MIN_SCALE else 2.0  # narrow columns keep less room at the sides
+    left = x + pad
+    inner = width - 2 * pad
     pdf.text_line(
-        table_label(table.table),
-        x + 4,
+        table_label(table.table, language),
+        left,
         y,
         inner,
         header,
         size=TABLE_PT * scale,
-        min_size=12,
+        min_size=min(12.0, TABLE_PT * scale),
         style="B",
     )
     name_h = NAME_PT * scale * 1.2 * POINT
@@ -104,7 +115,7 @@ def _table_box(
         if pid in two_line_names:
             pdf.name_block(
                 person.name,
-                x + 4,
+                left,
                 row,
                 inner,
                 2 * name_h,
@@ -117,7 +128,7 @@ def _table_box(
         else:
             pdf.text_line(
                 person.name,
-                x + 4,
+                left,
                 row,
                 inner,
                 name_h,
@@ -126,8 +137,8 @@ def _table_box(
                 style="B",
             )
         pdf.text_line(
-            organisation_line(person),
-            x + 4,
+            organisation_line(person, language),
+            left,
             row + name_h,
             inner,
             organisation_h,
@@ -159,6 +170,23 @@ def _rows_and_scale(room: float, natural: float, tables: int) -> tuple[int, floa
     return best
 
 
+def _one_page(
+    room: float, natural: float, tables: int, page_width: float
+) -> tuple[int, int, float] | None:
+    """Columns, rows and type scale that put every table of a round on one page in 3 or 4
+    columns, the largest type first; None when the type would go below ONE_PAGE_MIN_SCALE."""
+    two_columns = (page_width - 2 * MARGIN - COLUMN_GAP) / 2
+    best: tuple[int, int, float] | None = None
+    for columns in range(3, MAX_COLUMNS + 1):
+        rows = math.ceil(tables / columns)
+        width = (page_width - 2 * MARGIN - (columns - 1) * COLUMN_GAP / 2) / columns
+        by_height = (room - (rows - 1) * ROW_GAP / 2) / rows / natural
+        scale = min(1.0, by_height, width / two_columns)
+        if scale >= ONE_PAGE_MIN_SCALE and (best is None or scale > best[2]):
+            best = (columns, rows, scale)
+    return best
+
+
 def _header_height(pdf: KitPDF, plan: Plan, round_index: int) -> float:
     """Where the tables start below the header, measured without drawing it."""
     y = MARGIN + 8 + 19
@@ -170,17 +198,25 @@ def _header_height(pdf: KitPDF, plan: Plan, round_index: int) -> float:
 
 
 def draw_round_sheets(
-    plan: Plan, paper: str, only_rounds: Collection[int] | None = None
+    plan: Plan, paper: str, language: Language, only_rounds: Collection[int] | None = None
 ) -> KitPDF | None:
     """The round sheets document, or None when no round is selected."""
     width, height = paper_size(paper)
     chosen = [r for r in plan.rounds if only_rounds is None or r.round in only_rounds]
     if not chosen:
         return None
-    title = clean(plan.settings.title)
-    pdf = KitPDF(width, height, f"{title or 'Event'}: round sheets", plan_texts(plan))
+    _ = language.gettext
+    title = clean(plan.settings.title) or _("Event")
+    pdf = KitPDF(
+        width,
+        height,
+        _("{title}: round sheets").format(title=title),
+        plan_texts(plan),
+        language=language,
+        font=plan.settings.font,
+    )
     people = plan.participant_by_id()
-    slots = round_slots(plan.settings, len(plan.rounds))
+    slots = time_slots(plan, language)
     column_width = (width - 2 * MARGIN - COLUMN_GAP) / 2
     # Names that would shrink below readable size on one line get two lines.
     two_line_names = {
@@ -196,15 +232,23 @@ def draw_round_sheets(
         room = height - MARGIN - top
         natural = max((_box_height(t, two_line_names, 1.0) for t in tables), default=20.0)
         rows, scale = _rows_and_scale(room, natural, len(tables))
+        columns, box_w, gap = 2, column_width, COLUMN_GAP
+        if math.ceil(len(tables) / (2 * rows)) > 1:
+            packed = _one_page(room, natural, len(tables), width)
+            if packed is not None:
+                columns, rows, scale = packed
+                gap = COLUMN_GAP / 2
+                box_w = (width - 2 * MARGIN - (columns - 1) * gap) / columns
+        row_gap = ROW_GAP if columns == 2 else ROW_GAP / 2
         box_h = natural * scale
-        per_page = rows * 2
+        per_page = rows * columns
         pages = max(1, math.ceil(len(tables) / per_page))
         for page in range(pages):
             pdf.add_page()
             start = _draw_header(pdf, plan, index, slots[index], page + 1, pages)
             for position, table in enumerate(tables[page * per_page : (page + 1) * per_page]):
-                row, column = divmod(position, 2)
-                x = MARGIN + column * (column_width + COLUMN_GAP)
-                y = start + row * (box_h + ROW_GAP)
-                _table_box(pdf, table, people, two_line_names, x, y, column_width, box_h, scale)
+                row, column = divmod(position, columns)
+                x = MARGIN + column * (box_w + gap)
+                y = start + row * (box_h + row_gap)
+                _table_box(pdf, table, people, two_line_names, x, y, box_w, box_h, scale)
     return pdf

@@ -324,3 +324,68 @@ def _find_header(headers: Sequence[str], text: str) -> int | None:
         if folded and fold_header(header) == folded:
             return index
     return None
+
+
+# Words that belong to one language's headers only (folded: no case, no accents), for telling
+# which language the sheet is written in. Words shared by the languages ("organisation", "name",
+# "email", "adresse", "date") are left out: they tell nothing.
+HEADER_WORDS: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        _phrases(
+            "timestamp, first, last, given, surname, full, your, organization, organizations, "
+            "company, employer, interests, interest, areas, fields, languages, language, spoken, "
+            "comments, comment, remarks, start, completion, end, time, sector, role, job, "
+            "offers, offer, needs, need, we, looking, for, host, facilitator, round, rounds, "
+            "registration, number, attendee, ticket, order, of, and, the, what, are, submitted, "
+            "created, modified, category, topics, focus, consent, agree, people, participants"
+        )
+    ),
+    "fr": frozenset(
+        _phrases(
+            "horodateur, courriel, nom, noms, complet, prenom, prenoms, organisme, "
+            "appartenance, centres, centre, interet, interets, langues, langue, parlees, "
+            "commentaire, commentaires, remarque, remarques, secteur, fonction, besoins, "
+            "proposons, propose, hote, hotesse, animateur, animatrice, tour, societe, "
+            "entreprise, employeur, thematique, thematiques, sujets, domaines, vos, votre, "
+            "quels, quelles, quel, sont, numero, inscription, identifiant, participante, "
+            "personne, categorie, acteur, soumission, heure, debut, fin, lieu, travail, la, le, "
+            "les, du, des, et, de, d, l, consentement, j, accepte, donnees"
+        )
+    ),
+    "de": frozenset(
+        _phrases(
+            "bestellnummer, vorname, vornamen, nachname, familienname, interessen, sprachen, "
+            "sprache, sprachkenntnisse, gesprochene, einrichtung, firma, unternehmen, "
+            "arbeitgeber, arbeitsstelle, funktion, beruf, rolle, kategorie, bietet, angebot, "
+            "angebote, wir, ich, suchen, suche, sucht, bedarf, gastgeber, gastgeberin, runde, "
+            "ab, bis, erste, letzte, teilnehmer, teilnehmerin, teilnehmende, nummer, nr, lfd, "
+            "laufende, datum, zeit, zeitstempel, anmeldedatum, bemerkung, bemerkungen, "
+            "kommentar, anmerkungen, ihr, vollstandiger, und, der, die, das, schwerpunkte, "
+            "themen, einwilligung, datenschutz, referenz, ticketnummer, teilnehmernummer, "
+            "anmeldenummer, bestelldatum, akteurstyp, organisationstyp"
+        )
+    ),
+}
+
+
+def header_language(headers: Sequence[str]) -> str | None:
+    """The language the sheet's headers are written in ("en", "fr" or "de"), or None when they
+    do not tell (ids, "Name", "Organisation", "E-mail" are the same in all three).
+
+    Each header votes for the language most of its words belong to; the most votes win, and a
+    tie tells nothing.
+    """
+    votes = dict.fromkeys(HEADER_WORDS, 0)
+    for header in headers:
+        words = fold_header(header).split()
+        counts = {
+            code: sum(word in vocabulary for word in words)
+            for code, vocabulary in HEADER_WORDS.items()
+        }
+        best = max(counts.values())
+        leaders = [code for code, count in counts.items() if count == best]
+        if best and len(leaders) == 1:
+            votes[leaders[0]] += 1
+    most = max(votes.values())
+    winners = [code for code, count in votes.items() if count == most]
+    return winners[0] if most and len(winners) == 1 else None

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from speedmeet.errors import InputError, Location
 from speedmeet.languages import read_languages
 from speedmeet.model import Participant, most_frequent_spelling, organisation_key
+from speedmeet.readers.columns import header_language
 from speedmeet.readers.table import SheetRow, SheetTable, clean_text
 
 MAX_CELL_CHARS = 1_000
@@ -82,6 +83,8 @@ class Registrations:
     warnings: list[str] = field(default_factory=list)
     rows: RowAccount | None = None
     header_start: int = 0
+    language: str | None = None
+    """The language of the sheet's headers ("en", "fr", "de"), None when they do not tell."""
 
 
 @dataclass
@@ -275,6 +278,7 @@ def build_registrations(
         warnings,
         account,
         table.header_start,
+        header_language(table.headers),
     )
 
 

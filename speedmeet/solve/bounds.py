@@ -9,6 +9,7 @@ from __future__ import annotations
 from fractions import Fraction
 from math import ceil, comb, isqrt
 
+from speedmeet import notes
 from speedmeet.quality import forced_same_organisation_pairs, upper_bound
 from speedmeet.solve.problem import Instance
 
@@ -23,8 +24,11 @@ def bound_for(instance: Instance) -> tuple[int, list[str]]:
     if bound.unavoidable_same_organisation:
         largest = max(_organisation_sizes(instance).values())
         reasons.append(
-            f"{bound.unavoidable_same_organisation} same-organisation meetings are unavoidable: "
-            f"an organisation has {largest} people for {len(instance.table_sizes)} tables"
+            notes.UNAVOIDABLE_IN_SOME_ORGANISATION.format(
+                count=bound.unavoidable_same_organisation,
+                largest=largest,
+                tables=len(instance.table_sizes),
+            )
         )
     crowded = _crowded_rounds(instance)
     if crowded > bound.unavoidable_same_organisation:
@@ -33,33 +37,33 @@ def bound_for(instance: Instance) -> tuple[int, list[str]]:
             value = capacity
             tables = len(instance.table_sizes)
             reasons.append(
-                f"at least {crowded} meetings must repeat a pair or seat colleagues together: "
-                f"{tables} tables of up to {max(instance.table_sizes)} are too few for a round "
-                "to avoid everyone who already sat together in an earlier round"
+                notes.CROWDED_ROUNDS.format(
+                    count=crowded, tables=tables, size=max(instance.table_sizes)
+                )
             )
     square = _missing_latin_squares(instance)
     if square is not None and bound.table_capacity - square < value:
         value = bound.table_capacity - square
+        template = notes.NO_LATIN_SQUARES if square > 1 else notes.NO_LATIN_SQUARES_ONE
         reasons.append(
-            f"at least {square} repeat meeting{'s' if square > 1 else ''} cannot be avoided: "
-            f"with {instance.n} people at {len(instance.table_sizes)} tables of "
-            f"{instance.table_sizes[0]}, no 4 rounds can be free of repeats "
-            "(there are no two orthogonal Latin squares of order 6)"
+            template.format(
+                count=square,
+                people=instance.n,
+                tables=len(instance.table_sizes),
+                size=instance.table_sizes[0],
+            )
         )
     unreachable = _unreachable_pairs(instance)
     if unreachable:
         honest = _bound_without(instance, unreachable, bound.all_cross_pairs)
         if honest < value:
             value = honest
-            reasons.append(
-                f"{len(unreachable)} pairs cannot count: they met at an earlier event, are kept "
-                "apart, or are hosts who stay at different tables"
-            )
+            reasons.append(notes.UNREACHABLE_PAIRS.format(count=len(unreachable)))
     if not reasons and value < bound.all_cross_pairs:
         if value == bound.per_person:
-            reasons.append("each person can meet only so many people in the rounds available")
+            reasons.append(notes.PER_PERSON_LIMIT)
         else:
-            reasons.append("the tables hold only so many pairs per round")
+            reasons.append(notes.TABLE_LIMIT)
     return value, reasons
 
 

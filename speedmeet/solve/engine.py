@@ -35,6 +35,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from speedmeet import notes
 from speedmeet.solve.bounds import bound_for
 from speedmeet.solve.greedy import dealt_round, greedy_schedule
 from speedmeet.solve.needs import serve_needs
@@ -236,10 +237,7 @@ def solve(
             schedule, pairs = outcome.schedule, outcome.pairs
             proven = outcome.proven_optimal
             if proven and pairs < bound:
-                limits.append(
-                    f"an exhaustive search proves that no plan reaches more than {pairs} "
-                    "new pairs for this event"
-                )
+                limits.append(notes.PROVEN_BY_SEARCH.format(count=pairs))
     proven = proven or pairs >= bound
     clock.phase = "done"
     clock.report(pairs, force=True)
