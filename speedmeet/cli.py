@@ -21,6 +21,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
 from speedmeet import __version__
+from speedmeet.cli_messages import messages_command
 from speedmeet.cli_replan import history_command, replan_command
 from speedmeet.errors import InputError, SettingsError, SpeedmeetError
 from speedmeet.exports import (
@@ -722,6 +723,7 @@ def check_command(
 
 app.command("replan")(replan_command)
 app.command("history")(history_command)
+app.command("messages")(messages_command)
 
 
 def main() -> None:

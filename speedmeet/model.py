@@ -56,6 +56,9 @@ class Participant(BaseModel):
     host: bool = False
     first_round: int | None = Field(default=None, ge=1)
     last_round: int | None = Field(default=None, ge=1)
+    consent: bool = False
+    """Agreed that their e-mail address may be given to the people they meet (the sheet's
+    consent column); without it the address reaches nobody but the organiser."""
 
     @property
     def organisation_key(self) -> str:
@@ -216,3 +219,16 @@ def round_slots(settings: EventSettings, round_count: int) -> list[str | None]:
         first = begin + index * step
         slots.append(f"{_clock(first)}–{_clock(first + settings.round_minutes)}")
     return slots
+
+
+def round_times(settings: EventSettings, round_count: int) -> list[tuple[int, int] | None]:
+    """Start and end of each round in minutes after midnight (end may pass 24:00), or None each
+    when no start time and round length are set; the calendar files need the numbers."""
+    if not settings.start or not settings.round_minutes:
+        return [None] * round_count
+    begin = _start_minutes(settings.start)
+    step = settings.round_minutes + settings.break_minutes
+    return [
+        (begin + index * step, begin + index * step + settings.round_minutes)
+        for index in range(round_count)
+    ]

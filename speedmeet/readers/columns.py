@@ -140,8 +140,16 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "jusqu au tour, tour de depart, letzte runde, bis runde"
     ),
     "consent": _phrases(
-        "consent, consentement, einwilligung, einverstandnis, i agree, j accepte, gdpr, "
-        "rgpd, dsgvo, data protection, protection des donnees, datenschutz"
+        "consent, consentement, einwilligung, einverstandnis, einverstanden, i agree, "
+        "j accepte, gdpr, rgpd, dsgvo, data protection, protection des donnees, datenschutz, "
+        "accord, d accord, accord de partage, share email, share e mail, share my email, "
+        "share my e mail, share your email, share your e mail, share contact, "
+        "share my contact, share contact details, contact sharing, email sharing, "
+        "e mail sharing, partage de l email, partage du courriel, partager mon email, "
+        "partager mon e mail, partager mon adresse, partager votre adresse, "
+        "partager mon courriel, partager votre courriel, weitergabe, weitergeben, "
+        "e mail weitergeben, kontaktdaten weitergeben, weitergabe der e mail adresse, "
+        "weitergabe meiner e mail adresse, weitergabe meiner kontaktdaten"
     ),
     IGNORED: _phrases(
         "horodateur, timestamp, zeitstempel, start time, completion time, end time, "

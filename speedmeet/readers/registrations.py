@@ -72,6 +72,7 @@ class _Entry:
     first_round: int | None
     last_round: int | None
     given_id: str | None
+    consent: bool = False
     organisation_key: str = field(init=False)
     name_key: str = field(init=False)
 
@@ -99,6 +100,12 @@ def build_registrations(table: SheetTable, source: str) -> Registrations:
     if table.repeated_headers:
         rows = _rows_text(table.repeated_headers)
         warnings.append(f"{rows} repeat the header row and are skipped")
+    if reader.unclear_consent:
+        header = table.label(table.mapping.fields["consent"])
+        warnings.append(
+            f"{_rows_text(reader.unclear_consent)}: the answer in '{header}' is not a clear yes "
+            "or no; read as no (their e-mail is not shared)"
+        )
     if reader.cleaned_cells:
         rows = _rows_text(sorted({number for number, _ in reader.cleaned_cells}))
         warnings.append(f"control characters (invisible codes) were removed from cells in {rows}")
@@ -141,6 +148,7 @@ def build_registrations(table: SheetTable, source: str) -> Registrations:
             host=entry.host,
             first_round=entry.first_round,
             last_round=entry.last_round,
+            consent=entry.consent,
         )
         for i, entry in enumerate(entries)
     ]
@@ -177,6 +185,7 @@ class _RowReader:
         self.table = table
         self.source = source
         self.cleaned_cells: list[tuple[int, int]] = []
+        self.unclear_consent: list[int] = []
 
     def cell(self, row: SheetRow, field_name: str) -> str:
         index = self.table.mapping.fields.get(field_name)
@@ -226,6 +235,7 @@ class _RowReader:
             first_round=first_round,
             last_round=last_round,
             given_id=given_id,
+            consent=self._consent(row),
         )
 
     def _yes_no(self, row: SheetRow, field_name: str) -> bool:
@@ -240,6 +250,16 @@ class _RowReader:
             self._where(row, index),
         )
 
+    def _consent(self, row: SheetRow) -> bool:
+        """A consent answer as forms write it ("Yes, I agree", "Oui", "x", "Ja, einverstanden");
+        anything that is not clearly yes counts as no, since an address shared by mistake
+        cannot be taken back, and an answer read as neither is reported."""
+        answer = self.cell(row, "consent")
+        verdict = consent_answer(answer)
+        if verdict is None:
+            self.unclear_consent.append(row.number)
+        return bool(verdict)
+
     def _round(self, row: SheetRow, field_name: str) -> int | None:
         text = self.cell(row, field_name).strip()
         if not text:
@@ -248,6 +268,41 @@ class _RowReader:
             return int(text)
         index = self.table.mapping.fields[field_name]
         raise InputError(f"'{text}' is not a round number (1, 2, 3...)", self._where(row, index))
+
+
+_CONSENT_NO = frozenset(
+    {
+        "no", "n", "non", "nein", "not", "don t", "do not", "pas", "ne", "n accepte", "nicht",
+        "kein", "keine", "refuse", "declined", "decline", "lehne", "ablehnen", "ablehnung", "false", "faux",
+        "falsch", "0",
+    }
+)  # fmt: skip
+_CONSENT_YES = frozenset(
+    {
+        "yes", "y", "oui", "o", "ja", "j", "x", "1", "true", "vrai", "wahr", "ok", "okay",
+        "agree", "i agree", "accepte", "j accepte", "d accord", "accord", "einverstanden",
+        "stimme zu", "ich stimme zu", "consent", "i consent", "je consens", "zustimmung",
+        "yes please", "sure",
+    }
+)  # fmt: skip
+
+
+def consent_answer(answer: str) -> bool | None:
+    """True for a yes ("Yes, I agree", "Oui, j'accepte", "Ja", "x", "1"), False for a no or an
+    empty cell, None for an answer that is neither. A "no" anywhere wins: "I do not agree"."""
+    words = organisation_key(answer).split()
+    if not words:
+        return False
+    text = " ".join(words)
+    if any(word in _CONSENT_NO for word in words) or any(
+        f" {no} " in f" {text} " for no in _CONSENT_NO if " " in no
+    ):
+        return False
+    if text in _CONSENT_YES or words[0] in _CONSENT_YES:
+        return True
+    if any(f" {yes} " in f" {text} " for yes in _CONSENT_YES if " " in yes):
+        return True
+    return None
 
 
 def _one_line(text: str) -> str:
