@@ -383,3 +383,37 @@ def test_bad_options_get_one_clear_line(event: Path) -> None:
         assert result.exit_code == 1, args
         assert expected in result.output
         assert "Traceback" not in result.output
+
+
+def test_the_shown_default_template_used_as_a_file_gives_the_same_messages(
+    event: Path, tmp_path: Path
+) -> None:
+    for kind in ([], ["--after"]):
+        shown = run("messages", str(event), "--show-template", *kind)
+        assert shown.exit_code == 0
+        text, _, placeholders = shown.output.rpartition("Placeholders: ")
+        assert "{name}" in placeholders
+        template = tmp_path / "template.txt"
+        template.write_text(text, encoding="utf-8")
+        args = ("messages", str(event), "--date", "2026-03-12", *kind)
+        assert run(*args).exit_code == 0
+        folder = event / ("messages-after" if kind else "messages")
+        default_bytes = {p.name: p.read_bytes() for p in folder.iterdir()}
+        assert run(*args, "--template", str(template)).exit_code == 0
+        assert {p.name: p.read_bytes() for p in folder.iterdir()} == default_bytes
+
+
+def test_drafts_of_an_earlier_batch_go_but_the_organisers_own_files_stay(event: Path) -> None:
+    assert run("messages", str(event)).exit_code == 0
+    own = event / "messages" / "note to self.eml"
+    own.write_text("Subject: keep me\n\nmine\n", encoding="utf-8")
+    leaver = read_plan(event).participants[0]
+    stale = next((event / "messages").glob("p001-*.eml"))
+    result = run("replan", str(event), "--from-round", "1", "--drop", leaver.id, "--no-pdf")
+    assert result.exit_code == 0, result.output
+    result = run("messages", str(event))
+    assert result.exit_code == 0, result.output
+    assert "This plan was replanned: --changes writes messages only for" in result.output
+    assert not stale.exists()
+    assert own.read_text(encoding="utf-8") == "Subject: keep me\n\nmine\n"
+    assert len(list((event / "messages").glob("p*.eml"))) == 69

@@ -26,6 +26,8 @@ FOLDERS = {"itinerary": "messages", "changes": "messages-changes", "after": "mes
 MAIL_MERGE = "mail-merge.csv"
 WITHOUT_EMAIL = "without-email.csv"
 SEND_LOG = "send-log.csv"
+PART = {"itinerary": "itinerary", "changes": "changes", "after": "meetings"}
+"""The mail-merge column holding the part of the message a letter of one's own would use."""
 
 
 @dataclass
@@ -177,6 +179,7 @@ def write_drafts(plan: Plan, folder: Path, options: MessageOptions) -> DraftsRes
     merge_rows: list[list[str]] = []
     without_rows: list[list[str]] = []
     make_output_folder(folder)
+    earlier = _earlier_drafts(folder)
     with all_or_nothing():
         for person in recipients:
             values, person_seats = _values(plan, person, options, settings)
@@ -224,12 +227,14 @@ def write_drafts(plan: Plan, folder: Path, options: MessageOptions) -> DraftsRes
                     address,
                     subject,
                     body,
+                    values[PART[options.kind]],
                     eml.name,
                     ics.name if ics else "",
                 ]
             )
         merge = Path(folder) / MAIL_MERGE
-        header = ["id", "name", "organisation", "email", "subject", "message", "draft", "calendar"]
+        header = ["id", "name", "organisation", "email", "subject", "message"]
+        header += [PART[options.kind], "draft", "calendar"]
         write_bytes_atomically(merge, _csv(header, merge_rows))
         result.written.append(merge)
         without = Path(folder) / WITHOUT_EMAIL
@@ -243,11 +248,26 @@ def write_drafts(plan: Plan, folder: Path, options: MessageOptions) -> DraftsRes
         with contextlib.suppress(FileNotFoundError):
             (Path(folder) / WITHOUT_EMAIL).unlink()
     kept = {path.name for path in result.written}
-    for stale in [*Path(folder).glob("*.eml"), *Path(folder).glob("*.ics")]:
-        if stale.name not in kept:
-            with contextlib.suppress(FileNotFoundError):
-                stale.unlink()
+    for name in earlier - kept:
+        with contextlib.suppress(OSError):
+            (Path(folder) / name).unlink()
     return result
+
+
+def _earlier_drafts(folder: Path) -> set[str]:
+    """The drafts and calendars an earlier batch wrote here, as its mail-merge.csv lists them:
+    only those are ever removed, never a file of the organiser's own."""
+    try:
+        with (Path(folder) / MAIL_MERGE).open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return set()
+    names = {row.get(column) or "" for row in rows for column in ("draft", "calendar")}
+    return {
+        name
+        for name in names
+        if name.endswith((".eml", ".ics")) and Path(name).name == name and name[0] != "."
+    }
 
 
 def _csv(header: list[str], rows: list[list[str]]) -> bytes:
