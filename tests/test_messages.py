@@ -99,10 +99,10 @@ def test_every_person_with_an_email_gets_a_draft_whose_calendar_matches_their_ta
         assert str(message["From"]) == "Bureau de l'intégration <integration@example.ch>"
         person = by_address[message["To"].addresses[0].addr_spec]
         assert message["To"].addresses[0].display_name == person.name
-        assert message["Subject"] == "Migration et intégration : qui fait quoi ?: your tables"
+        assert message["Subject"] == "Your tables: Migration et intégration : qui fait quoi ?"
         text = text_of(message)
         assert f"Dear {person.name}," in text
-        assert "Date: Thursday, March 12, 2026" in text
+        assert "\nThursday, March 12, 2026\n" in text
         cal = attachment(message)
         assert cal is not None
         assert cal.to_ical() == (path.with_suffix(".ics")).read_bytes()
@@ -117,7 +117,9 @@ def test_every_person_with_an_email_gets_a_draft_whose_calendar_matches_their_ta
             assert len(found) == 1
             assert found[0].end == begin + dt.timedelta(minutes=20)
             assert str(found[0]["LOCATION"]) == f"Uni Mail, Genève, table {table}"
-            assert f"round {number}, table {table}" in str(found[0]["SUMMARY"])
+            assert str(found[0]["SUMMARY"]) == (
+                f"Round {number}, table {table} – Migration et intégration : qui fait quoi ?"
+            )
             assert str(found[0]["UID"]) == event_uid(
                 event_key(plan, dt.date(2026, 3, 12)), person.id, number
             )
@@ -332,7 +334,7 @@ def test_after_a_replan_only_people_whose_tables_changed_get_a_message_saying_wh
     for pid, path in drafts.items():
         message = parse(path)
         text = text_of(message)
-        assert message["Subject"].endswith("your tables have changed")
+        assert message["Subject"].startswith("Your tables have changed: Migration")
         cal = attachment(message)
         assert cal is not None
         events = {int(str(e["UID"]).split("-r")[-1].split("@")[0]): e for e in cal.walk("VEVENT")}

@@ -148,7 +148,7 @@ def test_a_dry_run_shows_the_first_message_and_the_count_and_sends_nothing(
     result = send(event, port, "--dry-run")
     assert result.exit_code == 0, result.output
     assert "To: Zoë Martin 1 <person1@example.org>" in result.output
-    assert "Subject: the speed meeting: your tables" in result.output
+    assert "Subject: Your tables: Speed meeting" in result.output
     assert "Round 1, 14:00–14:15: table 1" in result.output
     assert "Ready to send 9 messages" in result.output
     assert "Dry run: nothing was sent." in result.output

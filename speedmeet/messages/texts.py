@@ -39,17 +39,19 @@ def _(message: str) -> str:
 
 def itinerary_template() -> str:
     return _(
-        "Subject: {event}: your tables\n"
+        "Subject: Your tables: {event}\n"
         "\n"
         "Dear {name},\n"
         "\n"
-        "Here are your tables for {event}.\n"
-        "Date: {date}\n"
-        "Place: {place}\n"
+        "Here are your tables at the speed meeting; please keep this message at hand on the "
+        "day.\n"
+        "\n"
+        "{event}\n"
+        "{date}\n"
+        "{place}\n"
         "\n"
         "{itinerary}\n"
         "\n"
-        "Each round starts at a new table: the round sheets at the entrance show the way.\n"
         "{calendar_note}\n"
         "\n"
         "See you there,\n"
@@ -59,11 +61,11 @@ def itinerary_template() -> str:
 
 def changes_template() -> str:
     return _(
-        "Subject: {event}: your tables have changed\n"
+        "Subject: Your tables have changed: {event}\n"
         "\n"
         "Dear {name},\n"
         "\n"
-        "The seating plan for {event} has changed, and so have your tables:\n"
+        "The seating plan of the speed meeting has changed, and so have your tables:\n"
         "\n"
         "{changes}\n"
         "\n"
@@ -80,12 +82,12 @@ def changes_template() -> str:
 
 def after_template() -> str:
     return _(
-        "Subject: {event}: the people you met\n"
+        "Subject: The people you met: {event}\n"
         "\n"
         "Dear {name},\n"
         "\n"
-        "Thank you for taking part in {event}. These are the people you sat with, so that a "
-        "conversation can turn into working together:\n"
+        "Thank you for taking part in the speed meeting. These are the people you sat with, "
+        "so that a conversation can turn into working together:\n"
         "\n"
         "{meetings}\n"
         "\n"
@@ -98,7 +100,8 @@ def after_template() -> str:
 
 
 def default_event() -> str:
-    return _("the speed meeting")
+    """The event's name when the plan has no title (it stands alone on a line and in subjects)."""
+    return _("Speed meeting")
 
 
 def calendar_note() -> str:
@@ -165,7 +168,7 @@ def met_nobody() -> str:
 
 def event_summary(event: str, round_number: int, table: str) -> str:
     """The title of one round in a calendar."""
-    return _("{event}: round {round}, table {table}").format(
+    return _("Round {round}, table {table} – {event}").format(
         event=event, round=round_number, table=table
     )
 
