@@ -13,7 +13,7 @@ import os
 import re
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
@@ -33,6 +33,9 @@ from speedmeet.messages.drafts import (
 from speedmeet.messages.template import PLACEHOLDERS, read_template
 from speedmeet.model import Plan, round_slots
 from speedmeet.planfile import read_plan, resolve_plan_path
+
+if TYPE_CHECKING:
+    from speedmeet.messages.send import Outgoing
 
 PASSWORD_VARIABLE = "SPEEDMEET_SMTP_PASSWORD"
 _VERSION = re.compile(r"^plan\.v(\d+)\.json$")
@@ -375,25 +378,35 @@ def _send(
     if not yes and not typer.confirm("Send them now?", default=False):
         console.print("Nothing was sent.", highlight=False)
         return
-    password = None
-    if user:
-        password = os.environ.get(password_env) or typer.prompt(
-            f"SMTP password for {user} at {host}", hide_input=True
+    statuses: list[str] = []
+
+    def progress(item: Outgoing, status: str) -> None:
+        statuses.append(status)
+        console.print(f"  {status}: {item.address}", highlight=False, markup=False)
+
+    try:
+        password = None
+        if user:
+            password = os.environ.get(password_env) or typer.prompt(
+                f"SMTP password for {user} at {host}", hide_input=True
+            )
+        server = SmtpServer(server.host, server.port, server.security, user, password)
+        report = send_all(
+            pending,
+            server,
+            parse_sender(sender),
+            log,
+            per_minute=per_minute,
+            on_attempt=progress,
         )
-    server = SmtpServer(server.host, server.port, server.security, user, password)
-
-    def progress(item: object, status: str) -> None:
-        address = getattr(item, "address", "")
-        console.print(f"  {status}: {address}", highlight=False, markup=False)
-
-    report = send_all(
-        pending,
-        server,
-        parse_sender(sender),
-        log,
-        per_minute=per_minute,
-        on_attempt=progress,
-    )
+    except KeyboardInterrupt:
+        console.print(
+            f"Interrupted: {statuses.count('sent')} sent (see {log.path}). Run the same command "
+            "again to send the rest; nobody gets a message twice.",
+            highlight=False,
+            markup=False,
+        )
+        raise typer.Exit(130) from None
     console.print(
         f"Sent {len(report.sent)}; failed {len(report.failed)}; log: {log.path}",
         highlight=False,

@@ -419,3 +419,27 @@ def test_drafts_of_an_earlier_batch_go_but_the_organisers_own_files_stay(event: 
     assert not stale.exists()
     assert own.read_text(encoding="utf-8") == "Subject: keep me\n\nmine\n"
     assert len(list((event / "messages").glob("p*.eml"))) == 69
+
+
+@pytest.mark.parametrize(
+    ("cell", "address"),
+    [
+        ("amira@example.org", "amira@example.org"),
+        ("  Amira.Haddad@Example.ORG ", "Amira.Haddad@Example.ORG"),
+        ("Amira Haddad <amira@example.org>", "amira@example.org"),
+        ("mailto:amira@example.org", "amira@example.org"),
+        ("amira@example.org; amira.private@example.com", "amira@example.org"),
+        ("amira@example.org, office@example.org", "amira@example.org"),
+        ("amira@example.org.", "amira@example.org"),
+        ("jürgen@müller.de", "jürgen@xn--mller-kva.de"),
+        ("n/a", None),
+        ("-", None),
+        ("amira at example dot org", None),
+        ("amira@localhost", None),
+        ("amira@@example.org", None),
+    ],
+)
+def test_addresses_as_people_type_them(cell: str, address: str | None) -> None:
+    from speedmeet.messages.compose import usable_address
+
+    assert usable_address(cell) == address

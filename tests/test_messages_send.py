@@ -298,3 +298,43 @@ def test_at_most_n_messages_go_out_in_any_minute(
         assert sum(1 for other in sent_at[index:] if other < moment + 60) <= 4
     assert sent_at[-1] - sent_at[0] >= 120  # 9 messages at 4 a minute span two full minutes
     assert clock.sleeps == [60.0, 60.0]
+
+
+def test_an_address_with_accents_is_sent_with_smtputf8_and_its_domain_in_ascii(
+    event: Path, start_server: Callable[..., tuple[int, Mailbox]]
+) -> None:
+    from speedmeet.planfile import read_plan
+
+    plan = read_plan(event)
+    plan.participants[0].email = "Zoë Martin <zoë.martin@exämple.org>"
+    write_plan(plan, event / "plan.json")
+    port, mailbox = start_server(Mailbox())
+    result = send(event, port, "--yes")
+    assert result.exit_code == 0, result.output
+    assert "zoë.martin@xn--exmple-cua.org" in recipients(mailbox)
+    content = next(c for _, tos, c in mailbox.received if tos == ["zoë.martin@xn--exmple-cua.org"])
+    message = email.message_from_string(content.decode("utf-8"), policy=default)  # SMTPUTF8
+    assert message["To"].addresses[0].addr_spec == "zoë.martin@xn--exmple-cua.org"
+    assert message["To"].addresses[0].display_name == "Zoë Martin 1"
+
+
+def test_ctrl_c_while_sending_says_how_many_went_and_a_second_run_sends_the_rest(
+    event: Path, start_server: Callable[..., tuple[int, Mailbox]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[int] = []
+
+    def interrupted_on_the_fourth(self: RateLimit) -> None:
+        calls.append(1)
+        if len(calls) == 4:
+            raise KeyboardInterrupt
+
+    port, mailbox = start_server(Mailbox())
+    with monkeypatch.context() as patch:
+        patch.setattr(RateLimit, "wait", interrupted_on_the_fourth)
+        result = send(event, port, "--yes")
+    assert result.exit_code == 130
+    assert "Interrupted: 3 sent (see " in result.output
+    assert len(mailbox.received) == 3
+    resumed = send(event, port, "--yes")
+    assert resumed.exit_code == 0, resumed.output
+    assert sorted(recipients(mailbox)) == sorted(f"person{i}@example.org" for i in range(1, 10))

@@ -14,7 +14,8 @@ import re
 from collections.abc import Sequence
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.policy import SMTP
+from email.policy import SMTP, SMTPUTF8
+from email.utils import getaddresses
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -28,13 +29,22 @@ _ADDRESS = re.compile(r"^[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[^@\s<>(),;:
 
 
 def usable_address(text: str | None) -> str | None:
-    """The address as written when it can receive mail, else None ("n/a", "john at example")."""
+    """The address in a cell when it can receive mail ("Name <a@b.org>", "mailto:a@b.org", the
+    first of "a@b.org; c@d.org"), its domain in ASCII (IDNA); None for "n/a" or "john at x"."""
     if not text:
         return None
-    address = text.strip().strip("<>").strip()
-    if address.lower().startswith("mailto:"):
-        address = address[len("mailto:") :]
-    return address if _ADDRESS.match(address) else None
+    cleaned = re.sub(r"(?i)mailto:", "", text.strip())
+    found = [address for _, address in getaddresses([cleaned.replace(";", ",")])]
+    found += [token.strip("<>()") for token in re.split(r"[\s;,]+", cleaned)]
+    address = next((a.rstrip(".") for a in found if _ADDRESS.match(a.rstrip("."))), None)
+    if address is None:
+        return None
+    username, _, domain = address.rpartition("@")
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        return None
+    return f"{username}@{ascii_domain}"
 
 
 def parse_sender(text: str) -> Address:
@@ -121,7 +131,8 @@ def draft(
     attachment: bytes | None,
 ) -> bytes:
     """The .eml bytes: a text part, and the calendar as an attachment when there is one."""
-    message = EmailMessage(policy=SMTP)
+    # An address with a non-ASCII name part ("jürgen@...") needs UTF-8 headers (RFC 6531).
+    message = EmailMessage(policy=SMTP if recipient.isascii() else SMTPUTF8)
     message["X-Unsent"] = "1"
     if sender is not None:
         message["From"] = sender
