@@ -121,7 +121,7 @@ def test_every_person_with_an_email_gets_a_draft_whose_calendar_matches_their_ta
                 f"Round {number}, table {table} – Migration et intégration : qui fait quoi ?"
             )
             assert str(found[0]["UID"]) == event_uid(
-                event_key(plan, dt.date(2026, 3, 12)), person.id, number
+                event_key(plan.settings.title, dt.date(2026, 3, 12), "14:00"), person.id, number
             )
         assert "(topic: Besoins des migrant·e·s)" in text
     with (folder / "mail-merge.csv").open(encoding="utf-8-sig", newline="") as handle:
@@ -330,7 +330,7 @@ def test_after_a_replan_only_people_whose_tables_changed_get_a_message_saying_wh
     assert f"{len(after.participants) - len(changed)} people whose tables did not change" in (
         result.output
     )
-    key = event_key(after, dt.date(2026, 3, 12))
+    key = event_key(after.settings.title, dt.date(2026, 3, 12), after.settings.start)
     for pid, path in drafts.items():
         message = parse(path)
         text = text_of(message)

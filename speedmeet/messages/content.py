@@ -51,12 +51,33 @@ def _topic(plan: Plan, index: int) -> str | None:
     return topics[index] if index < len(topics) else None
 
 
-def seats(plan: Plan, settings: EventSettings, person_id: str, date: dt.date | None) -> list[Seat]:
+class PlanView:
+    """A plan read once for many messages: each person's table per round and each table's
+    people, so that a thousand messages do not walk the whole plan a thousand times."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.people = plan.participant_by_id()
+        self.tables = plan.seating()
+        self.members = {
+            (round_.round, table.table): table.participants
+            for round_ in plan.rounds
+            for table in round_.tables
+        }
+
+    def seated(self, person_id: str) -> bool:
+        return any(table is not None for table in self.tables.get(person_id, []))
+
+
+def seats(
+    view: PlanView, settings: EventSettings, person_id: str, date: dt.date | None
+) -> list[Seat]:
     """The person's table in every round, with times when the settings give them and a date."""
+    plan = view.plan
     count = len(plan.rounds)
     slots = round_slots(settings, count)
     times = round_times(settings, count)
-    tables = plan.seating().get(person_id, [None] * count)
+    tables = view.tables.get(person_id, [None] * count)
     result: list[Seat] = []
     for index in range(count):
         start = end = None
@@ -78,13 +99,13 @@ def itinerary_text(person_seats: list[Seat]) -> str:
     )
 
 
-def changes(before: Plan, after: Plan, person_id: str) -> list[Change] | None:
+def changes(before: PlanView, after: PlanView, person_id: str) -> list[Change] | None:
     """Rounds whose table changed for this person, or None when they were not in `before`.
 
     Rounds are compared by number; a round that exists in only one plan counts as unseated there.
     """
-    old = before.seating().get(person_id)
-    new = after.seating().get(person_id, [None] * len(after.rounds))
+    old = before.tables.get(person_id)
+    new = after.tables.get(person_id, [None] * len(after.plan.rounds))
     if old is None:
         return None
     count = max(len(old), len(new))
@@ -103,27 +124,19 @@ def changes_text(found: list[Change] | None) -> str:
     return "\n".join(texts.change_line(c.round, c.before, c.after) for c in found)
 
 
-def table_mates(plan: Plan, person_id: str) -> list[TableMate]:
+def table_mates(view: PlanView, person_id: str) -> list[TableMate]:
     """Everyone who shared a table with the person, round by round; an address only by consent."""
-    people = plan.participant_by_id()
     mates: list[TableMate] = []
-    for round_ in plan.rounds:
-        for table in round_.tables:
-            if person_id not in table.participants:
+    for number, table in enumerate(view.tables.get(person_id, []), start=1):
+        if table is None:
+            continue
+        for other_id in view.members[(number, table)]:
+            if other_id == person_id or other_id not in view.people:
                 continue
-            for other_id in table.participants:
-                if other_id == person_id or other_id not in people:
-                    continue
-                other = people[other_id]
-                mates.append(
-                    TableMate(
-                        round_.round,
-                        table.table,
-                        other.name,
-                        other.organisation,
-                        shared_email(other),
-                    )
-                )
+            other = view.people[other_id]
+            mates.append(
+                TableMate(number, table, other.name, other.organisation, shared_email(other))
+            )
     return mates
 
 

@@ -16,8 +16,9 @@ from email.headerregistry import Address
 from pathlib import Path
 
 from speedmeet.cells import csv_cell
-from speedmeet.files import all_or_nothing, make_output_folder, write_bytes_atomically
+from speedmeet.files import all_or_nothing, atomic_path, make_output_folder, write_bytes_atomically
 from speedmeet.messages import compose, content, texts
+from speedmeet.messages.content import PlanView
 from speedmeet.messages.template import Template, parse_template, render
 from speedmeet.model import EventSettings, Participant, Plan
 
@@ -91,21 +92,16 @@ def _stem(person: Participant) -> str:
     return "-".join(part for part in (_slug(person.id) or "participant", name) if part)
 
 
-def _seated(plan: Plan, person_id: str) -> bool:
-    return any(table is not None for table in plan.seating().get(person_id, []))
-
-
-def _recipients(plan: Plan, options: MessageOptions) -> tuple[list[Participant], int]:
+def _recipients(view: PlanView, previous: PlanView | None) -> tuple[list[Participant], int]:
     """Who gets a message, and (for changes) how many were left out as unchanged."""
-    if options.kind != "changes":
-        return [p for p in plan.participants if _seated(plan, p.id)], 0
-    assert options.previous is not None
+    if previous is None:
+        return [p for p in view.plan.participants if view.seated(p.id)], 0
     chosen: list[Participant] = []
     unchanged = 0
-    everyone = {**options.previous.participant_by_id(), **plan.participant_by_id()}
+    everyone = {**previous.people, **view.people}
     for person in everyone.values():
-        found = content.changes(options.previous, plan, person.id)
-        if found is None and not _seated(plan, person.id):
+        found = content.changes(previous, view, person.id)
+        if found is None and not view.seated(person.id):
             continue  # neither before nor now: nothing to say
         if found == []:
             unchanged += 1
@@ -115,9 +111,14 @@ def _recipients(plan: Plan, options: MessageOptions) -> tuple[list[Participant],
 
 
 def _values(
-    plan: Plan, person: Participant, options: MessageOptions, settings: EventSettings
+    view: PlanView,
+    previous: PlanView | None,
+    person: Participant,
+    options: MessageOptions,
+    settings: EventSettings,
 ) -> tuple[dict[str, str], list[content.Seat]]:
-    person_seats = content.seats(plan, settings, person.id, options.date)
+    plan = view.plan
+    person_seats = content.seats(view, settings, person.id, options.date)
     values = {
         "name": person.name,
         "organisation": person.organisation,
@@ -128,17 +129,17 @@ def _values(
         "calendar_note": "",
     }
     if options.kind == "after":
-        values["meetings"] = content.meetings_text(content.table_mates(plan, person.id))
+        values["meetings"] = content.meetings_text(content.table_mates(view, person.id))
     else:
         values["itinerary"] = content.itinerary_text(person_seats)
-    if options.kind == "changes":
-        assert options.previous is not None
-        values["changes"] = content.changes_text(content.changes(options.previous, plan, person.id))
+    if previous is not None:
+        values["changes"] = content.changes_text(content.changes(previous, view, person.id))
     return values, person_seats
 
 
 def _calendar(
-    plan: Plan,
+    view: PlanView,
+    previous: PlanView | None,
     person: Participant,
     person_seats: list[content.Seat],
     options: MessageOptions,
@@ -146,16 +147,17 @@ def _calendar(
 ) -> bytes | None:
     if options.kind == "after" or options.date is None:
         return None
+    plan = view.plan
     lost: list[content.Seat] = []
-    if options.kind == "changes" and options.previous is not None:
-        earlier = content.seats(options.previous, settings, person.id, options.date)
+    if previous is not None:
+        earlier = content.seats(previous, settings, person.id, options.date)
         now = {seat.round: seat.table for seat in person_seats}
         lost = [seat for seat in earlier if seat.table is not None and now.get(seat.round) is None]
     return compose.calendar(
         person_seats,
         person_id=person.id,
         event=plan.settings.title or texts.default_event(),
-        event_key=event_key(plan, options.date),
+        event_key=event_key(plan.settings.title, options.date, settings.start),
         place=options.place,
         timezone=options.timezone,
         sequence=options.sequence,
@@ -164,9 +166,10 @@ def _calendar(
     )
 
 
-def event_key(plan: Plan, date: dt.date | None) -> str:
-    """What identifies the event across replans (which keep title, date and start time)."""
-    return f"{plan.settings.title or ''}|{date.isoformat() if date else ''}|{plan.settings.start}"
+def event_key(title: str | None, date: dt.date | None, start: str | None) -> str:
+    """What identifies the event across replans (which keep title, date and start time): two
+    sessions of one title on one day differ by their start."""
+    return f"{title or ''}|{date.isoformat() if date else ''}|{start or ''}"
 
 
 def write_drafts(plan: Plan, folder: Path, options: MessageOptions) -> DraftsResult:
@@ -175,15 +178,21 @@ def write_drafts(plan: Plan, folder: Path, options: MessageOptions) -> DraftsRes
     settings = options.settings or plan.settings
     template = options.template or default_template(options.kind)
     result = DraftsResult(folder=Path(folder))
-    recipients, result.unchanged = _recipients(plan, options)
+    view = PlanView(plan)
+    previous = (
+        PlanView(options.previous) if options.kind == "changes" and options.previous else None
+    )
+    if options.kind == "changes" and previous is None:
+        raise ValueError("messages about changes need the previous plan")
+    recipients, result.unchanged = _recipients(view, previous)
     merge_rows: list[list[str]] = []
     without_rows: list[list[str]] = []
     make_output_folder(folder)
     earlier = _earlier_drafts(folder)
     with all_or_nothing():
         for person in recipients:
-            values, person_seats = _values(plan, person, options, settings)
-            attachment = _calendar(plan, person, person_seats, options, settings)
+            values, person_seats = _values(view, previous, person, options, settings)
+            attachment = _calendar(view, previous, person, person_seats, options, settings)
             if attachment is not None:
                 values["calendar_note"] = (
                     texts.calendar_update_note()
@@ -202,7 +211,7 @@ def write_drafts(plan: Plan, folder: Path, options: MessageOptions) -> DraftsRes
             stem = _stem(person)
             eml = Path(folder) / f"{stem}.eml"
             ics = Path(folder) / f"{stem}.ics" if attachment is not None else None
-            write_bytes_atomically(
+            _write_draft(
                 eml,
                 compose.draft(
                     recipient_name=person.name,
@@ -215,7 +224,7 @@ def write_drafts(plan: Plan, folder: Path, options: MessageOptions) -> DraftsRes
             )
             result.written.append(eml)
             if ics is not None and attachment is not None:
-                write_bytes_atomically(ics, attachment)
+                _write_draft(ics, attachment)
                 result.written.append(ics)
                 result.calendars += 1
             result.drafts.append(Draft(person, address, eml, subject, body, ics))
@@ -268,6 +277,14 @@ def _earlier_drafts(folder: Path) -> set[str]:
         for name in names
         if name.endswith((".eml", ".ics")) and Path(name).name == name and name[0] != "."
     }
+
+
+def _write_draft(target: Path, data: bytes) -> None:
+    """Atomic like every output (a temporary file moved into place), without a disk flush per
+    file: a draft lost in a power cut is made again from the plan, while a thousand flushes
+    take a minute on a busy disk."""
+    with atomic_path(target) as temporary:
+        temporary.write_bytes(data)
 
 
 def _csv(header: list[str], rows: list[list[str]]) -> bytes:
