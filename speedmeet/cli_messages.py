@@ -108,6 +108,7 @@ def _show_result(console: Console, result: DraftsResult, kind: str, dated: bool)
         f"{calendars}, and mail-merge.csv",
         highlight=False,
         markup=False,
+        soft_wrap=True,
     )
     if kind == "changes":
         console.print(
@@ -358,8 +359,11 @@ def _send(
     first = pending[0].message
     text = first.get_body(preferencelist=("plain",))
     console.rule("First message")
+    attached = [part.get_filename() or "" for part in first.iter_attachments()]
     console.print(
-        f"From: {sender}\nTo: {first['To']}\nSubject: {first['Subject']}\n",
+        f"From: {sender}\nTo: {first['To']}\nSubject: {first['Subject']}"
+        + (f"\nAttachment: {', '.join(attached)}" if attached else "")
+        + "\n",
         highlight=False,
         markup=False,
     )
@@ -371,6 +375,7 @@ def _send(
         f"{server.describe()}, at most {per_minute} a minute (about {minutes} min).",
         highlight=False,
         markup=False,
+        soft_wrap=True,
     )
     if dry_run:
         console.print("Dry run: nothing was sent.", highlight=False)
@@ -382,7 +387,11 @@ def _send(
 
     def progress(item: Outgoing, status: str) -> None:
         statuses.append(status)
-        console.print(f"  {status}: {item.address}", highlight=False, markup=False)
+        console.print(
+            f"  {len(statuses)}/{len(pending)} {status}: {item.address}",
+            highlight=False,
+            markup=False,
+        )
 
     try:
         password = None
@@ -411,6 +420,7 @@ def _send(
         f"Sent {len(report.sent)}; failed {len(report.failed)}; log: {log.path}",
         highlight=False,
         markup=False,
+        soft_wrap=True,
     )
     for item, detail in report.failed:
         console.print(f"  not sent to {item.address}: {detail}", highlight=False, markup=False)
