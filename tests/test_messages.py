@@ -159,6 +159,9 @@ def test_drafts_are_plain_ascii_mail_with_utf8_names_and_the_same_bytes_each_run
         data.decode("ascii")  # headers encoded as RFC 2047 words, bodies quoted-printable
         assert max(len(line) for line in data.split(b"\r\n")) <= 998
         message = parse(folder / "messages" / name)
+        strict = email.message_from_bytes(data, policy=default.clone(raise_on_defect=True))
+        assert not [defect for part in strict.walk() for defect in part.defects]
+        assert not [v.defects for part in strict.walk() for _, v in part.items() if v.defects]
         recipient = message["To"].addresses[0]
         assert (recipient.display_name, "", recipient.addr_spec) in [
             (n, "", e) for n, _, e in people
