@@ -446,3 +446,32 @@ def test_addresses_as_people_type_them(cell: str, address: str | None) -> None:
     from speedmeet.messages.compose import usable_address
 
     assert usable_address(cell) == address
+
+
+def test_every_word_of_a_message_goes_through_the_one_catalogue(
+    event: Path, tmp_path: Path
+) -> None:
+    """A catalogue installed in `texts` reaches the subject, the text, the calendar and the date:
+    the plan's language only needs its translations of these strings."""
+    from speedmeet.messages import texts
+    from speedmeet.messages.drafts import MessageOptions, write_drafts
+
+    class Shouting:
+        def gettext(self, message: str) -> str:
+            return message.replace("Round", "TOUR").replace("Dear", "BONJOUR")
+
+    texts.use_translations(Shouting(), "fr")
+    try:
+        result = write_drafts(
+            read_plan(event), tmp_path / "fr", MessageOptions(date=dt.date(2026, 11, 16))
+        )
+    finally:
+        texts.use_translations(None)
+    message = parse(result.drafts[0].path)
+    text = text_of(message)
+    assert text.startswith("BONJOUR ")
+    assert "TOUR 1, 14:00–14:20: table" in text and "Round" not in text
+    assert "lundi 16 novembre 2026" in text
+    cal = attachment(message)
+    assert cal is not None
+    assert all(str(e["SUMMARY"]).startswith("TOUR ") for e in cal.walk("VEVENT"))

@@ -10,14 +10,22 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
+from typing import Protocol
 
 from babel.dates import format_date
 
-_translations: gettext.NullTranslations = gettext.NullTranslations()
+
+class Catalogue(Protocol):
+    """Anything that translates a message: a gettext catalogue or the project's language."""
+
+    def gettext(self, message: str, /) -> str: ...
+
+
+_translations: Catalogue = gettext.NullTranslations()
 _locale = "en"
 
 
-def use_translations(translations: gettext.NullTranslations | None, locale: str = "en") -> None:
+def use_translations(translations: Catalogue | None, locale: str = "en") -> None:
     """Install the catalogue for the plan's language and its locale for dates (None: English)."""
     global _translations, _locale
     _translations = translations or gettext.NullTranslations()
