@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import csv
 import email
+import shutil
 import socket
+import ssl
+import subprocess
 from collections.abc import Callable, Iterator
 from email.policy import default
 from pathlib import Path
@@ -338,3 +341,62 @@ def test_ctrl_c_while_sending_says_how_many_went_and_a_second_run_sends_the_rest
     resumed = send(event, port, "--yes")
     assert resumed.exit_code == 0, resumed.output
     assert sorted(recipients(mailbox)) == sorted(f"person{i}@example.org" for i in range(1, 10))
+
+
+@pytest.fixture
+def certificate(tmp_path: Path) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1, made with the system's openssl."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        pytest.skip("openssl is needed to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
+         "-out", str(cert), "-days", "2", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return cert, key
+
+
+def server_context(cert: Path, key: Path) -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context
+
+
+@pytest.mark.parametrize("security", ["starttls", "tls"])
+def test_the_password_goes_only_over_a_verified_encrypted_connection(
+    event: Path,
+    start_server: Callable[..., tuple[int, Mailbox]],
+    certificate: tuple[Path, Path],
+    security: str,
+) -> None:
+    logins: list[bytes] = []
+
+    def authenticate(server: Any, session: Any, envelope: Any, mechanism: str, auth: Any) -> Any:
+        logins.append(auth.password)
+        return AuthResult(success=True)
+
+    context = server_context(*certificate)
+    encryption: dict[str, Any] = (
+        {"tls_context": context, "require_starttls": True}
+        if security == "starttls"
+        # aiosmtpd does not count a connection that began encrypted as TLS for AUTH
+        else {"ssl_context": context, "auth_require_tls": False}
+    )
+    port, mailbox = start_server(Mailbox(), authenticator=authenticate, **encryption)
+    args = ["messages", str(event), "--sender", SENDER, "--send", "--smtp-host", "127.0.0.1",
+            "--smtp-port", str(port), "--security", security, "--smtp-user", "team", "--yes"]  # fmt: skip
+    untrusted = CliRunner().invoke(app, args, env={"SPEEDMEET_SMTP_PASSWORD": "pw"})
+    assert untrusted.exit_code == 1
+    assert f"Error: no secure connection with 127.0.0.1:{port}" in untrusted.output
+    assert "CERTIFICATE_VERIFY_FAILED" in untrusted.output
+    assert logins == [] and mailbox.received == []
+    trusted = CliRunner().invoke(
+        app, args, env={"SPEEDMEET_SMTP_PASSWORD": "pw", "SSL_CERT_FILE": str(certificate[0])}
+    )
+    assert trusted.exit_code == 0, trusted.output
+    assert f"through 127.0.0.1:{port} ({security.upper()}) as team" in trusted.output
+    assert logins == [b"pw"]
+    assert len(mailbox.received) == 9
