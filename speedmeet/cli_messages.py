@@ -278,6 +278,14 @@ def messages_command(
         result = write_drafts(plan, folder, options)
         dated = options.date is not None and round_slots(settings, 1)[0] is not None
         _show_result(console, result, kind, dated)
+        if kind == "after":
+            sharing = sum(1 for p in plan.participants if p.consent and p.email)
+            console.print(
+                f"{sharing} of {len(plan.participants)} people agreed to share their e-mail "
+                "(the sheet's consent column); only their addresses appear in the lists.",
+                highlight=False,
+                soft_wrap=True,
+            )
         if kind == "itinerary" and any(plan_path.parent.glob("plan.v*.json")):
             console.print(
                 "This plan was replanned: --changes writes messages only for the people whose "

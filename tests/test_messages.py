@@ -272,6 +272,8 @@ def test_after_the_event_nobody_sees_an_address_whose_owner_did_not_consent(
     }
     result = run("messages", str(folder), "--after")
     assert result.exit_code == 0, result.output
+    agreed_count = sum(1 for _, agreed in people.values() if agreed)
+    assert f"{agreed_count} of 16 people agreed to share their e-mail" in result.output
     out = folder / "messages-after"
     drafts = {parse(path)["To"].addresses[0].addr_spec: path for path in out.glob("*.eml")}
     assert set(drafts) == set(people)
