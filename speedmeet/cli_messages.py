@@ -243,6 +243,8 @@ def messages_command(
             return
         if (dry_run or yes or smtp_host) and not send:
             raise SettingsError("--smtp-host, --dry-run and --yes go with --send")
+        if send:
+            _check_sending(smtp_host, sender, security.value, smtp_user)
         plan, _ = read_valid_plan(plan_dir)
         plan_path = resolve_plan_path(plan_dir)
         updates = {
@@ -308,6 +310,19 @@ def messages_command(
             )
 
 
+def _check_sending(host: str | None, sender: str | None, security: str, user: str | None) -> None:
+    """What --send needs, checked before any draft is written."""
+    if not host:
+        raise SettingsError("--send needs --smtp-host (your organisation's SMTP server)")
+    if not sender:
+        raise SettingsError('--send needs --sender "Name <address@example.org>" (the From)')
+    local = host in ("localhost", "127.0.0.1", "::1")
+    if user and security == "none" and not local:
+        raise SettingsError(
+            "--security none would send your password unencrypted; use starttls or tls"
+        )
+
+
 def default_template_text(kind: str) -> str:
     template = default_template(kind)
     return f"Subject: {template.subject}\n\n{template.body}"
@@ -336,15 +351,7 @@ def _send(
         send_all,
     )
 
-    if not host:
-        raise SettingsError("--send needs --smtp-host (your organisation's SMTP server)")
-    if not sender:
-        raise SettingsError('--send needs --sender "Name <address@example.org>" (the From)')
-    local = host in ("localhost", "127.0.0.1", "::1")
-    if user and security == "none" and not local:
-        raise SettingsError(
-            "--security none would send your password unencrypted; use starttls or tls"
-        )
+    assert host is not None and sender is not None  # checked before the drafts were written
     server = SmtpServer(
         host=host,
         port=port or DEFAULT_PORTS[security],

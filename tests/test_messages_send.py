@@ -400,3 +400,14 @@ def test_the_password_goes_only_over_a_verified_encrypted_connection(
     assert f"through 127.0.0.1:{port} ({security.upper()}) as team" in trusted.output
     assert logins == [b"pw"]
     assert len(mailbox.received) == 9
+
+
+def test_send_without_a_server_or_a_sender_stops_before_writing_anything(event: Path) -> None:
+    for args, expected in [
+        (["--sender", SENDER], "Error: --send needs --smtp-host"),
+        (["--smtp-host", "smtp.example.org"], "Error: --send needs --sender"),
+    ]:
+        result = CliRunner().invoke(app, ["messages", str(event), "--send", *args])
+        assert result.exit_code == 1
+        assert result.output.startswith(expected)
+        assert not (event / "messages").exists()
