@@ -432,18 +432,38 @@ def _send(
         )
         raise typer.Exit(130) from None
     console.print(
-        f"Sent {len(report.sent)}; failed {len(report.failed)}; log: {log.path}",
+        f"Sent {len(report.sent)}; failed {len(report.failed)}"
+        + (f"; unsure {len(report.unsure)}" if report.unsure else "")
+        + f"; log: {log.path}",
         highlight=False,
         markup=False,
         soft_wrap=True,
     )
     for item, detail in report.failed:
         console.print(f"  not sent to {item.address}: {detail}", highlight=False, markup=False)
+    if report.reconnects:
+        console.print(
+            f"The server closed the connection "
+            f"{'once' if report.reconnects == 1 else f'{report.reconnects} times'} before taking a "
+            "message; each time speedmeet connected again and sent it.",
+            highlight=False,
+        )
+    for item in report.unsure:
+        console.print(
+            f"  may have arrived at {item.address}: the connection broke while the server took "
+            "it; it is not sent again (ask them, or delete its line in the log to resend it)",
+            highlight=False,
+            markup=False,
+        )
     if report.stopped is not None:
         raise SpeedmeetError(
             f"{report.stopped}; {len(report.sent)} sent, "
             f"{report.not_tried + 1} not sent yet. Run the same command again to send the rest: "
             "nobody gets a message twice"
+        )
+    if report.unsure and not report.failed:
+        raise SpeedmeetError(
+            f"{len(report.unsure)} of {len(pending)} messages may not have arrived (see {log.path})"
         )
     if report.failed:
         raise SpeedmeetError(

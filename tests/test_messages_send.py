@@ -34,10 +34,19 @@ class Mailbox:
     """An SMTP server's handler that keeps what it receives, refuses the addresses it is told
     to, and drops the connection once it holds `drop_after` messages."""
 
-    def __init__(self, refuse: frozenset[str] = frozenset(), drop_after: int | None = None):
+    def __init__(
+        self,
+        refuse: frozenset[str] = frozenset(),
+        drop_after: int | None = None,
+        per_connection: int | None = None,
+        drop_in_data: frozenset[str] = frozenset(),
+    ):
         self.refuse = refuse
         self.drop_after = drop_after
+        self.per_connection = per_connection
+        self.drop_in_data = drop_in_data
         self.received: list[tuple[str, list[str], bytes]] = []
+        self.connections: dict[int, int] = {}
 
     async def handle_MAIL(
         self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
@@ -45,7 +54,10 @@ class Mailbox:
         if self.drop_after is not None and len(self.received) >= self.drop_after:
             server.transport.close()
             return "421 4.3.0 going away"
+        if self.connections.get(id(session), 0) == self.per_connection:
+            return "421 4.7.0 too many messages in this connection"
         envelope.mail_from = address
+        envelope.mail_options.extend(options)
         return "250 OK"
 
     async def handle_RCPT(
@@ -58,6 +70,9 @@ class Mailbox:
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        self.connections[id(session)] = self.connections.get(id(session), 0) + 1
+        if self.drop_in_data & set(envelope.rcpt_tos):
+            server.transport.close()  # taken, but the answer never reaches the sender
         return "250 OK"
 
 
@@ -411,3 +426,32 @@ def test_send_without_a_server_or_a_sender_stops_before_writing_anything(event: 
         assert result.exit_code == 1
         assert result.output.startswith(expected)
         assert not (event / "messages").exists()
+
+
+def test_a_server_taking_few_messages_a_connection_gets_a_new_one_and_everyone_once(
+    event: Path, start_server: Callable[..., tuple[int, Mailbox]]
+) -> None:
+    port, mailbox = start_server(Mailbox(per_connection=3))
+    result = send(event, port, "--yes")
+    assert result.exit_code == 0, result.output
+    assert "The server closed the connection 2 times before taking a message" in result.output
+    everyone = recipients(mailbox)
+    assert sorted(everyone) == sorted(f"person{i}@example.org" for i in range(1, 10))
+    assert len(mailbox.connections) == 3
+
+
+def test_a_message_whose_answer_was_lost_is_reported_and_never_sent_again(
+    event: Path, start_server: Callable[..., tuple[int, Mailbox]]
+) -> None:
+    port, mailbox = start_server(Mailbox(drop_in_data=frozenset({"person3@example.org"})))
+    result = send(event, port, "--yes")
+    assert result.exit_code == 1
+    assert "may have arrived at person3@example.org" in result.output
+    assert "Error: 1 of 9 messages may not have arrived" in result.output
+    assert sorted(recipients(mailbox)) == sorted(f"person{i}@example.org" for i in range(1, 10))
+    again = send(event, port, "--yes")
+    assert again.exit_code == 0, again.output
+    assert "Nothing left to send." in again.output
+    assert len(recipients(mailbox)) == 9
+    statuses = {row["email"]: row["status"] for row in log_rows(event)}
+    assert statuses["person3@example.org"] == "unsure"

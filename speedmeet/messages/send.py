@@ -13,6 +13,7 @@ import contextlib
 import csv
 import hashlib
 import os
+import re
 import smtplib
 import socket
 import ssl
@@ -24,7 +25,7 @@ from datetime import UTC, datetime
 from email import message_from_bytes
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.policy import SMTP
+from email.policy import SMTP, SMTPUTF8
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Literal
@@ -97,11 +98,16 @@ class SendLog:
         self.path = Path(path)
 
     def sent(self) -> set[str]:
-        """The message keys the log shows as delivered to the server."""
+        """The message keys the log shows as handed to the server (sent, or unsure: the
+        connection broke before the server answered), which are never sent again."""
         if not self.path.exists():
             return set()
         with self.path.open(encoding="utf-8-sig", newline="") as handle:
-            return {row["message"] for row in csv.DictReader(handle) if row["status"] == "sent"}
+            return {
+                row["message"]
+                for row in csv.DictReader(handle)
+                if row["status"] in ("sent", "unsure")
+            }
 
     def record(self, when: datetime, status: str, item: Outgoing, detail: str = "") -> None:
         new = not self.path.exists()
@@ -153,9 +159,12 @@ class SendReport:
     sent: list[Outgoing] = field(default_factory=list)
     failed: list[tuple[Outgoing, str]] = field(default_factory=list)
     skipped: list[Outgoing] = field(default_factory=list)
+    unsure: list[Outgoing] = field(default_factory=list)
+    """Handed over when the connection broke: they may have arrived, and are not sent again."""
     stopped: str | None = None
     """Why the run stopped before the end (connection lost, sender refused), if it did."""
     not_tried: int = 0
+    reconnects: int = 0
 
 
 def _connect(server: SmtpServer) -> smtplib.SMTP:
@@ -193,14 +202,78 @@ def _connect(server: SmtpServer) -> smtplib.SMTP:
     return smtp
 
 
-def _refusal(error: smtplib.SMTPRecipientsRefused | smtplib.SMTPResponseException) -> str:
-    text: bytes | str
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        code, text = next(iter(error.recipients.values()))
-    else:
-        code, text = error.smtp_code, error.smtp_error
-    reply = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
-    return f"refused by the server: {code} {reply}"
+def _reply(code: int, reply: bytes | str) -> str:
+    text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+    return f"{code} {' '.join(text.split())}"
+
+
+class _NotTaken(Exception):
+    """The server closed or is closing the connection before it took the message: sending it
+    again on a new connection cannot make a duplicate."""
+
+
+class _SenderRefused(Exception):
+    """The server refuses the From address: no message can go."""
+
+
+def _flatten(message: EmailMessage, international: bool) -> bytes:
+    return message.as_bytes(policy=SMTPUTF8 if international else SMTP)
+
+
+def _deliver(smtp: smtplib.SMTP, item: Outgoing, sender: Address) -> tuple[str, str]:
+    """MAIL, RCPT and DATA one at a time, so that a failure says whether the server can have
+    taken the message: ("sent", ""), ("failed", reply) when refused, or ("unsure", why) when
+    the connection broke after the whole message went out but before the server's answer."""
+    try:
+        smtp.ehlo_or_helo_if_needed()
+        international = not f"{sender.addr_spec}{item.address}".isascii()
+        options: list[str] = []
+        if international:
+            if not smtp.has_extn("smtputf8"):
+                return "failed", "the server does not take addresses with accents (SMTPUTF8)"
+            options = ["SMTPUTF8", "BODY=8BITMIME"]
+        content = _flatten(item.message, international)
+        code, reply = smtp.mail(sender.addr_spec, options)
+        if code == 421:
+            raise _NotTaken(_reply(code, reply))
+        if code >= 500:
+            raise _SenderRefused(_reply(code, reply))
+        if code != 250:
+            smtp.rset()
+            return "failed", f"refused by the server: {_reply(code, reply)}"
+        code, reply = smtp.rcpt(item.address)
+        if code == 421:
+            raise _NotTaken(_reply(code, reply))
+        if code not in (250, 251):
+            smtp.rset()
+            return "failed", f"refused by the server: {_reply(code, reply)}"
+        smtp.putcmd("data")
+        code, reply = smtp.getreply()
+        if code == 421:
+            raise _NotTaken(_reply(code, reply))
+        if code != 354:
+            smtp.rset()
+            return "failed", f"refused by the server: {_reply(code, reply)}"
+    except (smtplib.SMTPServerDisconnected, OSError) as error:
+        raise _NotTaken(str(error) or type(error).__name__) from None
+    body = re.sub(rb"(?m)^\.", b"..", content.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n"))
+    if not body.endswith(b"\r\n"):
+        body += b"\r\n"
+    try:
+        smtp.send(body + b".\r\n")
+        code, reply = smtp.getreply()
+    except (smtplib.SMTPServerDisconnected, OSError) as error:
+        return "unsure", f"the connection broke while the server took the message ({error})"
+    if code == 250:
+        return "sent", ""
+    if code == 421:
+        raise _NotTaken(_reply(code, reply))
+    return "failed", f"refused by the server: {_reply(code, reply)}"
+
+
+MAX_RECONNECTS = 3
+"""New connections tried in a row for one message before the run stops (a server that closes
+after so many messages per connection gets a new one each time)."""
 
 
 def send_all(
@@ -214,10 +287,13 @@ def send_all(
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
     on_attempt: Callable[[Outgoing, str], None] | None = None,
 ) -> SendReport:
-    """Send every message the log does not show as sent, one recipient per message.
+    """Send every message the log does not show as sent or unsure, one recipient per message.
 
-    A refused recipient is logged and the run goes on; a lost connection or a refused sender
-    stops it, and running again resumes after the last message sent.
+    A refused recipient is logged and the run goes on. A connection the server closes before
+    taking a message is opened again (some servers take only so many messages a connection);
+    when that keeps failing, or the server refuses the sender, the run stops, and running it
+    again resumes after the last message sent. A message whose connection broke after it was
+    handed over is "unsure": it may have arrived, so it is never sent again by itself.
     """
     report = SendReport()
     done = log.sent()
@@ -227,43 +303,61 @@ def send_all(
     if not pending:
         return report
     limit = limit or RateLimit(per_minute)
-    smtp = _connect(server)
+    smtp: smtplib.SMTP | None = _connect(server)
+    index = reconnects = 0
     try:
-        for index, item in enumerate(pending):
-            limit.wait()
-            message = item.message
-            del message["Date"], message["Message-ID"]
-            if message["From"] is None:
-                message["From"] = sender
-            message["Date"] = format_datetime(now())
-            message["Message-ID"] = f"<{item.key[:32]}@{sender.domain}>"
-            detail = ""
+        while index < len(pending):
+            item = pending[index]
+            if reconnects == 0:
+                limit.wait()
+            _stamp(item, sender, now)
             try:
-                smtp.send_message(message, from_addr=sender.addr_spec, to_addrs=[item.address])
-            except smtplib.SMTPRecipientsRefused as error:
-                detail = _refusal(error)
-            except smtplib.SMTPSenderRefused as error:
-                report.stopped = f"the server refused the sender {sender.addr_spec}: " + _refusal(
-                    error
-                ).removeprefix("refused by the server: ")
-            except (smtplib.SMTPDataError, smtplib.SMTPNotSupportedError) as error:
-                detail = _refusal(error) if isinstance(error, smtplib.SMTPDataError) else str(error)
-            except (smtplib.SMTPServerDisconnected, OSError) as error:
-                report.stopped = f"the connection to {server.host} was lost ({error})"
+                if smtp is None:
+                    smtp = _connect(server)
+                status, detail = _deliver(smtp, item, sender)
+            except (_NotTaken, SendError) as lost:
+                _close(smtp)
+                smtp = None
+                reconnects += 1
+                report.reconnects += 1
+                if reconnects <= MAX_RECONNECTS:
+                    continue
+                report.stopped = f"the connection to {server.host} was lost ({lost})"
+            except _SenderRefused as refusal:
+                report.stopped = f"the server refused the sender {sender.addr_spec}: {refusal}"
             if report.stopped is not None:
                 log.record(now(), "failed", item, report.stopped)
                 report.failed.append((item, report.stopped))
                 report.not_tried = len(pending) - index - 1
                 break
-            status = "failed" if detail else "sent"
+            reconnects = 0
             log.record(now(), status, item, detail)
-            if detail:
+            {"sent": report.sent, "unsure": report.unsure}.get(status, []).append(item)
+            if status == "failed":
                 report.failed.append((item, detail))
-            else:
-                report.sent.append(item)
             if on_attempt is not None:
                 on_attempt(item, status)
+            index += 1
     finally:
-        with contextlib.suppress(OSError, smtplib.SMTPException, socket.timeout):
-            smtp.quit()
+        _close(smtp, politely=True)
     return report
+
+
+def _stamp(item: Outgoing, sender: Address, now: Callable[[], datetime]) -> None:
+    """The headers a sent message carries and a draft does not: From, Date and Message-ID."""
+    message = item.message
+    del message["Date"], message["Message-ID"]
+    if message["From"] is None:
+        message["From"] = sender
+    message["Date"] = format_datetime(now())
+    message["Message-ID"] = f"<{item.key[:32]}@{sender.domain}>"
+
+
+def _close(smtp: smtplib.SMTP | None, *, politely: bool = False) -> None:
+    if smtp is None:
+        return
+    with contextlib.suppress(OSError, smtplib.SMTPException, socket.timeout):
+        if politely:
+            smtp.quit()
+        else:
+            smtp.close()
