@@ -23,11 +23,21 @@ HEADERS = [
     "Accord",
     "Accord pour partager mon courriel",
     "J'accepte de partager mon adresse e-mail",
-    "Consentement (RGPD)",
+    "Consentement au partage de mon e-mail",
     "Einwilligung",
     "Einwilligung zur Weitergabe der E-Mail-Adresse",
     "Weitergabe meiner E-Mail-Adresse",
+    "Einwilligung zur Weitergabe meiner E-Mail-Adresse (DSGVO)",
+]
+NOT_CONSENT = [
+    "Datenschutz",
     "DSGVO-Einwilligung",
+    "Consentement (RGPD)",
+    "GDPR consent",
+    "I agree to the terms and conditions",
+    "J'accepte la politique de confidentialité",
+    "J'accepte que mes données soient traitées (RGPD)",
+    "Ich akzeptiere die Datenschutzerklärung",
 ]
 YES = ["Yes", "yes", "YES, I agree", "y", "x", "X", "1", "TRUE", "Oui", "oui, j'accepte",
        "D'accord", "Ja", "ja, einverstanden", "Ich stimme zu", "OK", " yes "]  # fmt: skip
@@ -111,3 +121,16 @@ def test_the_consent_column_can_be_named_by_hand(tmp_path: Path) -> None:
     path = write_sheet(tmp_path / "registrations.csv", "Q7", ["oui", "non"])
     registrations = read_registrations(path, columns={"consent": "Q7"})
     assert [p.consent for p in registrations.participants] == [True, False]
+
+
+@pytest.mark.parametrize("header", NOT_CONSENT)
+def test_accepting_a_privacy_policy_or_terms_is_not_consent_to_share_an_address(
+    tmp_path: Path, header: str
+) -> None:
+    """Forms ask everyone to accept data processing; a yes there says nothing about giving
+    one's e-mail to the people one meets, so that column is ignored."""
+    path = write_sheet(tmp_path / "registrations.csv", header, ["yes", "x", "Oui", "Ja"])
+    registrations = read_registrations(path)
+    assert "consent" not in dict(registrations.mapping)
+    assert header in registrations.ignored
+    assert [p.consent for p in registrations.participants] == [False] * 4
