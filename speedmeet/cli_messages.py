@@ -101,10 +101,15 @@ def _stamp(plan: Plan, plan_path: Path) -> tuple[dt.datetime, int]:
 
 
 def _show_result(console: Console, result: DraftsResult, kind: str, dated: bool) -> None:
-    what = {"itinerary": "itineraries", "changes": "change notices", "after": "who-you-met lists"}
+    what = {
+        "itinerary": ("itinerary", "itineraries"),
+        "changes": ("change notice", "change notices"),
+        "after": ("who-you-met list", "who-you-met lists"),
+    }[kind]
+    count = len(result.drafts)
     calendars = " with calendar files (.ics)" if result.calendars else ""
     console.print(
-        f"Written in {result.folder}: {len(result.drafts)} {what[kind]} as drafts (.eml)"
+        f"Written in {result.folder}: {count} {what[0] if count == 1 else what[1]} as drafts (.eml)"
         f"{calendars}, and mail-merge.csv",
         highlight=False,
         markup=False,
