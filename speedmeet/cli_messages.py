@@ -20,21 +20,13 @@ import typer
 from rich.console import Console
 
 from speedmeet.errors import SettingsError, SpeedmeetError
-from speedmeet.messages.compose import parse_sender
-from speedmeet.messages.drafts import (
-    FOLDERS,
-    SEND_LOG,
-    WITHOUT_EMAIL,
-    DraftsResult,
-    MessageOptions,
-    default_template,
-    write_drafts,
-)
+from speedmeet.messages import FOLDERS, SEND_LOG, WITHOUT_EMAIL
 from speedmeet.messages.template import PLACEHOLDERS, read_template
 from speedmeet.model import Plan, round_slots
 from speedmeet.planfile import read_plan, resolve_plan_path
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the e-mail and calendar libraries load only when the command runs
+    from speedmeet.messages.drafts import DraftsResult
     from speedmeet.messages.send import Outgoing
 
 PASSWORD_VARIABLE = "SPEEDMEET_SMTP_PASSWORD"
@@ -230,6 +222,8 @@ def messages_command(
     """Write each participant's message as an e-mail draft with a calendar file, and a
     mail-merge csv; with --send, deliver them through your SMTP server."""
     from speedmeet.cli import read_valid_plan, reporting_errors
+    from speedmeet.messages.compose import parse_sender
+    from speedmeet.messages.drafts import MessageOptions, write_drafts
 
     console = Console()
     with reporting_errors():
@@ -329,6 +323,8 @@ def _check_sending(host: str | None, sender: str | None, security: str, user: st
 
 
 def default_template_text(kind: str) -> str:
+    from speedmeet.messages.drafts import default_template
+
     template = default_template(kind)
     return f"Subject: {template.subject}\n\n{template.body}"
 
@@ -348,6 +344,7 @@ def _send(
     yes: bool,
 ) -> None:
     """Show the first message and the count, ask, then send; the network is touched only here."""
+    from speedmeet.messages.compose import parse_sender
     from speedmeet.messages.send import (
         DEFAULT_PORTS,
         SendLog,

@@ -17,16 +17,12 @@ from pathlib import Path
 
 from speedmeet.cells import csv_cell
 from speedmeet.files import all_or_nothing, atomic_path, make_output_folder, write_bytes_atomically
-from speedmeet.messages import compose, content, texts
+from speedmeet.messages import MAIL_MERGE, WITHOUT_EMAIL, compose, content, texts
 from speedmeet.messages.content import PlanView
 from speedmeet.messages.template import Template, parse_template, render
 from speedmeet.model import EventSettings, Participant, Plan
 
 KINDS = ("itinerary", "changes", "after")
-FOLDERS = {"itinerary": "messages", "changes": "messages-changes", "after": "messages-after"}
-MAIL_MERGE = "mail-merge.csv"
-WITHOUT_EMAIL = "without-email.csv"
-SEND_LOG = "send-log.csv"
 PART = {"itinerary": "itinerary", "changes": "changes", "after": "meetings"}
 """The mail-merge column holding the part of the message a letter of one's own would use."""
 
