@@ -6,9 +6,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import email
+import os
 import random
 import shutil
 import socket
+import subprocess
+import sys
 from email.message import EmailMessage
 from email.policy import default
 from pathlib import Path
@@ -477,3 +480,24 @@ def test_every_word_of_a_message_goes_through_the_one_catalogue(
     cal = attachment(message)
     assert cal is not None
     assert all(str(e["SUMMARY"]).startswith("TOUR ") for e in cal.walk("VEVENT"))
+
+
+def test_the_smtp_code_and_the_calendar_library_load_only_when_needed(event: Path) -> None:
+    """Every speedmeet command starts without them, and `messages` without --send never loads
+    the code that speaks to a mail server."""
+    script = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "import speedmeet.cli as cli\n"
+        "assert 'icalendar' not in sys.modules and 'smtplib' not in sys.modules\n"
+        f"result = CliRunner().invoke(cli.app, ['messages', {str(event)!r}, '--after'])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "assert 'smtplib' not in sys.modules and 'speedmeet.messages.send' not in sys.modules\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+    )
+    assert done.returncode == 0, done.stderr
