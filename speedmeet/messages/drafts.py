@@ -121,7 +121,8 @@ def _values(
         "event": plan.settings.title or texts.default_event(),
         "date": texts.long_date(options.date) if options.date else "",
         "place": options.place or "",
-        "organiser": options.sender.display_name if options.sender else "",
+        "organiser": (options.sender.display_name if options.sender else "")
+        or texts.default_organiser(),
         "calendar_note": "",
     }
     if options.kind == "after":

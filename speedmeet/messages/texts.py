@@ -112,6 +112,11 @@ def default_event() -> str:
     return _("Speed meeting")
 
 
+def default_organiser() -> str:
+    """Who signs a message when --sender gives no name."""
+    return _("The organising team")
+
+
 def calendar_note() -> str:
     return _("The attached calendar file (.ics) puts each round in your calendar.")
 
