@@ -1,10 +1,11 @@
 """Sending the drafts through the organiser's SMTP server: the only part of speedmeet that
 touches the network, imported only when the organiser asks to send.
 
-A log beside the drafts records every address sent or failed, as it happens (appended and
-flushed line by line, so a crash loses nothing); a run started again skips every message the
-log shows as sent, so nobody gets a message twice. A message counts by its content (recipient,
-subject, text and calendar), so a draft re-made from the same plan is the same message.
+A log beside the drafts records every address sent, refused or unsure as it happens (appended
+and flushed line by line, so a crash loses nothing); a run started again skips every message
+the log shows as sent or unsure, so nobody gets a message twice. A message counts by its
+content (recipient, subject, text and calendar), so a draft re-made from the same plan is the
+same message.
 """
 
 from __future__ import annotations
