@@ -465,17 +465,18 @@ def test_every_word_of_a_message_goes_through_the_one_catalogue(
         def gettext(self, message: str) -> str:
             return message.replace("Round", "TOUR").replace("Dear", "BONJOUR")
 
-    texts.use_translations(Shouting(), "fr")
-    try:
+        def interval(self, start: int, end: int) -> str:
+            return f"{start // 60}h{start % 60:02d} à {end // 60}h{end % 60:02d}"
+
+    with texts.speaking(Shouting(), "fr"):
         result = write_drafts(
             read_plan(event), tmp_path / "fr", MessageOptions(date=dt.date(2026, 11, 16))
         )
-    finally:
-        texts.use_translations(None)
+    assert texts.time_slot(840, 860) == "14:00–14:20"  # English again after the batch
     message = parse(result.drafts[0].path)
     text = text_of(message)
     assert text.startswith("BONJOUR ")
-    assert "TOUR 1, 14:00–14:20: table" in text and "Round" not in text
+    assert "TOUR 1, 14h00 à 14h20: table" in text and "Round" not in text
     assert "lundi 16 novembre 2026" in text
     cal = attachment(message)
     assert cal is not None

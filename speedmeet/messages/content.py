@@ -8,10 +8,11 @@ here, in one place: a table-mate's e-mail address is given only if that person c
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from speedmeet.messages import texts
-from speedmeet.model import EventSettings, Participant, Plan, round_slots, round_times
+from speedmeet.model import EventSettings, Participant, Plan, round_times
 
 
 @dataclass(frozen=True)
@@ -75,18 +76,18 @@ def seats(
     """The person's table in every round, with times when the settings give them and a date."""
     plan = view.plan
     count = len(plan.rounds)
-    slots = round_slots(settings, count)
-    times = round_times(settings, count)
+    times: Sequence[tuple[int, int] | None] = round_times(settings, count) or [None] * count
     tables = view.tables.get(person_id, [None] * count)
     result: list[Seat] = []
     for index in range(count):
         start = end = None
         minutes = times[index]
+        slot = texts.time_slot(*minutes) if minutes is not None else None
         if minutes is not None and date is not None:
             midnight = dt.datetime.combine(date, dt.time())
             start = midnight + dt.timedelta(minutes=minutes[0])
             end = midnight + dt.timedelta(minutes=minutes[1])
-        result.append(Seat(index + 1, tables[index], _topic(plan, index), slots[index], start, end))
+        result.append(Seat(index + 1, tables[index], _topic(plan, index), slot, start, end))
     return result
 
 

@@ -8,8 +8,10 @@ translation, so a translator moves them freely and never translates their names.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gettext
+from collections.abc import Iterator
 from typing import Protocol
 
 from babel.dates import format_date
@@ -30,6 +32,31 @@ def use_translations(translations: Catalogue | None, locale: str = "en") -> None
     global _translations, _locale
     _translations = translations or gettext.NullTranslations()
     _locale = locale if translations is not None else "en"
+
+
+@contextlib.contextmanager
+def speaking(translations: Catalogue | None, locale: str = "en") -> Iterator[None]:
+    """The plan's language for one batch of messages, English again afterwards."""
+    saved = _translations, _locale
+    use_translations(translations, locale)
+    try:
+        yield
+    finally:
+        use_translations(*saved)
+
+
+def time_slot(start: int, end: int) -> str:
+    """A round's times (minutes after midnight) as the language writes them: "14:00–14:20";
+    a catalogue that knows its locale's way (an `interval` method) writes them its way."""
+    interval = getattr(_translations, "interval", None)
+    if callable(interval):
+        return str(interval(start, end))
+    return f"{_clock(start)}–{_clock(end)}"
+
+
+def _clock(minutes: int) -> str:
+    hours, mins = divmod(minutes % (24 * 60), 60)
+    return f"{hours:02d}:{mins:02d}"
 
 
 def long_date(date: dt.date) -> str:
