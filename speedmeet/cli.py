@@ -26,6 +26,7 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 
 from speedmeet.cli_checks import HiddenRows, check_plain_text, check_seed, stopped
+from speedmeet.cli_messages import messages_command
 from speedmeet.cli_replan import history_command, replan_command
 from speedmeet.defaults import (
     DEFAULT_ROUNDS,
@@ -934,6 +935,7 @@ def check_command(
 
 app.command("replan")(replan_command)
 app.command("history")(history_command)
+app.command("messages")(messages_command)
 
 
 def main() -> None:

@@ -55,6 +55,9 @@ class Participant(BaseModel):
     host: bool = False
     first_round: int | None = Field(default=None, ge=1)
     last_round: int | None = Field(default=None, ge=1)
+    consent: bool = False
+    """Agreed that their e-mail address may be given to the people they meet (the sheet's
+    consent column); without it the address reaches nobody but the organiser."""
 
     @property
     def organisation_key(self) -> str:

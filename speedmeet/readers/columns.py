@@ -140,8 +140,16 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "jusqu au tour, tour de depart, letzte runde, bis runde"
     ),
     "consent": _phrases(
-        "consent, consentement, einwilligung, einverstandnis, i agree, j accepte, gdpr, "
-        "rgpd, dsgvo, data protection, protection des donnees, datenschutz"
+        "consent, consentement, einwilligung, einverstandnis, einverstanden, "
+        "i agree to share, j accepte de partager, accord, d accord, accord de partage, "
+        "share email, share e mail, share my email, "
+        "share my e mail, share your email, share your e mail, share contact, "
+        "share my contact, share contact details, contact sharing, email sharing, "
+        "e mail sharing, partage de l email, partage du courriel, partager mon email, "
+        "partager mon e mail, partager mon adresse, partager votre adresse, "
+        "partager mon courriel, partager votre courriel, weitergabe, weitergeben, "
+        "e mail weitergeben, kontaktdaten weitergeben, weitergabe der e mail adresse, "
+        "weitergabe meiner e mail adresse, weitergabe meiner kontaktdaten"
     ),
     IGNORED: _phrases(
         "horodateur, timestamp, zeitstempel, start time, completion time, end time, "
@@ -150,7 +158,16 @@ _PHRASES: dict[str, tuple[str, ...]] = {
         "last modified, comment, comments, commentaire, commentaires, remarque, "
         "remarques, remarks, notes, note, bemerkung, bemerkungen, kommentar, "
         "anmerkungen, order date, bestelldatum, date de commande, registration date, "
-        "date d inscription, anmeldedatum"
+        "date d inscription, anmeldedatum, "
+        # Accepting a privacy policy or terms is not agreeing to have one's e-mail shared with
+        # the people one meets: such a column is no consent column.
+        "gdpr, rgpd, dsgvo, data protection, protection des donnees, datenschutz, "
+        "privacy policy, privacy notice, politique de confidentialite, datenschutzerklarung, "
+        "terms and conditions, terms, conditions generales, cgu, cgv, agb, "
+        "nutzungsbedingungen, gdpr consent, consent gdpr, rgpd consentement, "
+        "consentement rgpd, dsgvo einwilligung, einwilligung dsgvo, einwilligung datenschutz, "
+        "datenschutz einwilligung, consent to data processing, consent to the processing, "
+        "consentement au traitement, einwilligung zur datenverarbeitung"
     ),
 }
 

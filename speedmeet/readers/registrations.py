@@ -157,6 +157,7 @@ class _Entry:
     given_id: str | None
     unknown_languages: list[str] = field(default_factory=list)
     """Words of the languages cell that are no language, kept as written in `languages`."""
+    consent: bool = False
     organisation_key: str = field(init=False)
     name_key: str = field(init=False)
 
@@ -202,6 +203,12 @@ def build_registrations(
     if table.repeated_headers:
         rows = _rows_text(table.repeated_headers)
         warnings.append(f"{rows} repeat the header row and are skipped")
+    if reader.unclear_consent:
+        header = table.label(table.mapping.fields["consent"])
+        warnings.append(
+            f"{_rows_text(reader.unclear_consent)}: the answer in '{header}' is not a clear yes "
+            "or no; read as no (their e-mail is not shared)"
+        )
     warnings.extend(_capped(list(reader.refused.values()), "more rows are refused"))
     cleaned = sorted({n for n, _ in reader.cleaned_cells if n not in reader.refused})
     if cleaned:  # a refused row has its own warning
@@ -262,6 +269,7 @@ def build_registrations(
             host=entry.host,
             first_round=entry.first_round,
             last_round=entry.last_round,
+            consent=entry.consent,
         )
         for i, entry in enumerate(entries)
     ]
@@ -323,6 +331,7 @@ class _RowReader:
         self.bidi_cells: list[int] = []
         self.refused: dict[int, str] = {}
         """Row number -> why the row cannot be a participant."""
+        self.unclear_consent: list[int] = []
 
     def cell(self, row: SheetRow, field_name: str) -> str:
         index = self.table.mapping.fields.get(field_name)
@@ -397,6 +406,7 @@ class _RowReader:
             first_round=first_round,
             last_round=last_round,
             given_id=given_id,
+            consent=self._consent(row),
         )
 
     def _yes_no(self, row: SheetRow, field_name: str) -> bool:
@@ -410,6 +420,16 @@ class _RowReader:
             f"'{answer}' is not yes or no (write yes, x or 1 for a table host, leave empty otherwise)",
             self._where(row, index),
         )
+
+    def _consent(self, row: SheetRow) -> bool:
+        """A consent answer as forms write it ("Yes, I agree", "Oui", "x", "Ja, einverstanden");
+        anything that is not clearly yes counts as no, since an address shared by mistake
+        cannot be taken back, and an answer read as neither is reported."""
+        answer = self.cell(row, "consent")
+        verdict = consent_answer(answer)
+        if verdict is None:
+            self.unclear_consent.append(row.number)
+        return bool(verdict)
 
     def _round(self, row: SheetRow, field_name: str) -> int | None:
         text = self.cell(row, field_name).strip()
@@ -436,6 +456,41 @@ def _visible(text: str) -> bool:
         and char not in _BLANK_LOOKING
         for char in text
     )
+
+
+_CONSENT_NO = frozenset(
+    {
+        "no", "n", "non", "nein", "not", "don t", "do not", "pas", "ne", "n accepte", "nicht",
+        "kein", "keine", "refuse", "declined", "decline", "lehne", "ablehnen", "ablehnung", "false", "faux",
+        "falsch", "0",
+    }
+)  # fmt: skip
+_CONSENT_YES = frozenset(
+    {
+        "yes", "y", "oui", "o", "ja", "j", "x", "1", "true", "vrai", "wahr", "ok", "okay",
+        "agree", "i agree", "accepte", "j accepte", "d accord", "accord", "einverstanden",
+        "stimme zu", "ich stimme zu", "consent", "i consent", "je consens", "zustimmung",
+        "yes please", "sure",
+    }
+)  # fmt: skip
+
+
+def consent_answer(answer: str) -> bool | None:
+    """True for a yes ("Yes, I agree", "Oui, j'accepte", "Ja", "x", "1"), False for a no or an
+    empty cell, None for an answer that is neither. A "no" anywhere wins: "I do not agree"."""
+    words = organisation_key(answer).split()
+    if not words:
+        return False
+    text = " ".join(words)
+    if any(word in _CONSENT_NO for word in words) or any(
+        f" {no} " in f" {text} " for no in _CONSENT_NO if " " in no
+    ):
+        return False
+    if text in _CONSENT_YES or words[0] in _CONSENT_YES:
+        return True
+    if any(f" {yes} " in f" {text} " for yes in _CONSENT_YES if " " in yes):
+        return True
+    return None
 
 
 def _one_line(text: str) -> str:
