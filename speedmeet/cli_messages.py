@@ -7,6 +7,7 @@ are imported when the command runs, as `cli_replan` does.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import os
@@ -223,10 +224,12 @@ def messages_command(
     """Write each participant's message as an e-mail draft with a calendar file, and a
     mail-merge csv; with --send, deliver them through your SMTP server."""
     from speedmeet.cli import read_valid_plan, reporting_errors
+    from speedmeet.i18n import language
+    from speedmeet.messages import texts
     from speedmeet.messages.compose import parse_sender
     from speedmeet.messages.drafts import MessageOptions, write_drafts
     from speedmeet.model import round_slots
-    from speedmeet.planfile import resolve_plan_path
+    from speedmeet.planfile import read_plan, resolve_plan_path
 
     console = Console()
     with reporting_errors():
@@ -234,9 +237,13 @@ def messages_command(
             raise SettingsError("--after and --changes are two kinds of message; choose one")
         kind = "after" if after else "changes" if changes else "itinerary"
         if show_template:
-            console.print(
-                default_template_text(kind), highlight=False, markup=False, soft_wrap=True
-            )
+            code = None  # the plan's language when PLAN_DIR holds one, else English
+            with contextlib.suppress(SpeedmeetError):
+                code = read_plan(plan_dir).settings.language
+            speech = language(code)
+            with texts.speaking(speech, speech.code):
+                text = default_template_text(kind)
+            console.print(text, highlight=False, markup=False, soft_wrap=True)
             console.print(
                 "Placeholders: " + ", ".join(f"{{{name}}}" for name in PLACEHOLDERS[kind]),
                 highlight=False,
@@ -279,7 +286,9 @@ def messages_command(
         folder = out if out is not None else plan_path.parent / FOLDERS[kind]
         if kind == "changes":
             console.print(f"Compared with {since_name}.", highlight=False, markup=False)
-        result = write_drafts(plan, folder, options)
+        speech = language(plan.settings.language)
+        with texts.speaking(speech, speech.code):  # the plan's language, as its PDFs speak
+            result = write_drafts(plan, folder, options)
         dated = options.date is not None and round_slots(settings, 1)[0] is not None
         _show_result(console, result, kind, dated)
         if kind == "after":

@@ -22,6 +22,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from speedmeet.cli import app
+from speedmeet.i18n import language
 from speedmeet.messages.compose import event_uid
 from speedmeet.messages.drafts import event_key
 from speedmeet.model import Plan
@@ -114,7 +115,8 @@ def test_every_person_with_an_email_gets_a_draft_whose_calendar_matches_their_ta
         assert len(events) == sum(1 for t in tables if t is not None)
         for number, table in enumerate(tables, start=1):
             begin = dt.datetime(2026, 3, 12, 14, 0) + dt.timedelta(minutes=25 * (number - 1))
-            line = f"Round {number}, {begin:%H:%M}–{begin + dt.timedelta(minutes=20):%H:%M}"
+            first = 14 * 60 + 25 * (number - 1)
+            line = f"Round {number}, {language('en').interval(first, first + 20)}"
             assert f"{line}: table {table}" in text
             found = [e for e in events if e.start == begin]
             assert len(found) == 1
@@ -169,7 +171,7 @@ def test_drafts_are_plain_ascii_mail_with_utf8_names_and_the_same_bytes_each_run
         assert (recipient.display_name, "", recipient.addr_spec) in [
             (n, "", e) for n, _, e in people
         ]
-        assert f"Dear {recipient.display_name}," in text_of(message)
+        assert f"Bonjour {recipient.display_name}," in text_of(message)  # a French sheet
         cal = attachment(message)
         assert cal is not None
         first_event = min(cal.walk("VEVENT"), key=lambda e: e.start)
@@ -202,7 +204,7 @@ def test_people_without_a_usable_email_are_listed_and_get_their_text_in_a_csv(
         rows = list(csv.DictReader(handle))
     assert [row["name"] for row in rows] == ["Ben Okafor", "Cléa Roux", "Dan Berg"]
     assert rows[0]["message"].startswith("Dear Ben Okafor,")
-    assert "Round 1, 14:00–14:20: table " in rows[0]["message"]
+    assert f"Round 1, {language('en').interval(840, 860)}: table " in rows[0]["message"]
 
 
 def test_a_template_file_replaces_the_default_and_a_wrong_placeholder_is_named(
@@ -220,7 +222,10 @@ def test_a_template_file_replaces_the_default_and_a_wrong_placeholder_is_named(
     person = read_plan(event).participants[0]
     assert message["Subject"] == f"Vos tables, {person.name}"
     text = text_of(message)
-    assert text.startswith(f"Bonjour {person.name} ({person.organisation}),\n\nRound 1, 14:00")
+    assert text.startswith(
+        f"Bonjour {person.name} ({person.organisation}),\n\n"
+        f"Round 1, {language('en').interval(840, 860)}: table"
+    )
     assert "Lieu" not in text  # no --place: the line goes
     assert "{sans accolade}" in text
 
@@ -293,8 +298,12 @@ def test_after_the_event_nobody_sees_an_address_whose_owner_did_not_consent(
                 if not agreed and address != row["email"]:
                     assert address not in "".join(row.values())
     message = parse(next(iter(drafts.values())))
-    assert "These are the people you sat with" in text_of(message)
-    assert "Round 1, table " in text_of(message)
+    words = {
+        "en": ("These are the people you sat with", "Round 1, table "),
+        "fr": ("Voici les personnes avec qui vous avez partagé une table", "Tour 1, table "),
+        "de": ("Mit diesen Personen haben Sie an einem Tisch gesessen", "Runde 1, Tisch "),
+    }[plan.settings.language]  # the sheet's language is the messages' language
+    assert all(part in text_of(message) for part in words)
 
 
 def _met(plan: Plan, first: str, second: str) -> bool:

@@ -21,6 +21,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 from typer.testing import CliRunner, Result
 
 from speedmeet.cli import app
+from speedmeet.i18n import language
 from speedmeet.messages.compose import parse_sender
 from speedmeet.messages.send import RateLimit, SendLog, SmtpServer, read_outgoing, send_all
 from speedmeet.planfile import write_plan
@@ -167,7 +168,7 @@ def test_a_dry_run_shows_the_first_message_and_the_count_and_sends_nothing(
     assert result.exit_code == 0, result.output
     assert "To: Zoë Martin 1 <person1@example.org>" in result.output
     assert "Subject: Your tables: Speed meeting" in result.output
-    assert "Round 1, 14:00–14:15: table 1" in result.output
+    assert f"Round 1, {language('en').interval(840, 855)}: table 1" in result.output
     assert "Ready to send 9 messages" in result.output
     assert "Dry run: nothing was sent." in result.output
     declined = send(event, port, input="n\n")
