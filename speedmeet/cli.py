@@ -22,6 +22,7 @@ from rich.table import Table as RichTable
 
 from speedmeet import __version__
 from speedmeet.cli_replan import history_command, replan_command
+from speedmeet.cli_venue import venue_command
 from speedmeet.errors import InputError, SettingsError, SpeedmeetError
 from speedmeet.exports import (
     OUTPUT_NAMES,
@@ -635,7 +636,7 @@ def read_valid_plan(location: Path) -> tuple[Plan, Quality]:
 def print_command(
     plan_dir: Annotated[Path, typer.Argument(metavar="PLAN_DIR", help="Folder holding plan.json.")],
     what: Annotated[
-        str, typer.Option(help="Comma-separated: sheets, cards, itineraries, badges.")
+        str, typer.Option(help="Comma-separated: sheets, cards, itineraries, badges, entrance.")
     ] = ",".join(PRINTABLES),
     paper: Annotated[
         Paper | None, typer.Option(help="Paper size (default: as when planned).")
@@ -722,6 +723,7 @@ def check_command(
 
 app.command("replan")(replan_command)
 app.command("history")(history_command)
+app.command("venue")(venue_command)
 
 
 def main() -> None:

@@ -22,6 +22,7 @@ from speedmeet.exports.pdf_common import (
     plan_texts,
     selected_participants,
 )
+from speedmeet.exports.pdf_entrance import draw_entrance_list
 from speedmeet.exports.pdf_itineraries import draw_itineraries
 from speedmeet.exports.pdf_sheets import draw_round_sheets
 from speedmeet.files import write_bytes_atomically
@@ -32,6 +33,7 @@ PDF_NAMES = {
     "cards": "table-cards.pdf",
     "itineraries": "itineraries.pdf",
     "badges": "badges.pdf",
+    "entrance": "entrance-list.pdf",
 }
 
 
@@ -106,7 +108,7 @@ def write_print_kit(
 
     `only_participants` (ids) limits badges, itineraries and table cards to those people;
     `only_rounds` (1-based) limits round sheets and table cards to those rounds; both serve a
-    reprint after `replan`. A document with nothing to show is not written. Paper, badge layout
+    reprint after `replan` (the entrance list is always whole). A document with nothing to show is not written. Paper, badge layout
     and QR default to the plan's settings, so a reprint looks like the first print.
     """
     paper = paper or plan.settings.paper
@@ -132,6 +134,8 @@ def write_print_kit(
         "badges": lambda: draw_badges(
             plan, people, layout_name=badge_layout, paper=paper, qr=qr, skip=skip
         ),
+        # One alphabetical list: any change of seats means printing it whole again.
+        "entrance": lambda: draw_entrance_list(plan, paper),
     }
     written: list[Path] = []
     for key in PRINTABLES:
