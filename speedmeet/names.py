@@ -57,6 +57,13 @@ class FiledName:
         return f"{self.family}, {self.given}" if self.given else self.family
 
 
+LETTERS_APART = str.maketrans(
+    {"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss", "đ": "d"}
+    | {"Đ": "D", "ł": "l", "Ł": "L", "þ": "th", "Þ": "Th", "ð": "d", "ı": "i"}
+)
+"""Latin letters that no accent-stripping turns into A-Z, filed as the alphabet has them."""
+
+
 def _is_capitals(word: str) -> bool:
     letters = [c for c in word if c.isalpha()]
     return len(letters) >= 2 and all(c.isupper() for c in letters)
@@ -105,7 +112,7 @@ def file_name(name: str) -> FiledName:
             family_words, given_words = words, []
     family = " ".join(family_words) or text
     given = " ".join([*given_words, *family_particles])
-    folded = organisation_key(f"{family} {given}")
+    folded = organisation_key(f"{family} {given}".translate(LETTERS_APART))
     return FiledName(family=family, given=given, key=folded, initial=_initial(folded))
 
 

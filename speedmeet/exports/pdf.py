@@ -135,7 +135,13 @@ def write_print_kit(
             plan, people, layout_name=badge_layout, paper=paper, qr=qr, skip=skip
         ),
         # One alphabetical list: any change of seats means printing it whole again.
-        "entrance": lambda: draw_entrance_list(plan, paper),
+        "entrance": lambda: (
+            draw_entrance_list(plan, paper)
+            if (only_participants is None and only_rounds is None)
+            or only_participants
+            or only_rounds
+            else None
+        ),
     }
     written: list[Path] = []
     for key in PRINTABLES:
