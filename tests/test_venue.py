@@ -258,3 +258,15 @@ def test_entrance_list_of_a_small_event_is_one_page_without_tabs(tmp_path: Path)
     text = reader.pages[0].extract_text()
     assert "page 1 of" not in text
     assert text.find("Dubois") < text.find("Haddad") < text.find("Hadj") < text.find("Müller")
+
+
+def test_a_translation_of_the_texts_reaches_every_word_of_the_page() -> None:
+    html = venue_html(nine_plan(), translate=lambda text: f"«{text}»", language="fr")
+    data = page_data(html)
+    texts = data["texts"]
+    assert isinstance(texts, dict)
+    assert texts == {key: f"«{text}»" for key, text in PAGE_TEXTS.items()}
+    rounds = data["rounds"]
+    assert isinstance(rounds, list)
+    assert rounds[0]["tables"][0]["label"] == "«Table 1»"
+    assert '<html lang="fr">' in html

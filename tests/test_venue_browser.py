@@ -290,6 +290,18 @@ def test_arrow_keys_move_between_rounds(open_venue: Any) -> None:
     assert venue.text("#round-label") == "Round 1 of 4"
 
 
+def test_f_puts_the_round_screen_in_full_screen_and_back(open_venue: Any) -> None:
+    venue = open_venue(nine_plan())
+    venue.open()
+    page = venue.page
+    page.keyboard.press("f")
+    page.wait_for_function("document.fullscreenElement !== null")
+    assert not page.locator("#bar").is_visible()  # the buttons leave the screen to the tables
+    page.keyboard.press("f")
+    page.wait_for_function("document.fullscreenElement === null")
+    assert page.locator("#bar").is_visible()
+
+
 def test_the_address_opens_the_right_view(open_venue: Any) -> None:
     plan = nine_plan()
     names = plan.participant_by_id()

@@ -83,6 +83,22 @@ def _draw_tabs(pdf: KitPDF, on_page: set[str], tabs: list[str], top: float, bott
         )
 
 
+def _draw_name(pdf: KitPDF, name: FiledName, x: float, y: float, width: float) -> None:
+    """ "Family, Given" on one line, family in bold: shrunk together when it is long, each part
+    drawn on its own so that a right-to-left name keeps its comma after the family name."""
+    family = pdf.printable(name.family)
+    given = pdf.printable(name.given)
+    comma = pdf.width_of(", ", NAME_PT) if given else 0.0
+    parts = [pdf.width_of(family, NAME_PT, "B"), comma, pdf.width_of(given, NAME_PT)]
+    scale = min(1.0, width / max(sum(parts), 0.01))
+    size = max(NAME_PT * scale, 9.0)
+    boxes = [part * scale for part in parts]
+    pdf.text_line(family, x, y, boxes[0], 7, size=size, min_size=size, style="B")
+    if given:
+        pdf.text_line(",", x + boxes[0], y, boxes[1], 7, size=size, min_size=size)
+        pdf.text_line(given, x + boxes[0] + boxes[1], y, boxes[2], 7, size=size, min_size=size)
+
+
 def draw_entrance_list(plan: Plan, paper: str) -> KitPDF | None:
     """The entrance list of everyone seated in some round, or None when nobody is."""
     width, height = paper_size(paper)
@@ -120,9 +136,24 @@ def draw_entrance_list(plan: Plan, paper: str) -> KitPDF | None:
         pdf.text_line("Entrance list", MARGIN, y + 7, inner, 14, size=28, min_size=16, style="B")
         y += HEADER_H
         pdf.text_line("Name", MARGIN, y, name_w, COLUMNS_H, size=11, style="B", color=GREY)
+        # "Round 3" over each column while it fits at a readable size, else one "Round" over
+        # the numbers.
+        wide = pdf.width_of(f"Round {rounds}", 11, "B") <= round_w - 1
+        if not wide:
+            pdf.text_line(
+                "Round",
+                MARGIN + name_w + 2,
+                y - 4,
+                rounds * round_w,
+                4,
+                size=9,
+                style="B",
+                align="C",
+                color=GREY,
+            )
         for r in range(rounds):
             pdf.text_line(
-                f"Round {r + 1}",
+                f"Round {r + 1}" if wide else str(r + 1),
                 MARGIN + name_w + 2 + r * round_w,
                 y,
                 round_w,
@@ -145,18 +176,7 @@ def draw_entrance_list(plan: Plan, paper: str) -> KitPDF | None:
                 continue
             if row % 2 == 1:
                 pdf.box(MARGIN, y, inner, ROW_H, fill=LIGHT, border=None)
-            family_w = min(pdf.width_of(pdf.printable(name.family), NAME_PT, "B"), name_w * 0.7)
-            pdf.text_line(name.family, MARGIN + 1, y + 0.5, family_w, 7, size=NAME_PT, style="B")
-            if name.given:
-                pdf.text_line(
-                    f", {name.given}",
-                    MARGIN + 1 + family_w,
-                    y + 0.5,
-                    max(10.0, name_w - 1 - family_w),
-                    7,
-                    size=NAME_PT,
-                    min_size=8,
-                )
+            _draw_name(pdf, name, MARGIN + 1, y + 0.5, name_w - 1)
             pdf.text_line(
                 person.organisation,
                 MARGIN + 1,

@@ -13,6 +13,7 @@ import hashlib
 import html
 import json
 import re
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -30,43 +31,58 @@ ABSENT_FILENAME = "absent.csv"
 ABSENT_HEADER = ("id", "name", "organisation")
 """The columns of the check-in download, read back by `speedmeet replan --drop-file`."""
 
+
+def N_(message: str) -> str:
+    """Marks a word of the page for translation (`pybabel extract` knows N_); it is translated
+    when the page is written, in the language of the printouts."""
+    return message
+
+
 PAGE_TEXTS: dict[str, str] = {
-    "event": "Speed meeting",
-    "tab_round": "Round screen",
-    "tab_find": "Find your table",
-    "tab_checkin": "Check-in",
-    "round_of": "Round {n} of {total}",
-    "next_round": "Next: round {n} of {total}",
-    "break": "Break",
-    "time_up": "Time is up: move to your next table",
-    "last_over": "That was the last round. Thank you!",
-    "press_start": "Space: start",
-    "paused": "Paused",
-    "table": "Table {name}",
-    "tables_page": "Tables {first}–{last} · page {page} of {pages}",
-    "minutes": "Minutes per round",
-    "mute": "Mute the bell",
-    "unmute": "Sound the bell",
-    "fullscreen": "Full screen",
-    "keys": "Space start/pause · R reset · ← → round · PgUp PgDn page · F full screen · M bell",
-    "search_label": "Your name",
-    "search_placeholder": "Type a few letters of your name",
-    "search_hint": "Type a few letters of a first or family name; accents and capitals do not matter.",
-    "no_match": "Nobody found for “{query}”.",
-    "more_matches": "{count} more: type more letters.",
-    "round_short": "Round {n}",
-    "not_seated": "not attending",
-    "host": "table host",
-    "arrived": "{arrived} of {total} arrived · {absent} absent",
-    "filter_label": "Filter",
-    "download_absent": "Download the absent list (csv)",
-    "everyone_here": "Everyone has arrived: no replan is needed.",
-    "clear_ticks": "Untick everyone",
-    "clear_confirm": "Untick everyone on this computer?",
-    "checkin_help": "Tick people as they arrive. Then download the absent list and run:",
-    "no_javascript": "This page needs JavaScript, which is switched off in this browser.",
+    "event": N_("Speed meeting"),
+    "tab_round": N_("Round screen"),
+    "tab_find": N_("Find your table"),
+    "tab_checkin": N_("Check-in"),
+    "round_of": N_("Round {n} of {total}"),
+    "next_round": N_("Next: round {n} of {total}"),
+    "break": N_("Break"),
+    "time_up": N_("Time is up: move to your next table"),
+    "last_over": N_("That was the last round. Thank you!"),
+    "press_start": N_("Space: start"),
+    "paused": N_("Paused"),
+    "table": N_("Table {name}"),
+    "tables_page": N_("Tables {first}–{last} · page {page} of {pages}"),
+    "minutes": N_("Minutes per round"),
+    "mute": N_("Mute the bell"),
+    "unmute": N_("Sound the bell"),
+    "fullscreen": N_("Full screen"),
+    "keys": N_("Space start/pause · R reset · ← → round · PgUp PgDn page · F full screen · M bell"),
+    "search_label": N_("Your name"),
+    "search_placeholder": N_("Type a few letters of your name"),
+    "search_hint": N_(
+        "Type a few letters of a first or family name; accents and capitals do not matter."
+    ),
+    "no_match": N_("Nobody found for “{query}”."),
+    "more_matches": N_("{count} more: type more letters."),
+    "round_short": N_("Round {n}"),
+    "not_seated": N_("not attending"),
+    "host": N_("table host"),
+    "arrived": N_("{arrived} of {total} arrived · {absent} absent"),
+    "filter_label": N_("Filter"),
+    "download_absent": N_("Download the absent list (csv)"),
+    "everyone_here": N_("Everyone has arrived: no replan is needed."),
+    "clear_ticks": N_("Untick everyone"),
+    "clear_confirm": N_("Untick everyone on this computer?"),
+    "checkin_help": N_("Tick people as they arrive. Then download the absent list and run:"),
+    "no_javascript": N_("This page needs JavaScript, which is switched off in this browser."),
 }
-"""Every word the page shows, in one place so that it can be translated with the printouts."""
+"""Every word the page shows, in one place: handed to the page as `plan.texts`, so that a
+translation of these strings translates the whole page."""
+
+
+def page_texts(translate: Callable[[str], str] | None = None) -> dict[str, str]:
+    """The page's words, through `translate` (a catalogue's gettext) when one is given."""
+    return {key: translate(text) if translate else text for key, text in PAGE_TEXTS.items()}
 
 
 def _table_label(table: str, texts: dict[str, str]) -> str:
@@ -155,15 +171,20 @@ def script_json(value: object) -> str:
     return text
 
 
-def venue_html(plan: Plan, *, plan_folder: str = "PLAN_DIR") -> str:
+def venue_html(
+    plan: Plan,
+    *,
+    plan_folder: str = "PLAN_DIR",
+    translate: Callable[[str], str] | None = None,
+    language: str = "en",
+) -> str:
     """The whole page as text: the template with the plan's data put in its place."""
     template = resources.files("speedmeet.exports").joinpath(TEMPLATE).read_text("utf-8")
-    data = venue_data(plan, plan_folder=plan_folder)
-    texts = data["texts"]
-    assert isinstance(texts, dict)
+    texts = page_texts(translate)
+    data = venue_data(plan, plan_folder=plan_folder, texts=texts)
     fields = {
         "TITLE": html.escape(str(data["title"])),
-        "LANG": "en",
+        "LANG": html.escape(language),
         "NOSCRIPT": html.escape(texts["no_javascript"]),
         "DATA": script_json(data),
     }
