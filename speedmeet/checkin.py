@@ -80,32 +80,34 @@ def read_absent_file(path: Path, plan: Plan, from_round: int) -> AbsentList:
     numbered = [(number, row) for number, row in enumerate(rows, start=1) if any(row)]
     if not numbered:
         raise ReplanError(f"--drop-file {path}: the file is empty; nobody to drop")
-    id_column, name_column = _columns(numbered[0][1])
+    header = numbered[0][1]
+    id_column, name_column = _columns(header)
     if id_column is not None or name_column is not None:
         numbered = numbered[1:]
     absent = AbsentList()
     by_id = plan.participant_by_id()
     rounds = len(plan.rounds)
     for number, row in numbered:
-        tokens = [
-            _unquoted(row[column])
+        cells = [
+            (_unquoted(row[column]), header[column])
             for column in (id_column, name_column)
             if column is not None and column < len(row) and row[column]
         ]
         if id_column is None and name_column is None:
-            tokens = [_unquoted(row[0])] if row[0] else []
-        if not tokens:
+            cells = [(_unquoted(row[0]), "")] if row[0] else []
+        if not cells:
             continue
-        where = Location(file=path.name, row=number)
+        where = Location(file=path.name, row=number, column=cells[0][1] or None)
         try:
-            person = resolve_drop(tokens[0], plan)
+            person = resolve_drop(cells[0][0], plan)
         except ReplanError as error:
-            if len(tokens) < 2:
+            if len(cells) < 2:
                 raise ReplanError(error.message, where) from None
             try:  # an id from another version of the plan, but a name it knows
-                person = resolve_drop(tokens[1], plan)
+                person = resolve_drop(cells[1][0], plan)
             except ReplanError:
                 raise ReplanError(error.message, where) from None
+        where = Location(file=path.name, row=number)
         participant = by_id[person]
         if not any(participant.present_in(r) for r in range(from_round, rounds + 1)):
             absent.warnings.append(

@@ -146,11 +146,15 @@ def test_an_absent_list_naming_someone_unknown_stops_at_that_row(
 ) -> None:
     path = tmp_path / "absent.csv"
     path.write_text("id,name\nP1,Hélène Dubois\nP77,Nobody Known\n", encoding="utf-8")
-    with pytest.raises(SpeedmeetError, match=r"absent\.csv, row 3: no participant has the id"):
+    with pytest.raises(
+        SpeedmeetError, match=r"absent\.csv, row 3, column 'id': no participant has the id"
+    ):
         read_absent_file(path, read_plan(planned), 1)
     result = run("replan", str(planned), "--from-round", "1", "--drop-file", str(path))
     assert result.exit_code == 1
-    assert result.output.startswith("Error: absent.csv, row 3: no participant has the id")
+    assert result.output.startswith(
+        "Error: absent.csv, row 3, column 'id': no participant has the id or name 'P77'"
+    )
     assert "Traceback" not in result.output
     assert read_plan(planned) == nine_plan()  # the plan is left as it was
 
