@@ -8,17 +8,16 @@ formula. Each row names one person, by id when it has one, else by name.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from speedmeet.errors import Location
+from speedmeet.errors import InputError, Location
 from speedmeet.model import Plan
 from speedmeet.readers.columns import recognise
+from speedmeet.readers.csv import read_rows
 from speedmeet.replanning import ReplanError, resolve_drop
 
-ENCODINGS = ("utf-8-sig", "cp1252")
-"""The csv as the page writes it (UTF-8 with a byte-order mark), or as Excel re-saves it."""
+ZIP_MAGIC = b"PK\x03\x04"
 
 
 @dataclass
@@ -29,28 +28,25 @@ class AbsentList:
     warnings: list[str] = field(default_factory=list)
 
 
-def _text(path: Path) -> str:
+def _rows(path: Path) -> list[tuple[int, list[str]]]:
+    """The file's records numbered as a spreadsheet shows them, read like a registration csv
+    (UTF-8 or Windows-1252 or UTF-16, comma, semicolon or tab)."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as stream:
+            head = stream.read(4)
     except FileNotFoundError:
         raise ReplanError(f"--drop-file {path}: no such file") from None
     except OSError as error:
         raise ReplanError(f"--drop-file {path}: cannot read it ({error.strerror})") from None
-    for encoding in ENCODINGS:
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ReplanError(f"--drop-file {path}: not a text file (save it as csv)")  # pragma: no cover
-
-
-def _rows(text: str) -> list[list[str]]:
-    sample = text[:4096]
+    if head.startswith(ZIP_MAGIC):
+        raise ReplanError(f"--drop-file {path}: a workbook; save the list as csv and give that")
     try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [[cell.strip() for cell in row] for row in csv.reader(text.splitlines(), dialect)]
+        rows = read_rows(path, path.name, encoding=None)
+    except InputError as error:
+        if error.message == "the file is empty":  # blank lines only: it names nobody
+            return []
+        raise
+    return [(number, [cell.strip() for cell in row]) for number, row in rows]
 
 
 def _unquoted(cell: str) -> str:
@@ -76,8 +72,7 @@ def read_absent_file(path: Path, plan: Plan, from_round: int) -> AbsentList:
     """The people an absent list names, checked against the plan; a row naming nobody known
     stops with its row number, someone already out of the rounds to replan is set aside."""
     path = Path(path)
-    rows = _rows(_text(path))
-    numbered = [(number, row) for number, row in enumerate(rows, start=1) if any(row)]
+    numbered = [(number, row) for number, row in _rows(path) if any(row)]
     if not numbered:
         raise ReplanError(f"--drop-file {path}: the file is empty; nobody to drop")
     header = numbered[0][1]

@@ -8,6 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pypdf import PdfReader
 from typer.testing import CliRunner, Result
 
@@ -53,6 +55,13 @@ def test_names_holding_markup_stay_data_inside_the_page() -> None:
     assert isinstance(people, list)
     assert [p["name"] for p in people] == [name for name, _ in nasty]
     assert [p["organisation"] for p in people] == [org for _, org in nasty]
+
+
+@given(st.text(), st.text())
+def test_any_text_stays_data_inside_a_script_element(name: str, organisation: str) -> None:
+    embedded = script_json({"name": name, "organisation": organisation})
+    assert "<" not in embedded and ">" not in embedded and "\u2028" not in embedded
+    assert json.loads(embedded) == {"name": name, "organisation": organisation}
 
 
 def test_the_page_loads_nothing_and_shows_no_email() -> None:
@@ -274,3 +283,14 @@ def test_a_translation_of_the_texts_reaches_every_word_of_the_page() -> None:
     assert isinstance(rounds, list)
     assert rounds[0]["tables"][0]["label"] == "«Table 1»"
     assert '<html lang="fr">' in html
+
+
+def test_an_absent_list_in_utf16_or_as_a_workbook(planned: Path, tmp_path: Path) -> None:
+    path = tmp_path / "absent.txt"
+    path.write_bytes("ID\tName\r\nP1\tHélène Dubois\r\nP5\t\r\n".encode("utf-16"))
+    assert read_absent_file(path, read_plan(planned), 1).ids == ["P1", "P5"]
+    workbook = tmp_path / "absent.xlsx"
+    workbook.write_bytes(b"PK\x03\x04" + bytes(100))
+    result = run("replan", str(planned), "--from-round", "1", "--drop-file", str(workbook))
+    assert result.exit_code == 1
+    assert "a workbook; save the list as csv" in result.output
