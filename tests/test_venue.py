@@ -17,7 +17,7 @@ from speedmeet.checkin import read_absent_file
 from speedmeet.cli import app
 from speedmeet.errors import SpeedmeetError
 from speedmeet.exports.pdf import write_print_kit
-from speedmeet.exports.venue import PAGE_TEXTS, venue_data, venue_html
+from speedmeet.exports.venue import PAGE_TEXTS, script_json, venue_data, venue_html
 from speedmeet.model import Participant
 from speedmeet.names import family_order, file_name
 from speedmeet.planfile import read_plan, write_plan
