@@ -207,6 +207,21 @@ def test_search_ignores_accents_case_and_punctuation(
         assert query in venue.text("#find-hint")
 
 
+def test_typing_at_the_entrance_screen_always_searches(open_venue: Any) -> None:
+    venue = open_venue(nine_plan())
+    venue.open("#find=")
+    page = venue.page
+    page.locator("#find").click(position={"x": 5, "y": 300})  # focus left the search box
+    page.keyboard.type("frm")  # letters that are keys of the round screen elsewhere
+    assert page.locator("#search").input_value() == "frm"
+    page.locator("#search").fill("")
+    page.locator("#search").blur()
+    page.keyboard.type("helene")
+    assert page.locator("#results .who").all_inner_texts() == ["Hélène Dubois"]
+    assert "find=helene" in page.url
+    assert page.evaluate("document.fullscreenElement") is None
+
+
 def test_timer_counts_down_warns_in_the_last_minute_and_rings(open_venue: Any) -> None:
     venue = open_venue(nine_plan(), clock=True)
     venue.open()
