@@ -77,13 +77,18 @@ def _initial(folded: str) -> str:
     return "#"
 
 
-def file_name(name: str) -> FiledName:
-    """Split `name` into family and given names as an alphabetical list files them."""
+def file_name(name: str, family_name: str | None = None) -> FiledName:
+    """Split `name` into family and given names as an alphabetical list files them;
+    `family_name`, when the sheet had a column for it, is taken as written."""
     text = " ".join(unicodedata.normalize("NFC", name).split())
     family_words: list[str]
     given_words: list[str]
     family_particles: list[str] = []
-    if "," in text:
+    family_given = " ".join(unicodedata.normalize("NFC", family_name or "").split())
+    if family_given and family_given in text:
+        family_words = family_given.split()
+        given_words = text.replace(family_given, " ", 1).split()
+    elif "," in text:
         family_part, _, given_part = text.partition(",")
         family_words, given_words = family_part.split(), given_part.split()
     else:
@@ -118,5 +123,5 @@ def file_name(name: str) -> FiledName:
 
 def family_order(participants: list[Participant]) -> list[tuple[Participant, FiledName]]:
     """Participants sorted by family name, then given name, case and accents ignored."""
-    filed = [(person, file_name(person.name)) for person in participants]
+    filed = [(person, file_name(person.name, person.family_name)) for person in participants]
     return sorted(filed, key=lambda item: (item[1].key, item[1].listed, item[0].id))

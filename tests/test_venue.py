@@ -294,3 +294,25 @@ def test_an_absent_list_in_utf16_or_as_a_workbook(planned: Path, tmp_path: Path)
     result = run("replan", str(planned), "--from-round", "1", "--drop-file", str(workbook))
     assert result.exit_code == 1
     assert "a workbook; save the list as csv" in result.output
+
+
+def test_a_family_name_column_files_people_as_the_sheet_says(tmp_path: Path) -> None:
+    sheet = tmp_path / "people.csv"
+    sheet.write_text(
+        "Prénom;Nom;Organisation\n"
+        "Gabriel;García Márquez;Fundación\n"
+        "Ana;de la Cruz;Ville\n"
+        "Jean;Martin;Caritas\n"
+        "Zoé;Abel;EPER\n",
+        encoding="utf-8",
+    )
+    from speedmeet.readers import read_registrations
+
+    people = read_registrations(sheet).participants
+    assert people[0].name == "Gabriel García Márquez"
+    assert [name.listed for _, name in family_order(people)] == [
+        "Abel, Zoé",
+        "de la Cruz, Ana",
+        "García Márquez, Gabriel",
+        "Martin, Jean",
+    ]

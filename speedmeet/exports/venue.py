@@ -121,7 +121,7 @@ def venue_data(
         )
     entries: list[dict[str, object]] = []
     for person in people:
-        filed = file_name(person.name)
+        filed = file_name(person.name, person.family_name)
         entries.append(
             {
                 "id": person.id,

@@ -72,6 +72,7 @@ class _Entry:
     first_round: int | None
     last_round: int | None
     given_id: str | None
+    family_name: str | None = None
     organisation_key: str = field(init=False)
     name_key: str = field(init=False)
 
@@ -132,6 +133,7 @@ def build_registrations(table: SheetTable, source: str) -> Registrations:
             id=ids[i],
             name=entry.name,
             organisation=displays[i],
+            family_name=entry.family_name,
             email=entry.email,
             interests=entry.interests,
             languages=entry.languages,
@@ -198,9 +200,11 @@ class _RowReader:
 
     def read(self, row: SheetRow) -> _Entry | None:
         name = _one_line(self.cell(row, "name"))
+        family_name = None
         if not name:
             parts = [_one_line(self.cell(row, f)) for f in ("first_name", "last_name")]
             name = " ".join(p for p in parts if p)
+            family_name = parts[1] or None
         if not name:
             return None
         given_id = _one_line(self.cell(row, "id")) if "id" in self.table.mapping.fields else None
@@ -226,6 +230,7 @@ class _RowReader:
             first_round=first_round,
             last_round=last_round,
             given_id=given_id,
+            family_name=family_name,
         )
 
     def _yes_no(self, row: SheetRow, field_name: str) -> bool:
