@@ -520,3 +520,26 @@ def test_no_email_address_reaches_the_page(tmp_path: Path) -> None:
     assert "@example.org" not in html
     write_plan(plan, tmp_path / "plan.json")
     assert "@example.org" in (tmp_path / "plan.json").read_text(encoding="utf-8")
+
+
+def test_checkin_leaves_out_people_who_join_after_round_one(open_venue: Any) -> None:
+    plan = nine_plan()
+    late = plan.participants[8]
+    late.first_round = 2
+    for table in plan.rounds[0].tables:
+        if late.id in table.participants:
+            table.participants.remove(late.id)
+    assert validate(plan).ok
+    venue = open_venue(plan)
+    venue.open("#view=checkin")
+    page = venue.page
+    assert page.locator("#checkin-list li").count() == 8
+    assert late.name not in venue.text("#checkin-list")
+    assert f"join after round 1 (1): {late.name}" in venue.text("#checkin-help")
+    assert venue.text("#arrived-count") == "0 of 8 arrived · 8 absent"
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download the absent list (csv)").click()
+    rows = Path(download_info.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert rows[0] == "id,name,organisation"
+    assert len(rows) == 9
+    assert not any(row.startswith(f"{late.id},") for row in rows)

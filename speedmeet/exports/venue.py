@@ -73,6 +73,7 @@ PAGE_TEXTS: dict[str, str] = {
     "everyone_here": N_("Everyone has arrived: no replan is needed."),
     "clear_ticks": N_("Untick everyone"),
     "clear_confirm": N_("Untick everyone on this computer?"),
+    "joining_later": N_("Not listed here, as they join after round 1 ({count}): {names}."),
     "checkin_help": N_("Tick people as they arrive. Then download the absent list and run:"),
     "no_javascript": N_("This page needs JavaScript, which is switched off in this browser."),
 }
