@@ -34,8 +34,8 @@ def write_plan_outputs(
     plan: Plan, folder: Path, quality: Quality, *, print_kit: bool = True
 ) -> list[Path]:
     """Write plan.json first (the source of truth), then the workbook, venue.html and, unless
-    `print_kit` is False, the PDFs (paper, badges and QR as the plan's settings say). Each file is written
-    atomically."""
+    `print_kit` is False, the PDFs (paper, badges and QR as the plan's settings say). Each file
+    is written atomically."""
     make_output_folder(folder)
     written = [folder / PLAN_FILENAME]
     write_plan(plan, written[0])
