@@ -100,6 +100,7 @@ class Venue:
 @pytest.fixture
 def open_venue(browser: Any, tmp_path: Path) -> Iterator[Any]:
     contexts: list[Any] = []
+    errors: list[str] = []
 
     def opener(
         plan: Plan,
@@ -128,7 +129,6 @@ def open_venue(browser: Any, tmp_path: Path) -> Iterator[Any]:
         context.route("**/*", route)
         page = context.new_page()
         page.on("request", lambda request: requests.seen.append(request.url))
-        errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
         if clock:  # the test's clock: time moves only when the test says so
             page.clock.install(time=1_800_000_000_000)
@@ -144,6 +144,7 @@ def open_venue(browser: Any, tmp_path: Path) -> Iterator[Any]:
     yield opener
     for context in contexts:
         context.close()
+    assert errors == []  # no test passes with the page's script failing on the way
 
 
 def test_the_page_makes_no_network_request_whatever_the_names_hold(open_venue: Any) -> None:
