@@ -28,6 +28,7 @@ from rich.table import Table as RichTable
 from speedmeet.cli_checks import HiddenRows, check_plain_text, check_seed, stopped
 from speedmeet.cli_messages import messages_command
 from speedmeet.cli_replan import history_command, replan_command
+from speedmeet.cli_venue import venue_command
 from speedmeet.defaults import (
     DEFAULT_ROUNDS,
     DEFAULT_TABLE_SIZE,
@@ -821,7 +822,7 @@ def print_command(
         Path, typer.Argument(readable=False, metavar="PLAN_DIR", help="Folder holding plan.json.")
     ],
     what: Annotated[
-        str, typer.Option(help="Comma-separated: sheets, cards, itineraries, badges.")
+        str, typer.Option(help="Comma-separated: sheets, cards, itineraries, badges, entrance.")
     ] = ",".join(PRINTABLES),
     paper: Annotated[
         Paper | None, typer.Option(help="Paper size (default: as when planned).")
@@ -936,6 +937,7 @@ def check_command(
 app.command("replan")(replan_command)
 app.command("history")(history_command)
 app.command("messages")(messages_command)
+app.command("venue")(venue_command)
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 from rich.text import Text
 
+from speedmeet.checkin import read_absent_file
 from speedmeet.cli_checks import HiddenRows, check_seed
 from speedmeet.files import all_or_nothing
 
@@ -137,6 +138,15 @@ def replan_command(
             help='A walk-in as "name; organisation", or a spreadsheet of them (repeatable).',
         ),
     ] = None,
+    drop_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--drop-file",
+            metavar="FILE",
+            help="A csv of people who did not come (id or name per row), e.g. the absent "
+            "list that venue.html downloads at check-in.",
+        ),
+    ] = None,
     time_limit: Annotated[
         float,
         typer.Option(
@@ -171,12 +181,17 @@ def replan_command(
         plan = read_plan(plan_dir)
         folder = resolve_plan_path(plan_dir).parent
         walk_ins, warnings = _walk_ins(add or [], plan, hidden_rows.value)
+        drop = list(drop or [])
+        if drop_file is not None:
+            absent = read_absent_file(drop_file, plan, from_round)
+            drop.extend(absent.ids)
+            warnings.extend(absent.warnings)
         if add and not walk_ins and not drop:
             raise ReplanError("everyone in --add is already in the plan; nothing to replan")
         outcome = replan(
             plan,
             from_round=from_round,
-            drop=drop or [],
+            drop=drop,
             add=walk_ins,
             time_limit=time_limit,
             seed=seed,

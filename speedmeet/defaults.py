@@ -7,7 +7,7 @@ DEFAULT_ROUNDS = 4
 DEFAULT_TABLE_SIZE = 5
 DEFAULT_TIME_LIMIT = 10.0
 
-PRINTABLES = ("sheets", "cards", "itineraries", "badges")
+PRINTABLES = ("sheets", "cards", "itineraries", "badges", "entrance")
 """The documents of the print kit, in the order they are made (`speedmeet print --what`)."""
 
 IGNORABLE = ("language", "hosts", "tables", "requests", "offers-needs", "mix", "interests")

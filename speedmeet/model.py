@@ -46,6 +46,8 @@ class Participant(BaseModel):
     id: str = Field(min_length=1)
     name: str = Field(min_length=1)
     organisation: str = Field(min_length=1)
+    family_name: str | None = None
+    """The family name when the sheet gives it in a column of its own (alphabetical lists)."""
     email: str | None = None
     interests: list[str] = Field(default_factory=list)
     languages: list[str] = Field(default_factory=list)

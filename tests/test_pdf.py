@@ -125,12 +125,14 @@ def test_the_kit_has_every_document_with_the_expected_pages(kit: dict[str, Path]
     pages = {name: len(PdfReader(path).pages) for name, path in kit.items()}
     # Three tables fit on a sheet, so one page per round; a card is an outside and an inside
     # page per table; slips for three rounds, each with its topic, take four rows of two, so
-    # nine take two pages; four A6 badges per A4 sheet: ceil(9 / 4) = 3.
+    # nine take two pages; four A6 badges per A4 sheet: ceil(9 / 4) = 3; nine names on one
+    # entrance list.
     assert pages == {
         "round-sheets.pdf": 3,
         "table-cards.pdf": 6,
         "itineraries.pdf": 2,
         "badges.pdf": 3,
+        "entrance-list.pdf": 1,
     }
     assert not list(next(iter(kit.values())).parent.glob("*.part"))
 

@@ -22,6 +22,7 @@ from speedmeet.exports.pdf_common import (
     plan_texts,
     selected_participants,
 )
+from speedmeet.exports.pdf_entrance import draw_entrance_list
 from speedmeet.exports.pdf_itineraries import draw_itineraries
 from speedmeet.exports.pdf_sheets import draw_round_sheets
 from speedmeet.files import write_bytes_atomically
@@ -33,6 +34,7 @@ PDF_NAMES = {
     "cards": "table-cards.pdf",
     "itineraries": "itineraries.pdf",
     "badges": "badges.pdf",
+    "entrance": "entrance-list.pdf",
 }
 
 
@@ -139,7 +141,7 @@ def write_print_kit(
     `only_participants` (ids) limits badges, itineraries and table cards to those people;
     `only_rounds` (1-based) limits round sheets and table cards to those rounds; both serve a
     reprint after `replan`; `only_tables` names the table cards to print (else the tables
-    those people sit at in those rounds). A document with nothing to show is not written. Paper,
+    those people sit at in those rounds). The entrance list is always whole. A document with nothing to show is not written. Paper,
     badge layout, QR and language default to the plan's settings, so a reprint looks like the
     first print.
     """
@@ -175,6 +177,14 @@ def write_print_kit(
             qr=qr,
             skip=skip,
             language=language,
+        ),
+        # One alphabetical list: any change of seats means printing it whole again.
+        "entrance": lambda: (
+            draw_entrance_list(plan, paper)
+            if (only_participants is None and only_rounds is None)
+            or only_participants
+            or only_rounds
+            else None
         ),
     }
     written: list[Path] = []

@@ -158,6 +158,7 @@ class _Entry:
     unknown_languages: list[str] = field(default_factory=list)
     """Words of the languages cell that are no language, kept as written in `languages`."""
     consent: bool = False
+    family_name: str | None = None
     organisation_key: str = field(init=False)
     name_key: str = field(init=False)
 
@@ -260,6 +261,7 @@ def build_registrations(
             id=ids[i],
             name=entry.name,
             organisation=displays[i],
+            family_name=entry.family_name,
             email=entry.email,
             interests=entry.interests,
             languages=entry.languages,
@@ -364,9 +366,11 @@ class _RowReader:
     def read(self, row: SheetRow) -> _Entry | None:
         """The row's participant, or None for a row without a name (or refused, see `refused`)."""
         name = _one_line(self.cell(row, "name"))
+        family_name = None
         if not name:
             parts = [_one_line(self.cell(row, f)) for f in ("first_name", "last_name")]
             name = " ".join(p for p in parts if p)
+            family_name = parts[1] or None
         if not _visible(name):
             written = [
                 self.table.label(self.table.mapping.fields[f])
@@ -407,6 +411,7 @@ class _RowReader:
             last_round=last_round,
             given_id=given_id,
             consent=self._consent(row),
+            family_name=family_name,
         )
 
     def _yes_no(self, row: SheetRow, field_name: str) -> bool:
