@@ -17,7 +17,6 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from speedmeet.checkin import read_absent_file
 from speedmeet.cli_checks import HiddenRows, check_seed
 from speedmeet.files import all_or_nothing
 
@@ -183,6 +182,8 @@ def replan_command(
         walk_ins, warnings = _walk_ins(add or [], plan, hidden_rows.value)
         drop = list(drop or [])
         if drop_file is not None:
+            from speedmeet.checkin import read_absent_file
+
             absent = read_absent_file(drop_file, plan, from_round)
             drop.extend(absent.ids)
             warnings.extend(absent.warnings)

@@ -180,7 +180,7 @@ def write_print_kit(
         ),
         # One alphabetical list: any change of seats means printing it whole again.
         "entrance": lambda: (
-            draw_entrance_list(plan, paper)
+            draw_entrance_list(plan, paper, language)
             if (only_participants is None and only_rounds is None)
             or only_participants
             or only_rounds

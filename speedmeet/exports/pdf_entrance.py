@@ -16,6 +16,7 @@ from speedmeet.exports.pdf_common import (
     paper_size,
     plan_texts,
 )
+from speedmeet.i18n import Language
 from speedmeet.model import Participant, Plan
 from speedmeet.names import FiledName, family_order
 
@@ -99,15 +100,23 @@ def _draw_name(pdf: KitPDF, name: FiledName, x: float, y: float, width: float) -
         pdf.text_line(given, x + boxes[0] + boxes[1], y, boxes[2], 7, size=size, min_size=size)
 
 
-def draw_entrance_list(plan: Plan, paper: str) -> KitPDF | None:
+def draw_entrance_list(plan: Plan, paper: str, language: Language) -> KitPDF | None:
     """The entrance list of everyone seated in some round, or None when nobody is."""
     width, height = paper_size(paper)
     seating = plan.seating()
     seated = [p for p in plan.participants if any(seating[p.id])]
     if not seated:
         return None
+    _ = language.gettext
     title = clean(plan.settings.title)
-    pdf = KitPDF(width, height, f"{title or 'Event'}: entrance list", plan_texts(plan))
+    pdf = KitPDF(
+        width,
+        height,
+        _("{title}: entrance list").format(title=title or _("Event")),
+        plan_texts(plan),
+        language=language,
+        font=plan.settings.font,
+    )
     filed = family_order(seated)
     room = height - 2 * MARGIN - HEADER_H - COLUMNS_H
     pages = _layout(filed, room)
@@ -124,7 +133,7 @@ def draw_entrance_list(plan: Plan, paper: str) -> KitPDF | None:
         pdf.text_line(title, MARGIN, y, inner * 0.75, 7, size=12, min_size=8, color=GREY)
         if tabbed:
             pdf.text_line(
-                f"page {number} of {len(pages)}",
+                _("page {number} of {total}").format(number=number, total=len(pages)),
                 MARGIN + inner * 0.75,
                 y,
                 inner * 0.25,
@@ -133,15 +142,15 @@ def draw_entrance_list(plan: Plan, paper: str) -> KitPDF | None:
                 align="R",
                 color=GREY,
             )
-        pdf.text_line("Entrance list", MARGIN, y + 7, inner, 14, size=28, min_size=16, style="B")
+        pdf.text_line(_("Entrance list"), MARGIN, y + 7, inner, 14, size=28, min_size=16, style="B")
         y += HEADER_H
-        pdf.text_line("Name", MARGIN, y, name_w, COLUMNS_H, size=11, style="B", color=GREY)
+        pdf.text_line(_("Name"), MARGIN, y, name_w, COLUMNS_H, size=11, style="B", color=GREY)
         # "Round 3" over each column while it fits at a readable size, else one "Round" over
         # the numbers.
-        wide = pdf.width_of(f"Round {rounds}", 11, "B") <= round_w - 1
+        wide = pdf.width_of(_("Round {round}").format(round=rounds), 11, "B") <= round_w - 1
         if not wide:
             pdf.text_line(
-                "Round",
+                _("Round"),
                 MARGIN + name_w + 2,
                 y - 4,
                 rounds * round_w,
@@ -153,7 +162,7 @@ def draw_entrance_list(plan: Plan, paper: str) -> KitPDF | None:
             )
         for r in range(rounds):
             pdf.text_line(
-                f"Round {r + 1}" if wide else str(r + 1),
+                _("Round {round}").format(round=r + 1) if wide else str(r + 1),
                 MARGIN + name_w + 2 + r * round_w,
                 y,
                 round_w,

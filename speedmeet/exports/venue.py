@@ -195,6 +195,15 @@ def venue_html(
 
 def write_venue_page(plan: Plan, folder: Path) -> Path:
     """Write venue.html into the plan folder, atomically; returns its path."""
+    from speedmeet.i18n import language as output_language
+
+    speech = output_language(plan.settings.language)
     target = Path(folder) / VENUE_FILENAME
-    write_text_atomically(target, venue_html(plan, plan_folder=Path(folder).name or "."))
+    page = venue_html(
+        plan,
+        plan_folder=Path(folder).name or ".",
+        translate=speech.gettext,
+        language=speech.code,
+    )
+    write_text_atomically(target, page)
     return target
