@@ -28,7 +28,7 @@ from speedmeet.exports.pdf_common import (
     KitPDF,
     clean,
     paper_size,
-    plan_texts,
+    plan_document,
     start_times,
 )
 from speedmeet.i18n import Language
@@ -467,14 +467,7 @@ def draw_badges(
         return None
     _ = language.gettext
     title = clean(plan.settings.title)
-    pdf = KitPDF(
-        layout.page[0],
-        layout.page[1],
-        _("{title}: badges").format(title=title or _("Event")),
-        plan_texts(plan),
-        language=language,
-        font=plan.settings.font,
-    )
+    pdf = plan_document(plan, layout.page[0], layout.page[1], language, _("{title}: badges"))
     seating = plan.seating()
     slots = start_times(plan, language)
     style = _style(*layout.badge)

@@ -22,7 +22,7 @@ from speedmeet.exports.pdf_common import (
     is_numbered,
     organisation_line,
     paper_size,
-    plan_texts,
+    plan_document,
     table_label,
     table_names,
     time_slots,
@@ -233,14 +233,7 @@ def draw_table_cards(
         return None
     _ = language.gettext
     title = clean(plan.settings.title)
-    pdf = KitPDF(
-        portrait_h,
-        portrait_w,
-        _("{title}: table cards").format(title=title or _("Event")),
-        plan_texts(plan),
-        language=language,
-        font=plan.settings.font,
-    )
+    pdf = plan_document(plan, portrait_h, portrait_w, language, _("{title}: table cards"))
     slots = time_slots(plan, language)
     half = pdf.h / 2
     for table in chosen:

@@ -583,3 +583,19 @@ def _balanced_lines(
             best_widest, best_cuts = widest, (0, *cuts)
     bounds = (*best_cuts, len(words))
     return best_widest, [" ".join(words[bounds[i] : bounds[i + 1]]) for i in range(count)]
+
+
+def plan_document(
+    plan: Plan, width: float, height: float, language: Language, heading: str
+) -> KitPDF:
+    """A document of the print kit: `heading` (a translated "{title}: ...") names it with the
+    event's title, and its fonts are chosen for the plan's texts and the plan's `--font`."""
+    title = clean(plan.settings.title) or language.gettext("Event")
+    return KitPDF(
+        width,
+        height,
+        heading.format(title=title),
+        plan_texts(plan),
+        language=language,
+        font=plan.settings.font,
+    )

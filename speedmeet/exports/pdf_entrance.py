@@ -14,7 +14,7 @@ from speedmeet.exports.pdf_common import (
     KitPDF,
     clean,
     paper_size,
-    plan_texts,
+    plan_document,
 )
 from speedmeet.i18n import Language
 from speedmeet.model import Participant, Plan
@@ -109,14 +109,7 @@ def draw_entrance_list(plan: Plan, paper: str, language: Language) -> KitPDF | N
         return None
     _ = language.gettext
     title = clean(plan.settings.title)
-    pdf = KitPDF(
-        width,
-        height,
-        _("{title}: entrance list").format(title=title or _("Event")),
-        plan_texts(plan),
-        language=language,
-        font=plan.settings.font,
-    )
+    pdf = plan_document(plan, width, height, language, _("{title}: entrance list"))
     filed = family_order(seated)
     room = height - 2 * MARGIN - HEADER_H - COLUMNS_H
     pages = _layout(filed, room)

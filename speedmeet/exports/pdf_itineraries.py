@@ -16,7 +16,7 @@ from speedmeet.exports.pdf_common import (
     KitPDF,
     clean,
     paper_size,
-    plan_texts,
+    plan_document,
     round_topic,
     table_label,
     time_slots,
@@ -117,14 +117,7 @@ def draw_itineraries(
         return None
     _ = language.gettext
     title = clean(plan.settings.title)
-    pdf = KitPDF(
-        width,
-        height,
-        _("{title}: itineraries").format(title=title or _("Event")),
-        plan_texts(plan),
-        language=language,
-        font=plan.settings.font,
-    )
+    pdf = plan_document(plan, width, height, language, _("{title}: itineraries"))
     seating = plan.seating()
     slots = time_slots(plan, language)
     topics = [round_topic(plan, index) for index in range(len(plan.rounds))]

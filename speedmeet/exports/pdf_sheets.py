@@ -21,7 +21,7 @@ from speedmeet.exports.pdf_common import (
     clean,
     organisation_line,
     paper_size,
-    plan_texts,
+    plan_document,
     round_topic,
     table_label,
     time_slots,
@@ -206,15 +206,7 @@ def draw_round_sheets(
     if not chosen:
         return None
     _ = language.gettext
-    title = clean(plan.settings.title) or _("Event")
-    pdf = KitPDF(
-        width,
-        height,
-        _("{title}: round sheets").format(title=title),
-        plan_texts(plan),
-        language=language,
-        font=plan.settings.font,
-    )
+    pdf = plan_document(plan, width, height, language, _("{title}: round sheets"))
     people = plan.participant_by_id()
     slots = time_slots(plan, language)
     column_width = (width - 2 * MARGIN - COLUMN_GAP) / 2
