@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from speedmeet.readers import read_registrations
-from speedmeet.readers.registrations import consent_answer
+from speedmeet.readers.registration_rows import consent_answer
 
 HEADERS = [
     "Consent",
