@@ -16,7 +16,7 @@ import zxingcpp
 from pypdf import PdfReader
 
 from speedmeet.errors import SettingsError
-from speedmeet.exports import pdf_common
+from speedmeet.exports import pdf_fonts
 from speedmeet.exports.pdf import PDF_NAMES, PRINTABLES, unprintable_characters, write_print_kit
 from speedmeet.model import EventSettings, Participant, Plan, Round, Table
 from speedmeet.validate import validate
@@ -321,7 +321,7 @@ def test_characters_no_font_has_are_reported_and_marked(
     plan: Plan, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """On a computer without a CJK font, Chinese prints as boxes, and the people are reported."""
-    monkeypatch.setattr(pdf_common, "system_font_for", lambda character: None)
+    monkeypatch.setattr(pdf_fonts, "system_font_for", lambda character: None)
     plan.participants[7].name = "王秀英"
     plan.participants[8].name = "ተስፋዬ ገብረ"  # Tigrinya, Ethiopic script: shipped
     plan.participants[8].organisation = "தமிழ் சங்கம்"  # Tamil: shipped

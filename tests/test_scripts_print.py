@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from speedmeet import cli
-from speedmeet.exports import pdf_common
+from speedmeet.exports import pdf_fonts
 from speedmeet.exports.fonts import system_font_for
 from speedmeet.exports.pdf import unprintable_characters, write_print_kit
 from speedmeet.model import EventSettings, Participant, Plan, Round, Table
@@ -107,7 +107,7 @@ def write_sheet(path: Path) -> Path:
 def test_without_a_font_one_warning_names_the_people_and_the_remedy(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pdf_common, "system_font_for", lambda character: None)
+    monkeypatch.setattr(pdf_fonts, "system_font_for", lambda character: None)
     source = write_sheet(tmp_path / "people.csv")
     result = CliRunner().invoke(
         cli.app, ["plan", str(source), "--out", str(tmp_path / "out"), "--rounds", "2"]
@@ -125,7 +125,7 @@ def test_without_a_font_one_warning_names_the_people_and_the_remedy(
 def test_a_font_given_with_font_prints_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pdf_common, "system_font_for", lambda character: None)
+    monkeypatch.setattr(pdf_fonts, "system_font_for", lambda character: None)
     assert CJK_FONT is not None
     source = write_sheet(tmp_path / "people.csv")
     out = tmp_path / "out"

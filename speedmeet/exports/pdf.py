@@ -15,17 +15,13 @@ from speedmeet.exports import PRINTABLES
 from speedmeet.exports.pdf_badges import badge_layout as find_badge_layout
 from speedmeet.exports.pdf_badges import draw_badges
 from speedmeet.exports.pdf_cards import draw_table_cards
-from speedmeet.exports.pdf_common import (
-    KitPDF,
-    clean,
-    paper_size,
-    plan_texts,
-    selected_participants,
-)
+from speedmeet.exports.pdf_common import KitPDF, clean, paper_size
 from speedmeet.exports.pdf_entrance import draw_entrance_list
 from speedmeet.exports.pdf_itineraries import draw_itineraries
+from speedmeet.exports.pdf_plan import plan_texts, selected_participants
 from speedmeet.exports.pdf_sheets import draw_round_sheets
 from speedmeet.files import write_bytes_atomically
+from speedmeet.i18n import Language
 from speedmeet.i18n import language as output_language
 from speedmeet.model import Plan, round_slots
 
@@ -150,17 +146,58 @@ def write_print_kit(
     badge_layout = badge_layout or plan.settings.badge_layout
     qr = plan.settings.qr if qr is None else qr
     chosen = _check_what(what)
+    _check_settings(plan, paper, badge_layout, skip if "badges" in chosen else None)
+    makers = _document_makers(
+        plan,
+        paper,
+        language,
+        badges=(badge_layout, qr, skip),
+        only_participants=only_participants,
+        only_rounds=only_rounds,
+        only_tables=only_tables,
+    )
+    written: list[Path] = []
+    for key in PRINTABLES:
+        if key not in chosen:
+            continue
+        document = makers[key]()
+        if document is None:
+            continue
+        target = Path(folder) / PDF_NAMES[key]
+        write_bytes_atomically(target, bytes(document.output()))
+        written.append(target)
+    return written
+
+
+def _check_settings(plan: Plan, paper: str, badge_layout: str, skip: int | None) -> None:
+    """Paper, badge layout, labels to skip (when badges are printed) and round times, checked
+    before the first file is written."""
     paper_size(paper)
     layout = find_badge_layout(badge_layout, paper)
-    if "badges" in chosen and not 0 <= skip < layout.per_sheet:
+    if skip is not None and not 0 <= skip < layout.per_sheet:
         raise SettingsError(
             f"--skip {skip}: a {layout.name} sheet has {layout.per_sheet} places, so skip 0 to {layout.per_sheet - 1}"
         )
     round_slots(plan.settings, len(plan.rounds))
+
+
+def _document_makers(
+    plan: Plan,
+    paper: str,
+    language: Language,
+    *,
+    badges: tuple[str, bool, int],
+    only_participants: Collection[str] | None,
+    only_rounds: Collection[int] | None,
+    only_tables: Collection[str] | None,
+) -> dict[str, Callable[[], KitPDF | None]]:
+    """Each document of the kit as a call that draws it (None when it has nothing to show),
+    limited to the chosen people, rounds and tables; `badges` is the layout, QR and skip."""
     people = selected_participants(plan, only_participants)
     rounds = None if only_rounds is None else set(only_rounds)
     participants = None if only_participants is None else set(only_participants)
-    makers: dict[str, Callable[[], KitPDF | None]] = {
+    layout_name, qr, skip = badges
+    return {
         "sheets": lambda: draw_round_sheets(plan, paper, language, rounds),
         "cards": lambda: draw_table_cards(
             plan,
@@ -172,7 +209,7 @@ def write_print_kit(
         "badges": lambda: draw_badges(
             plan,
             people,
-            layout_name=badge_layout,
+            layout_name=layout_name,
             paper=paper,
             qr=qr,
             skip=skip,
@@ -187,14 +224,3 @@ def write_print_kit(
             else None
         ),
     }
-    written: list[Path] = []
-    for key in PRINTABLES:
-        if key not in chosen:
-            continue
-        document = makers[key]()
-        if document is None:
-            continue
-        target = Path(folder) / PDF_NAMES[key]
-        write_bytes_atomically(target, bytes(document.output()))
-        written.append(target)
-    return written

@@ -19,18 +19,8 @@ from dataclasses import dataclass
 import segno
 
 from speedmeet.errors import SettingsError
-from speedmeet.exports.pdf_common import (
-    BLACK,
-    GREY,
-    LIGHT,
-    POINT,
-    RULE,
-    KitPDF,
-    clean,
-    paper_size,
-    plan_document,
-    start_times,
-)
+from speedmeet.exports.pdf_common import BLACK, GREY, LIGHT, POINT, RULE, KitPDF, clean, paper_size
+from speedmeet.exports.pdf_plan import plan_document, start_times
 from speedmeet.i18n import Language
 from speedmeet.model import Participant, Plan
 
@@ -211,6 +201,41 @@ def _style(width: float, height: float) -> _Style:
     )
 
 
+@dataclass(frozen=True)
+class _GridShape:
+    """How a badge's round -> table grid is cut: label column, rounds per band, bands."""
+
+    label_w: float
+    columns: int
+    bands: int
+    timed: bool
+    band_h: float
+    column_w: float
+
+
+def _grid_shape(
+    pdf: KitPDF,
+    style: _Style,
+    width: float,
+    tables: Sequence[str | None],
+    slots: Sequence[str | None],
+) -> _GridShape:
+    """As many rounds to a band as fit; named tables ("Salle du Conseil") need wider columns,
+    hence more bands, within a limit."""
+    label_w = min(14.0, width * 0.18)
+    widest = max(
+        (pdf.width_of(clean(t), style.table_pt * 0.6, "B") for t in tables if t), default=0.0
+    )
+    column_need = max(style.min_column, widest + 1.5)
+    columns = max(1, min(len(tables), int((width - label_w) // column_need)))
+    columns = max(columns, math.ceil(len(tables) / style.max_bands))
+    bands = max(1, math.ceil(len(tables) / columns))
+    timed = style.time_h > 0 and any(slots)
+    band_h = style.round_h + (style.time_h if timed else 0) + style.table_h
+    column_w = (width - label_w) / columns
+    return _GridShape(label_w, columns, bands, timed, band_h, column_w)
+
+
 def _grid(
     pdf: KitPDF,
     style: _Style,
@@ -223,101 +248,75 @@ def _grid(
     """The round -> table grid ending at `bottom`, in as many bands as its width needs; returns its top.
 
     `slots` are the rounds' start times."""
-    _ = pdf.language.gettext
-    label_w = min(14.0, width * 0.18)
-    # Named tables ("Salle du Conseil") need wider columns, hence more bands, within a limit.
-    widest = max(
-        (pdf.width_of(clean(t), style.table_pt * 0.6, "B") for t in tables if t), default=0.0
-    )
-    column_need = max(style.min_column, widest + 1.5)
-    columns = max(1, min(len(tables), int((width - label_w) // column_need)))
-    columns = max(columns, math.ceil(len(tables) / style.max_bands))
-    bands = max(1, math.ceil(len(tables) / columns))
-    timed = style.time_h > 0 and any(slots)
-    band_h = style.round_h + (style.time_h if timed else 0) + style.table_h
-    top = bottom - bands * band_h - (bands - 1) * 1.5
-    column_w = (width - label_w) / columns
-    for band in range(bands):
+    shape = _grid_shape(pdf, style, width, tables, slots)
+    columns, band_h = shape.columns, shape.band_h
+    top = bottom - shape.bands * band_h - (shape.bands - 1) * 1.5
+    for band in range(shape.bands):
         y = top + band * (band_h + 1.5)
-        pdf.box(
-            x, y, width, style.round_h + (style.time_h if timed else 0), fill=LIGHT, border=None
-        )
-        pdf.text_line(
-            _("Round"),
-            x + 0.8,
-            y,
-            label_w - 0.8,
-            style.round_h,
-            size=style.round_pt,
-            min_size=4,
-            color=GREY,
-        )
-        if timed:
-            pdf.text_line(
-                _("Time"),
-                x + 0.8,
-                y + style.round_h,
-                label_w - 0.8,
-                style.time_h,
-                size=style.round_pt * 0.85,
-                min_size=4,
-                color=GREY,
-            )
-        table_y = y + style.round_h + (style.time_h if timed else 0)
-        pdf.text_line(
-            _("Table"),
-            x + 0.8,
-            table_y,
-            label_w - 0.8,
-            style.table_h,
-            size=style.round_pt,
-            min_size=4,
-            color=GREY,
-        )
+        _band_labels(pdf, style, shape, x, y, width)
         for offset, round_index in enumerate(
             range(band * columns, min(len(tables), (band + 1) * columns))
         ):
-            column_x = x + label_w + offset * column_w
-            pdf.text_line(
-                str(round_index + 1),
-                column_x,
-                y,
-                column_w,
-                style.round_h,
-                size=style.round_pt,
-                min_size=4,
-                style="B",
-                align="C",
-                color=GREY,
-            )
-            if timed:
-                pdf.text_line(
-                    slots[round_index] or "",
-                    column_x,
-                    y + style.round_h,
-                    column_w,
-                    style.time_h,
-                    size=style.round_pt * 0.85,
-                    min_size=4,
-                    align="C",
-                    color=GREY,
-                )
-            table = tables[round_index]
-            pdf.text_line(
-                clean(table) if table is not None else "–",
-                column_x + 0.4,
-                table_y,
-                column_w - 0.8,
-                style.table_h,
-                size=style.table_pt,
-                min_size=5,
-                style="B",
-                align="C",
+            column_x = x + shape.label_w + offset * shape.column_w
+            _round_column(
+                pdf, style, shape, column_x, y, round_index, tables[round_index], slots[round_index]
             )
             if offset:
                 pdf.rule(column_x, y, column_x, y + band_h, width=0.2, color=RULE)
         pdf.box(x, y, width, band_h, border=RULE, line_width=0.3)
     return top
+
+
+def _band_labels(
+    pdf: KitPDF, style: _Style, shape: _GridShape, x: float, y: float, width: float
+) -> None:
+    """The band's shaded heading row and its labels on the left: Round, Time, Table."""
+    _ = pdf.language.gettext
+    timed = shape.timed
+    label_w = shape.label_w
+    pdf.box(x, y, width, style.round_h + (style.time_h if timed else 0), fill=LIGHT, border=None)
+    pdf.text_line(
+        _("Round"), x + 0.8, y, label_w - 0.8, style.round_h, size=style.round_pt, min_size=4,
+        color=GREY,
+    )  # fmt: skip
+    if timed:
+        pdf.text_line(
+            _("Time"), x + 0.8, y + style.round_h, label_w - 0.8, style.time_h,
+            size=style.round_pt * 0.85, min_size=4, color=GREY,
+        )  # fmt: skip
+    table_y = y + style.round_h + (style.time_h if timed else 0)
+    pdf.text_line(
+        _("Table"), x + 0.8, table_y, label_w - 0.8, style.table_h, size=style.round_pt,
+        min_size=4, color=GREY,
+    )  # fmt: skip
+
+
+def _round_column(
+    pdf: KitPDF,
+    style: _Style,
+    shape: _GridShape,
+    column_x: float,
+    y: float,
+    round_index: int,
+    table: str | None,
+    slot: str | None,
+) -> None:
+    """One round of the grid: its number, its start time, and the table in large bold type."""
+    column_w = shape.column_w
+    pdf.text_line(
+        str(round_index + 1), column_x, y, column_w, style.round_h, size=style.round_pt,
+        min_size=4, style="B", align="C", color=GREY,
+    )  # fmt: skip
+    if shape.timed:
+        pdf.text_line(
+            slot or "", column_x, y + style.round_h, column_w, style.time_h,
+            size=style.round_pt * 0.85, min_size=4, align="C", color=GREY,
+        )  # fmt: skip
+    table_y = y + style.round_h + (style.time_h if shape.timed else 0)
+    pdf.text_line(
+        clean(table) if table is not None else "–", column_x + 0.4, table_y, column_w - 0.8,
+        style.table_h, size=style.table_pt, min_size=5, style="B", align="C",
+    )  # fmt: skip
 
 
 def _badge(
@@ -333,66 +332,54 @@ def _badge(
     width: float,
     height: float,
 ) -> None:
+    """One badge: the event's title on top, the grid (and QR code) at the bottom, and the name
+    and organisation as large as they fit in between."""
     inner_x, inner_w = x + style.padding, width - 2 * style.padding
     top = y + style.padding
     bottom = y + height - style.padding
     pdf.text_line(
-        title,
-        inner_x,
-        top,
-        inner_w,
-        style.title_h,
-        size=style.title_pt,
-        min_size=4.5,
-        align="C",
-        color=GREY,
-    )
+        title, inner_x, top, inner_w, style.title_h, size=style.title_pt, min_size=4.5,
+        align="C", color=GREY,
+    )  # fmt: skip
     top += style.title_h
     grid_w = inner_w - (style.qr + 1.5 if qr else 0)
     grid_top = _grid(pdf, style, inner_x, bottom, grid_w, tables, slots)
     if qr:
         draw_qr(pdf, qr_content(person), inner_x + inner_w - style.qr, bottom - style.qr, style.qr)
         grid_top = min(grid_top, bottom - style.qr)
-    room = grid_top - 1.5 - top
+    _name_and_organisation(pdf, style, person, inner_x, inner_w, top, grid_top - 1.5 - top)
+
+
+def _name_and_organisation(
+    pdf: KitPDF,
+    style: _Style,
+    person: Participant,
+    x: float,
+    width: float,
+    top: float,
+    room: float,
+) -> None:
+    """The name in bold and the organisation under it, centred in the `room` left between the
+    title and the grid; the organisation wraps when there is height for two lines."""
     name_h = min(style.name_h, room - style.organisation_h)
     organisation_h = min(style.organisation_h, room - name_h)
     free = room - name_h - organisation_h
     top += free / 2
     pdf.name_block(
-        person.name,
-        inner_x,
-        top,
-        inner_w,
-        name_h,
-        size=style.name_pt,
-        min_size=style.name_min_pt,
+        person.name, x, top, width, name_h, size=style.name_pt, min_size=style.name_min_pt,
         max_lines=style.name_lines,
-    )
+    )  # fmt: skip
     top += name_h
     if organisation_h >= 2 * style.organisation_pt * 1.2 * POINT * 0.75:
         pdf.paragraph(
-            person.organisation,
-            inner_x,
-            top,
-            inner_w,
-            organisation_h,
-            size=style.organisation_pt,
-            min_size=style.organisation_pt * 0.6,
-            align="C",
-            color=GREY,
-        )
+            person.organisation, x, top, width, organisation_h, size=style.organisation_pt,
+            min_size=style.organisation_pt * 0.6, align="C", color=GREY,
+        )  # fmt: skip
     else:
         pdf.text_line(
-            person.organisation,
-            inner_x,
-            top,
-            inner_w,
-            organisation_h,
-            size=style.organisation_pt,
-            min_size=4.5,
-            align="C",
-            color=GREY,
-        )
+            person.organisation, x, top, width, organisation_h, size=style.organisation_pt,
+            min_size=4.5, align="C", color=GREY,
+        )  # fmt: skip
 
 
 def _cut_marks(pdf: KitPDF, layout: BadgeLayout) -> None:

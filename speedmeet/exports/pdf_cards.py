@@ -12,16 +12,10 @@ from __future__ import annotations
 import math
 from collections.abc import Collection
 
-from speedmeet.exports.pdf_common import (
-    GREY,
-    LIGHT,
-    POINT,
-    RULE,
-    KitPDF,
-    clean,
+from speedmeet.exports.pdf_common import GREY, LIGHT, POINT, RULE, KitPDF, clean, paper_size
+from speedmeet.exports.pdf_plan import (
     is_numbered,
     organisation_line,
-    paper_size,
     plan_document,
     table_label,
     table_names,
@@ -117,31 +111,9 @@ def _inside_half(
     slots: list[str | None],
 ) -> None:
     """The host's view: for every round, the people at this table and their organisations."""
-    language = pdf.language
-    _ = language.gettext
     width = pdf.w - 2 * SIDE
     y = top + 7
-    pdf.text_line(
-        _("{table}: who sits here").format(table=table_label(table, language)),
-        SIDE,
-        y,
-        width * 0.6,
-        9,
-        size=17,
-        min_size=10,
-        style="B",
-    )
-    pdf.text_line(
-        clean(plan.settings.title),
-        SIDE + width * 0.6,
-        y,
-        width * 0.4,
-        9,
-        size=10,
-        min_size=6,
-        align="R",
-        color=GREY,
-    )
+    _inside_heading(pdf, y, width, plan, table)
     y += 11
     rounds = len(plan.rounds)
     columns = _bands_and_columns(rounds)[1]
@@ -153,58 +125,9 @@ def _inside_half(
         band, column = divmod(index, columns)
         x = SIDE + column * (column_w + gap)
         cell_top = y + band * (band_h + 2 * scale)
-        pdf.box(x, cell_top, column_w, 9 * scale, fill=LIGHT, border=None)
-        heading = _("Round {round}").format(round=plan.rounds[index].round)
-        slot = slots[index]
-        pdf.text_line(
-            f"{heading}  {slot}" if slot else heading,
-            x + 1.5,
-            cell_top,
-            column_w - 3,
-            9 * scale,
-            size=11 * scale,
-            min_size=6,
-            style="B",
-        )
-        row = cell_top + 10 * scale
-        if not people:
-            pdf.text_line(
-                _("not used this round"),
-                x + 1.5,
-                row,
-                column_w - 3,
-                6 * scale,
-                size=9 * scale,
-                min_size=5,
-                color=GREY,
-            )
-            continue
-        for person in people:
-            name_h = 10.5 * 1.2 * POINT * scale
-            pdf.text_line(
-                person.name,
-                x + 1.5,
-                row,
-                column_w - 3,
-                name_h,
-                size=10.5 * scale,
-                min_size=5,
-                style="B",
-            )
-            row += name_h
-            organisation_h = 8 * 1.2 * POINT * scale
-            pdf.text_line(
-                organisation_line(person, language),
-                x + 1.5,
-                row,
-                column_w - 3,
-                organisation_h,
-                size=8 * scale,
-                min_size=4.5,
-                color=GREY,
-            )
-            row += organisation_h
-        if column < columns - 1 and index < rounds - 1:
+        heading = pdf.language.gettext("Round {round}").format(round=plan.rounds[index].round)
+        _round_cell(pdf, x, cell_top, column_w, scale, heading, slots[index], people)
+        if people and column < columns - 1 and index < rounds - 1:
             pdf.rule(
                 x + column_w + gap / 2,
                 cell_top,
@@ -213,6 +136,58 @@ def _inside_half(
                 width=0.2,
                 color=RULE,
             )
+
+
+def _inside_heading(pdf: KitPDF, y: float, width: float, plan: Plan, table: str) -> None:
+    """ "Table 3: who sits here" on the left, the event's title on the right."""
+    language = pdf.language
+    pdf.text_line(
+        language.gettext("{table}: who sits here").format(table=table_label(table, language)),
+        SIDE, y, width * 0.6, 9, size=17, min_size=10, style="B",
+    )  # fmt: skip
+    pdf.text_line(
+        clean(plan.settings.title), SIDE + width * 0.6, y, width * 0.4, 9, size=10, min_size=6,
+        align="R", color=GREY,
+    )  # fmt: skip
+
+
+def _round_cell(
+    pdf: KitPDF,
+    x: float,
+    cell_top: float,
+    column_w: float,
+    scale: float,
+    heading: str,
+    slot: str | None,
+    people: list[Participant] | None,
+) -> None:
+    """One round on the host's list: its heading and time, then each name over its organisation."""
+    language = pdf.language
+    pdf.box(x, cell_top, column_w, 9 * scale, fill=LIGHT, border=None)
+    pdf.text_line(
+        f"{heading}  {slot}" if slot else heading, x + 1.5, cell_top, column_w - 3, 9 * scale,
+        size=11 * scale, min_size=6, style="B",
+    )  # fmt: skip
+    row = cell_top + 10 * scale
+    if not people:
+        pdf.text_line(
+            language.gettext("not used this round"), x + 1.5, row, column_w - 3, 6 * scale,
+            size=9 * scale, min_size=5, color=GREY,
+        )  # fmt: skip
+        return
+    for person in people:
+        name_h = 10.5 * 1.2 * POINT * scale
+        pdf.text_line(
+            person.name, x + 1.5, row, column_w - 3, name_h, size=10.5 * scale, min_size=5,
+            style="B",
+        )  # fmt: skip
+        row += name_h
+        organisation_h = 8 * 1.2 * POINT * scale
+        pdf.text_line(
+            organisation_line(person, language), x + 1.5, row, column_w - 3, organisation_h,
+            size=8 * scale, min_size=4.5, color=GREY,
+        )  # fmt: skip
+        row += organisation_h
 
 
 def _fold(pdf: KitPDF) -> None:

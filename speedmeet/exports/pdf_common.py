@@ -1,11 +1,10 @@
-"""What every printed page shares: paper sizes, the shipped fonts, text that fits its box, round times.
+"""What every printed page shares: paper sizes, colours, and text that fits its box.
 
 Organisers print on office printers with names from every script, so text is drawn through one
-`KitPDF` that embeds fonts shipped inside the package, falls back to other shipped fonts for
-scripts the main one lacks, then to a font the organiser names (--font) or one of the computer
-(Chinese, Japanese, Korean: see `fonts.py`), shapes only strings that need it (shaping is slow,
-and most names do not need it), and never lets a name run out of its box: it shrinks the type
-down to a floor and, past that, narrows the letters. Its words come from the output language.
+`KitPDF`, which loads the fonts the document's texts need (see `pdf_fonts.py`), shapes only
+strings that need it (shaping is slow, and most names do not need it), and never lets a name run
+out of its box: it shrinks the type down to a floor and, past that, narrows the letters. Its words
+come from the output language. What the documents read from a plan is in `pdf_plan.py`.
 """
 
 from __future__ import annotations
@@ -18,42 +17,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
-from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.prefs import ViewerPreferences
 
 from speedmeet.errors import SettingsError
-from speedmeet.exports.fonts import FontFace, SystemFont, face_coverage, system_font_for
+from speedmeet.exports.pdf_fonts import FAMILY, REPLACEMENT, load_fonts
 from speedmeet.i18n import Language
 from speedmeet.i18n import language as output_language
-from speedmeet.model import Participant, Plan, organisation_key, round_times
-
-FONT_FOLDER = Path(__file__).resolve().parent.parent / "fonts"
-FAMILY = "NotoSans"
-# Noto Sans covers Latin (with Vietnamese), Greek and Cyrillic. The others are tried in this order
-# for characters it lacks, loaded only when a document needs them; each has its bold, so that a
-# name set in bold stays bold in every script.
-FONT_FILES: dict[str, dict[str, str]] = {
-    family: {"": f"{family}-Regular.ttf", "B": f"{family}-Bold.ttf"}
-    for family in (
-        FAMILY,
-        "NotoSansArabic",
-        "NotoSansHebrew",
-        "NotoSansEthiopic",
-        "NotoSansArmenian",
-        "NotoSansGeorgian",
-        "NotoSansDevanagari",
-        "NotoSansBengali",
-        "NotoSansTamil",
-        "NotoSansThai",
-    )
-}
-REPLACEMENT = "\ufffd"  # printed for characters no font has, shipped, named or on the system
-MAX_SYSTEM_FONTS = 4  # fonts of this computer added to one document, at most
-
-# Characters each font family covers, learnt when it is first loaded in this process.
-_COVERAGE: dict[str, frozenset[int]] = {}
 
 PAPER_SIZES: dict[str, tuple[float, float]] = {"A4": (210.0, 297.0), "Letter": (215.9, 279.4)}
 POINT = 25.4 / 72  # millimetres per typographic point
@@ -112,82 +83,6 @@ def needs_shaping(text: str) -> bool:
     return False
 
 
-def name_order(participants: Iterable[Participant]) -> list[Participant]:
-    """Alphabetical by name, ignoring case and accents: the order badges are laid out on a desk."""
-    return sorted(participants, key=lambda p: (organisation_key(p.name), p.name, p.id))
-
-
-def selected_participants(plan: Plan, only: Iterable[str] | None) -> list[Participant]:
-    """Participants to print for, in name order; `only` (ids) limits them for a reprint."""
-    if only is None:
-        return name_order(plan.participants)
-    wanted = set(only)
-    return name_order(p for p in plan.participants if p.id in wanted)
-
-
-def round_topic(plan: Plan, round_index: int) -> str:
-    """The round's own topic, else the event's topic for that round, else nothing."""
-    own = plan.rounds[round_index].topic
-    if own:
-        return clean(own)
-    topics = plan.settings.topics
-    return clean(topics[round_index]) if round_index < len(topics) else ""
-
-
-def organisation_line(person: Participant, language: Language) -> str:
-    """The line under a name in table lists: the organisation, and whether they host the table."""
-    if not person.host:
-        return person.organisation
-    return language.gettext("{organisation} · table host").format(organisation=person.organisation)
-
-
-def time_slots(plan: Plan, language: Language) -> list[str | None]:
-    """Each round's time slot in the language's form ("14:00 – 14:15", "2:00 – 2:15 PM")."""
-    times = round_times(plan.settings, len(plan.rounds))
-    if times is None:
-        return [None] * len(plan.rounds)
-    return [language.interval(start, end) for start, end in times]
-
-
-def start_times(plan: Plan, language: Language) -> list[str | None]:
-    """Each round's start time in the language's form ("14:00", "2:00 PM")."""
-    times = round_times(plan.settings, len(plan.rounds))
-    if times is None:
-        return [None] * len(plan.rounds)
-    return [language.time(start) for start, _ in times]
-
-
-def plan_texts(plan: Plan) -> list[str]:
-    """Every string of the plan that may be printed, to choose the fonts a document needs."""
-    texts = [plan.settings.title or "", *plan.settings.topics]
-    texts.extend(round_.topic or "" for round_ in plan.rounds)
-    texts.extend(table for round_ in plan.rounds for table in (t.table for t in round_.tables))
-    for person in plan.participants:
-        texts.extend((person.name, person.organisation))
-    return texts
-
-
-def table_names(plan: Plan) -> list[str]:
-    """Every table of the event in order of first appearance: tables are the same across rounds."""
-    seen: dict[str, None] = {}
-    for round_ in plan.rounds:
-        for table in round_.tables:
-            seen.setdefault(table.table, None)
-    return list(seen)
-
-
-def is_numbered(table: str) -> bool:
-    """Whether a table is known by a number or a short code ("3", "B2") rather than a name."""
-    name = clean(table)
-    return name.isdigit() or len(name) <= 3
-
-
-def table_label(table: str, language: Language) -> str:
-    """`Table 3` for numbered tables; a named table ("Jardin") is shown as named."""
-    name = clean(table)
-    return language.gettext("Table {table}").format(table=name) if is_numbered(name) else name
-
-
 @dataclass(frozen=True)
 class Fitted:
     """How a line of text was set: the type size used and any horizontal narrowing (percent)."""
@@ -220,8 +115,25 @@ class KitPDF(FPDF):
         A `probe` only learns which characters no font has: it reads the named and system fonts'
         character maps instead of loading them (a CJK font takes seconds to load)."""
         super().__init__(orientation="P", unit="mm", format=(width, height))
-        self._probe = probe
         self.language = language or output_language(None)
+        self._set_up(title)
+        everything = (title, *texts, *self.language.translations())
+        needed = {ord(char) for text in everything for char in clean(text) if not char.isspace()}
+        fonts = load_fonts(self, needed, font, probe=probe)
+        self._main_chars = fonts.main_chars
+        if fonts.fallbacks:
+            self.set_fallback_fonts(fonts.fallbacks, exact_match=False)
+        self.unprintable = fonts.missing
+        """Characters of `texts` that no font found has: printed as REPLACEMENT, never dropped."""
+        self._replace = dict.fromkeys(fonts.missing, REPLACEMENT)
+        self.set_font(FAMILY, "", 10)
+        self._shaping = False
+        # Width at 1 pt of each (text, style) measured so far: names recur on many pages.
+        self._widths: dict[tuple[str, str], float] = {}
+        self._plain: dict[str, bool] = {}
+
+    def _set_up(self, title: str) -> None:
+        """Millimetres from the page's edge, no automatic breaks, no rewriting, a fixed date."""
         self.set_auto_page_break(False)
         self.set_margins(0, 0, 0)
         self.c_margin = 0
@@ -231,94 +143,6 @@ class KitPDF(FPDF):
         self.set_creation_date(datetime.combine(date(2000, 1, 1), datetime.min.time()))
         # Badges and label sheets must come out at actual size: ask viewers not to scale.
         self.viewer_preferences = ViewerPreferences(print_scaling="None")
-        self._add_family(FAMILY)
-        main_fonts = [self.fonts[FAMILY.lower() + style] for style in FONT_FILES[FAMILY]]
-        self._main_chars: frozenset[int] = frozenset.intersection(
-            *(frozenset(font.cmap) for font in main_fonts)  # type: ignore[union-attr]
-        )
-        everything = (title, *texts, *self.language.translations())
-        missing = {ord(char) for text in everything for char in clean(text) if not char.isspace()}
-        missing -= frozenset.union(*(frozenset(font.cmap) for font in main_fonts))  # type: ignore[union-attr]
-        fallbacks: list[str] = []
-        for family in FONT_FILES:
-            if family == FAMILY or not missing:
-                continue
-            known = _COVERAGE.get(family)
-            if known is not None and not known & missing:
-                continue
-            covered = self._add_family(family)
-            missing -= covered
-            fallbacks.append(family)
-        # A plan folder carried to another computer may name a font that is not there: the
-        # fonts of this computer stand in, and the warning names anyone left without one.
-        if missing and font and Path(font).is_file():
-            missing -= self._add_face("userfont", FontFace(font), None, font)
-            if not self._probe:
-                fallbacks.append("userfont")
-        missing = self._add_system_fonts(missing, fallbacks)
-        if fallbacks:
-            self.set_fallback_fonts(fallbacks, exact_match=False)
-        self.unprintable = frozenset(missing)
-        """Characters of `texts` that no font found has: printed as REPLACEMENT, never dropped."""
-        self._replace = dict.fromkeys(missing, REPLACEMENT)
-        self.set_font(FAMILY, "", 10)
-        self._shaping = False
-        # Width at 1 pt of each (text, style) measured so far: names recur on many pages.
-        self._widths: dict[tuple[str, str], float] = {}
-        self._plain: dict[str, bool] = {}
-
-    def _add_face(
-        self, family: str, regular: FontFace, bold: FontFace | None, named: str | None = None
-    ) -> frozenset[int]:
-        """Load a font file's regular (and bold) face as a fallback family; returns its characters.
-
-        `named` is the file as the organiser gave it with --font: a file that cannot be read as a
-        font is their mistake, told as such; a system font that fails is skipped.
-        """
-        if self._probe:
-            covered = face_coverage(regular)
-            if not covered and named is not None:
-                raise SettingsError(f"--font {named}: this file cannot be read as a font")
-            return covered
-        try:
-            self.add_font(family, "", regular.path, collection_font_number=regular.index)
-            if bold is not None:
-                self.add_font(family, "B", bold.path, collection_font_number=bold.index)
-        except Exception as error:  # fontTools raises many kinds for a file that is not a font
-            if named is not None:
-                raise SettingsError(
-                    f"--font {named}: this file cannot be read as a font ({error})"
-                ) from None
-            return frozenset()
-        return frozenset(self.fonts[family].cmap)  # type: ignore[union-attr]
-
-    def _add_system_fonts(self, missing: set[int], fallbacks: list[str]) -> set[int]:
-        """Add fonts of this computer until every character has one; returns those still missing."""
-        loaded: set[SystemFont] = set()
-        unreachable: set[int] = set()
-        while missing - unreachable and len(loaded) < MAX_SYSTEM_FONTS:
-            character = min(missing - unreachable)
-            found = system_font_for(character)
-            if found is None or found in loaded:
-                unreachable.add(character)
-                continue
-            loaded.add(found)
-            family = f"systemfont{len(loaded)}"
-            covered = self._add_face(family, found.regular, found.bold)
-            if covered and not self._probe:
-                fallbacks.append(family)
-            if character not in covered:
-                unreachable.add(character)
-            missing -= covered
-        return missing
-
-    def _add_family(self, family: str) -> frozenset[int]:
-        """Load a shipped font family; returns (and remembers) the characters it covers."""
-        for style, filename in FONT_FILES[family].items():
-            self.add_font(family, style, str(FONT_FOLDER / filename))
-        covered = frozenset(self.fonts[family.lower()].cmap)  # type: ignore[union-attr]
-        _COVERAGE[family] = covered
-        return covered
 
     def printable(self, text: str | None) -> str:
         """`clean` text with the characters no shipped font has replaced by a visible mark."""
@@ -583,19 +407,3 @@ def _balanced_lines(
             best_widest, best_cuts = widest, (0, *cuts)
     bounds = (*best_cuts, len(words))
     return best_widest, [" ".join(words[bounds[i] : bounds[i + 1]]) for i in range(count)]
-
-
-def plan_document(
-    plan: Plan, width: float, height: float, language: Language, heading: str
-) -> KitPDF:
-    """A document of the print kit: `heading` (a translated "{title}: ...") names it with the
-    event's title, and its fonts are chosen for the plan's texts and the plan's `--font`."""
-    title = clean(plan.settings.title) or language.gettext("Event")
-    return KitPDF(
-        width,
-        height,
-        heading.format(title=title),
-        plan_texts(plan),
-        language=language,
-        font=plan.settings.font,
-    )

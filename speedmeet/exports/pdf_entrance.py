@@ -7,15 +7,11 @@ tabs down the right edge shows which letters each page holds, so one finds the p
 
 from __future__ import annotations
 
-from speedmeet.exports.pdf_common import (
-    BLACK,
-    GREY,
-    LIGHT,
-    KitPDF,
-    clean,
-    paper_size,
-    plan_document,
-)
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from speedmeet.exports.pdf_common import BLACK, GREY, LIGHT, KitPDF, clean, paper_size
+from speedmeet.exports.pdf_plan import plan_document
 from speedmeet.i18n import Language
 from speedmeet.model import Participant, Plan
 from speedmeet.names import FiledName, family_order
@@ -100,6 +96,20 @@ def _draw_name(pdf: KitPDF, name: FiledName, x: float, y: float, width: float) -
         pdf.text_line(given, x + boxes[0] + boxes[1], y, boxes[2], 7, size=size, min_size=size)
 
 
+@dataclass(frozen=True)
+class _Columns:
+    """Where the list's columns sit across the page: the name, then one per round."""
+
+    right: float
+    inner: float
+    rounds: int
+    round_w: float
+    name_w: float
+
+    def round_x(self, round_index: int) -> float:
+        return MARGIN + self.name_w + 2 + round_index * self.round_w
+
+
 def draw_entrance_list(plan: Plan, paper: str, language: Language) -> KitPDF | None:
     """The entrance list of everyone seated in some round, or None when nobody is."""
     width, height = paper_size(paper)
@@ -119,55 +129,12 @@ def draw_entrance_list(plan: Plan, paper: str, language: Language) -> KitPDF | N
     inner = right - MARGIN
     rounds = len(plan.rounds)
     round_w = min(24.0, inner * 0.5 / rounds)
-    name_w = inner - rounds * round_w - 2
+    columns = _Columns(right, inner, rounds, round_w, inner - rounds * round_w - 2)
     for number, lines in enumerate(pages, start=1):
         pdf.add_page()
-        y = MARGIN
-        pdf.text_line(title, MARGIN, y, inner * 0.75, 7, size=12, min_size=8, color=GREY)
-        if tabbed:
-            pdf.text_line(
-                _("page {number} of {total}").format(number=number, total=len(pages)),
-                MARGIN + inner * 0.75,
-                y,
-                inner * 0.25,
-                7,
-                size=12,
-                align="R",
-                color=GREY,
-            )
-        pdf.text_line(_("Entrance list"), MARGIN, y + 7, inner, 14, size=28, min_size=16, style="B")
-        y += HEADER_H
-        pdf.text_line(_("Name"), MARGIN, y, name_w, COLUMNS_H, size=11, style="B", color=GREY)
-        # "Round 3" over each column while it fits at a readable size, else one "Round" over
-        # the numbers.
-        wide = pdf.width_of(_("Round {round}").format(round=rounds), 11, "B") <= round_w - 1
-        if not wide:
-            pdf.text_line(
-                _("Round"),
-                MARGIN + name_w + 2,
-                y - 4,
-                rounds * round_w,
-                4,
-                size=9,
-                style="B",
-                align="C",
-                color=GREY,
-            )
-        for r in range(rounds):
-            pdf.text_line(
-                _("Round {round}").format(round=r + 1) if wide else str(r + 1),
-                MARGIN + name_w + 2 + r * round_w,
-                y,
-                round_w,
-                COLUMNS_H,
-                size=11,
-                min_size=6,
-                style="B",
-                align="C",
-                color=GREY,
-            )
-        pdf.rule(MARGIN, y + COLUMNS_H, right, y + COLUMNS_H, width=0.5)
-        y += COLUMNS_H
+        counter = _("page {number} of {total}").format(number=number, total=len(pages))
+        _page_header(pdf, title, counter if tabbed else None, columns)
+        y = _column_headings(pdf, MARGIN + HEADER_H, columns)
         row = 0
         for tab, person, name in lines:
             if person is None or name is None:
@@ -178,37 +145,74 @@ def draw_entrance_list(plan: Plan, paper: str, language: Language) -> KitPDF | N
                 continue
             if row % 2 == 1:
                 pdf.box(MARGIN, y, inner, ROW_H, fill=LIGHT, border=None)
-            _draw_name(pdf, name, MARGIN + 1, y + 0.5, name_w - 1)
-            pdf.text_line(
-                person.organisation,
-                MARGIN + 1,
-                y + 7,
-                name_w - 1,
-                5,
-                size=ORGANISATION_PT,
-                min_size=6,
-                color=GREY,
-            )
-            for r, table in enumerate(seating[person.id]):
-                pdf.text_line(
-                    clean(table) if table is not None else "–",
-                    MARGIN + name_w + 2 + r * round_w,
-                    y,
-                    round_w,
-                    ROW_H,
-                    size=TABLE_PT,
-                    min_size=7,
-                    style="B",
-                    align="C",
-                    color=BLACK if table is not None else GREY,
-                )
+            _person_row(pdf, person, name, seating[person.id], y, columns)
             y += ROW_H
             row += 1
         for r in range(1, rounds):
-            x = MARGIN + name_w + 2 + r * round_w
+            x = columns.round_x(r)
             pdf.rule(x, MARGIN + HEADER_H, x, y, width=0.2, color=GREY)
         if tabbed:
             on_page = {tab for tab, person, _ in lines if person is None}
             on_page |= {_tab(n.initial) for _, _, n in lines if n is not None}
             _draw_tabs(pdf, on_page, tabs, MARGIN, height - MARGIN)
     return pdf
+
+
+def _page_header(pdf: KitPDF, title: str, counter: str | None, columns: _Columns) -> None:
+    """The event's title, "page 2 of 5" when the list runs over pages, and "Entrance list"."""
+    inner = columns.inner
+    y = MARGIN
+    pdf.text_line(title, MARGIN, y, inner * 0.75, 7, size=12, min_size=8, color=GREY)
+    if counter is not None:
+        pdf.text_line(
+            counter, MARGIN + inner * 0.75, y, inner * 0.25, 7, size=12, align="R", color=GREY
+        )
+    pdf.text_line(
+        pdf.language.gettext("Entrance list"), MARGIN, y + 7, inner, 14, size=28, min_size=16,
+        style="B",
+    )  # fmt: skip
+
+
+def _column_headings(pdf: KitPDF, y: float, columns: _Columns) -> float:
+    """ "Name" and the rounds over their columns, ruled below; returns where the rows start.
+
+    "Round 3" over each column while it fits at a readable size, else one "Round" over the
+    numbers."""
+    _ = pdf.language.gettext
+    rounds, round_w = columns.rounds, columns.round_w
+    pdf.text_line(_("Name"), MARGIN, y, columns.name_w, COLUMNS_H, size=11, style="B", color=GREY)
+    wide = pdf.width_of(_("Round {round}").format(round=rounds), 11, "B") <= round_w - 1
+    if not wide:
+        pdf.text_line(
+            _("Round"), columns.round_x(0), y - 4, rounds * round_w, 4, size=9, style="B",
+            align="C", color=GREY,
+        )  # fmt: skip
+    for r in range(rounds):
+        pdf.text_line(
+            _("Round {round}").format(round=r + 1) if wide else str(r + 1), columns.round_x(r),
+            y, round_w, COLUMNS_H, size=11, min_size=6, style="B", align="C", color=GREY,
+        )  # fmt: skip
+    pdf.rule(MARGIN, y + COLUMNS_H, columns.right, y + COLUMNS_H, width=0.5)
+    return y + COLUMNS_H
+
+
+def _person_row(
+    pdf: KitPDF,
+    person: Participant,
+    name: FiledName,
+    tables: Sequence[str | None],
+    y: float,
+    columns: _Columns,
+) -> None:
+    """A person's name over their organisation, then their table in each round."""
+    _draw_name(pdf, name, MARGIN + 1, y + 0.5, columns.name_w - 1)
+    pdf.text_line(
+        person.organisation, MARGIN + 1, y + 7, columns.name_w - 1, 5, size=ORGANISATION_PT,
+        min_size=6, color=GREY,
+    )  # fmt: skip
+    for r, table in enumerate(tables):
+        pdf.text_line(
+            clean(table) if table is not None else "–", columns.round_x(r), y, columns.round_w,
+            ROW_H, size=TABLE_PT, min_size=7, style="B", align="C",
+            color=BLACK if table is not None else GREY,
+        )  # fmt: skip

@@ -12,15 +12,9 @@ from __future__ import annotations
 import math
 from collections.abc import Collection
 
-from speedmeet.exports.pdf_common import (
-    GREY,
-    LIGHT,
-    POINT,
-    RULE,
-    KitPDF,
-    clean,
+from speedmeet.exports.pdf_common import GREY, LIGHT, POINT, RULE, KitPDF, clean, paper_size
+from speedmeet.exports.pdf_plan import (
     organisation_line,
-    paper_size,
     plan_document,
     round_topic,
     table_label,
@@ -90,7 +84,7 @@ def _table_box(
     height: float,
     scale: float,
 ) -> None:
-    language = pdf.language
+    """A table's box: its name on a shaded band, then each person's name over their organisation."""
     header = 13.0 * scale
     pdf.box(x, y, width, height, border=RULE, line_width=0.4)
     pdf.box(x, y, width, header, fill=LIGHT, border=None)
@@ -98,55 +92,43 @@ def _table_box(
     left = x + pad
     inner = width - 2 * pad
     pdf.text_line(
-        table_label(table.table, language),
-        left,
-        y,
-        inner,
-        header,
-        size=TABLE_PT * scale,
-        min_size=min(12.0, TABLE_PT * scale),
-        style="B",
-    )
-    name_h = NAME_PT * scale * 1.2 * POINT
-    organisation_h = ORGANISATION_PT * scale * 1.25 * POINT
+        table_label(table.table, pdf.language), left, y, inner, header, size=TABLE_PT * scale,
+        min_size=min(12.0, TABLE_PT * scale), style="B",
+    )  # fmt: skip
     row = y + header + 2 * scale
     for pid in table.participants:
-        person = people[pid]
-        if pid in two_line_names:
-            pdf.name_block(
-                person.name,
-                left,
-                row,
-                inner,
-                2 * name_h,
-                size=NAME_PT * scale,
-                min_size=min(12.0, NAME_PT * scale),
-                align="L",
-                max_lines=2,
-            )
-            row += name_h
-        else:
-            pdf.text_line(
-                person.name,
-                left,
-                row,
-                inner,
-                name_h,
-                size=NAME_PT * scale,
-                min_size=min(12.0, NAME_PT * scale),
-                style="B",
-            )
+        row = _person(pdf, people[pid], pid in two_line_names, left, row, inner, scale)
+
+
+def _person(
+    pdf: KitPDF,
+    person: Participant,
+    two_lines: bool,
+    left: float,
+    row: float,
+    inner: float,
+    scale: float,
+) -> float:
+    """A name in bold (on two lines when one would shrink it too far) over the organisation;
+    returns where the next person starts."""
+    name_h = NAME_PT * scale * 1.2 * POINT
+    organisation_h = ORGANISATION_PT * scale * 1.25 * POINT
+    if two_lines:
+        pdf.name_block(
+            person.name, left, row, inner, 2 * name_h, size=NAME_PT * scale,
+            min_size=min(12.0, NAME_PT * scale), align="L", max_lines=2,
+        )  # fmt: skip
+        row += name_h
+    else:
         pdf.text_line(
-            organisation_line(person, language),
-            left,
-            row + name_h,
-            inner,
-            organisation_h,
-            size=ORGANISATION_PT * scale,
-            min_size=min(8.0, ORGANISATION_PT * scale),
-            color=GREY,
-        )
-        row += name_h + organisation_h + 1.0 * scale
+            person.name, left, row, inner, name_h, size=NAME_PT * scale,
+            min_size=min(12.0, NAME_PT * scale), style="B",
+        )  # fmt: skip
+    pdf.text_line(
+        organisation_line(person, pdf.language), left, row + name_h, inner, organisation_h,
+        size=ORGANISATION_PT * scale, min_size=min(8.0, ORGANISATION_PT * scale), color=GREY,
+    )  # fmt: skip
+    return row + (name_h + organisation_h + 1.0 * scale)
 
 
 def _box_height(table: Table, two_line_names: set[str], scale: float) -> float:
