@@ -17,8 +17,8 @@ from speedmeet.cells import looks_like_formula
 from speedmeet.files import atomic_path
 from speedmeet.i18n import Language
 from speedmeet.i18n import language as output_language
-from speedmeet.meetings import who_met_whom
-from speedmeet.model import Plan
+from speedmeet.meetings import OrganisationMeetings, PersonMeetings, who_met_whom
+from speedmeet.model import Plan, Round
 from speedmeet.notes import translate_note
 from speedmeet.quality import Quality
 
@@ -95,17 +95,26 @@ def _title(plan: Plan, language: Language) -> str:
 def write_plan_xlsx(
     plan: Plan, path: Path, quality: Quality, language: Language | None = None
 ) -> Path:
-    """Write the workbook atomically, in the plan's output language; returns its path."""
+    """Write the workbook atomically, in the plan's output language; returns its path: the
+    summary, a sheet per round, then one row per participant."""
     language = language or output_language(plan.settings.language)
-    _ = language.gettext
-    paper = plan.settings.paper
     workbook = Workbook(write_only=True)
-    people = plan.participant_by_id()
-    seating = plan.seating()
-    wrapped = Alignment(wrap_text=True, vertical="top")
-    top = Alignment(vertical="top")
+    _summary_sheet(workbook, plan, quality, language)
+    for round_ in plan.rounds:
+        _round_sheet(workbook, plan, round_, language)
+    _by_participant_sheet(workbook, plan, language)
+    with atomic_path(path) as temporary:
+        workbook.save(temporary)
+    return path
 
-    summary = workbook.create_sheet(_("Summary"))
+
+_WRAPPED = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")
+
+
+def _summary_rows(plan: Plan, quality: Quality, language: Language) -> list[tuple[str, Any]]:
+    """The figures of the plan's quality, with the solver's and the bound's notes."""
+    _ = language.gettext
     bound = quality.bound
     yes, no = _("yes"), _("no")
     rows: list[tuple[str, Any]] = [
@@ -130,53 +139,71 @@ def write_plan_xlsx(
         )
         rows.extend((_("Note"), translate_note(limit, language)) for limit in plan.solve.limits)
     rows.extend((_("Note"), translate_note(reason, language)) for reason in bound.reasons)
-    _prepare_for_print(summary, _fitted_widths(rows, [30, 16], most=70), header_row=2, paper=paper)
+    return rows
+
+
+def _summary_sheet(workbook: Workbook, plan: Plan, quality: Quality, language: Language) -> None:
+    _ = language.gettext
+    summary = workbook.create_sheet(_("Summary"))
+    rows = _summary_rows(plan, quality, language)
+    _prepare_for_print(
+        summary, _fitted_widths(rows, [30, 16], most=70), header_row=2, paper=plan.settings.paper
+    )
     summary.append([_cell(summary, _title(plan, language), font=TITLE_FONT)])
     summary.append(_header(summary, [_("Figure"), _("Value")]))
     for label, value in rows:
-        shown = _cell(summary, value, alignment=wrapped)
+        shown = _cell(summary, value, alignment=_WRAPPED)
         if label == _("Share of the best possible"):
             shown.number_format = "0.0%"
-        summary.append([_cell(summary, label, alignment=top), shown])
+        summary.append([_cell(summary, label, alignment=_TOP), shown])
 
-    for round_ in plan.rounds:
-        sheet = workbook.create_sheet(_("Round {round}").format(round=round_.round))
-        listing = [
-            (table_value(table.table), people[pid].name, people[pid].organisation)
-            for table in round_.tables
-            for pid in table.participants
-        ]
-        _prepare_for_print(sheet, _fitted_widths(listing, [8, 20, 20]), header_row=2, paper=paper)
-        heading = _("{title} - round {round}").format(
-            title=_title(plan, language), round=round_.round
-        )
-        topic = round_.topic or (
-            plan.settings.topics[round_.round - 1]
-            if round_.round <= len(plan.settings.topics)
-            else None
-        )
-        if topic:
-            heading += f": {topic}"
-        sheet.append([_cell(sheet, heading, font=TITLE_FONT)])
-        sheet.append(_header(sheet, [_("Table"), _("Name"), _("Organisation")]))
-        for table in round_.tables:
-            for seat, pid in enumerate(table.participants):
-                person = people[pid]
-                first = seat == 0
-                sheet.append(
-                    [
-                        _cell(
-                            sheet,
-                            table_value(table.table),
-                            font=Font(name=FONT_NAME, bold=first),
-                            fill=TABLE_FILL if first else NO_FILL,
-                            alignment=Alignment(horizontal="left", vertical="top"),
-                        ),
-                        _cell(sheet, person.name, alignment=wrapped),
-                        _cell(sheet, person.organisation, alignment=wrapped),
-                    ]
-                )
 
+def _round_sheet(workbook: Workbook, plan: Plan, round_: Round, language: Language) -> None:
+    """The round's tables in order, each table's number shaded on its first row."""
+    _ = language.gettext
+    people = plan.participant_by_id()
+    sheet = workbook.create_sheet(_("Round {round}").format(round=round_.round))
+    listing = [
+        (table_value(table.table), people[pid].name, people[pid].organisation)
+        for table in round_.tables
+        for pid in table.participants
+    ]
+    _prepare_for_print(
+        sheet, _fitted_widths(listing, [8, 20, 20]), header_row=2, paper=plan.settings.paper
+    )
+    heading = _("{title} - round {round}").format(title=_title(plan, language), round=round_.round)
+    topic = round_.topic or (
+        plan.settings.topics[round_.round - 1]
+        if round_.round <= len(plan.settings.topics)
+        else None
+    )
+    if topic:
+        heading += f": {topic}"
+    sheet.append([_cell(sheet, heading, font=TITLE_FONT)])
+    sheet.append(_header(sheet, [_("Table"), _("Name"), _("Organisation")]))
+    for table in round_.tables:
+        for seat, pid in enumerate(table.participants):
+            person = people[pid]
+            first = seat == 0
+            sheet.append(
+                [
+                    _cell(
+                        sheet,
+                        table_value(table.table),
+                        font=Font(name=FONT_NAME, bold=first),
+                        fill=TABLE_FILL if first else NO_FILL,
+                        alignment=Alignment(horizontal="left", vertical="top"),
+                    ),
+                    _cell(sheet, person.name, alignment=_WRAPPED),
+                    _cell(sheet, person.organisation, alignment=_WRAPPED),
+                ]
+            )
+
+
+def _by_participant_sheet(workbook: Workbook, plan: Plan, language: Language) -> None:
+    """One row per person, by name: their table in each round."""
+    _ = language.gettext
+    seating = plan.seating()
     by_person = workbook.create_sheet(_("By participant"))
     round_titles = [_("Round {round}").format(round=r.round) for r in plan.rounds]
     ordered = sorted(plan.participants, key=lambda p: (p.name.casefold(), p.id))
@@ -187,7 +214,7 @@ def write_plan_xlsx(
             [8, 20, 20] + [max(8.0, len(title) * 1.1 + 2) for title in round_titles],
         ),
         header_row=1,
-        paper=paper,
+        paper=plan.settings.paper,
     )
     by_person.append(_header(by_person, [_("ID"), _("Name"), _("Organisation"), *round_titles]))
     centred = Alignment(horizontal="center", vertical="top")
@@ -195,28 +222,34 @@ def write_plan_xlsx(
         tables = [table_value(table) if table is not None else "-" for table in seating[person.id]]
         by_person.append(
             [
-                _cell(by_person, person.id, alignment=top),
-                _cell(by_person, person.name, alignment=wrapped),
-                _cell(by_person, person.organisation, alignment=wrapped),
+                _cell(by_person, person.id, alignment=_TOP),
+                _cell(by_person, person.name, alignment=_WRAPPED),
+                _cell(by_person, person.organisation, alignment=_WRAPPED),
                 *(_cell(by_person, table, alignment=centred) for table in tables),
             ]
         )
 
+
+def write_meetings_xlsx(plan: Plan, path: Path) -> Path:
+    """Who met whom, per person and per organisation: the report for the funder."""
+    language = output_language(plan.settings.language)
+    by_person, by_organisation = who_met_whom(plan)
+    workbook = Workbook(write_only=True)
+    _people_met_sheet(workbook, plan, by_person, language)
+    _organisations_met_sheet(workbook, plan, by_organisation, language)
     with atomic_path(path) as temporary:
         workbook.save(temporary)
     return path
 
 
-def write_meetings_xlsx(plan: Plan, path: Path) -> Path:
-    """Who met whom, per person and per organisation: the report for the funder."""
-    _ = output_language(plan.settings.language).gettext
-    paper = plan.settings.paper
+def _people_met_sheet(
+    workbook: Workbook, plan: Plan, by_person: dict[str, PersonMeetings], language: Language
+) -> None:
+    """A row per person: how many people and organisations they met, and whom in which round."""
+    _ = language.gettext
     people = plan.participant_by_id()
-    by_person, by_organisation = who_met_whom(plan)
-    workbook = Workbook(write_only=True)
-
     sheet = workbook.create_sheet(_("People"))
-    _prepare_for_print(sheet, [10, 28, 28, 12, 16, 90], header_row=1, paper=paper)
+    _prepare_for_print(sheet, [10, 28, 28, 12, 16, 90], header_row=1, paper=plan.settings.paper)
     sheet.append(
         _header(
             sheet,
@@ -250,8 +283,17 @@ def write_meetings_xlsx(plan: Plan, path: Path) -> Path:
             ]
         )
 
+
+def _organisations_met_sheet(
+    workbook: Workbook,
+    plan: Plan,
+    by_organisation: dict[str, OrganisationMeetings],
+    language: Language,
+) -> None:
+    """A row per organisation: its people, and the organisations they met with how many pairs."""
+    _ = language.gettext
     sheet = workbook.create_sheet(_("Organisations"))
-    _prepare_for_print(sheet, [34, 10, 18, 100], header_row=1, paper=paper)
+    _prepare_for_print(sheet, [34, 10, 18, 100], header_row=1, paper=plan.settings.paper)
     sheet.append(
         _header(sheet, [_("Organisation"), _("People"), _("Organisations met"), _("Met (pairs)")])
     )
@@ -266,7 +308,3 @@ def write_meetings_xlsx(plan: Plan, path: Path) -> Path:
                 _cell(sheet, listing, alignment=Alignment(wrap_text=True, vertical="top")),
             ]
         )
-
-    with atomic_path(path) as temporary:
-        workbook.save(temporary)
-    return path
