@@ -188,76 +188,127 @@ def write_drafts(plan: Plan, folder: Path, options: MessageOptions) -> DraftsRes
     earlier = _earlier_drafts(folder)
     with all_or_nothing():
         for person in recipients:
-            values, person_seats = _values(view, previous, person, options, settings)
-            attachment = _calendar(view, previous, person, person_seats, options, settings)
-            if attachment is not None:
-                values["calendar_note"] = (
-                    texts.calendar_update_note()
-                    if options.kind == "changes"
-                    else texts.calendar_note()
-                )
-            subject, body = render(template, values)
+            message = _message(view, previous, person, options, settings, template)
             address = compose.usable_address(person.email)
             if address is None:
                 reason = "no e-mail" if not person.email else f"'{person.email}' is not an e-mail"
                 result.without_email.append((person, reason))
                 without_rows.append(
-                    [person.id, person.name, person.organisation, person.email or "", reason, body]
+                    [
+                        person.id,
+                        person.name,
+                        person.organisation,
+                        person.email or "",
+                        reason,
+                        message.body,
+                    ]
                 )
                 continue
-            stem = _stem(person)
-            eml = Path(folder) / f"{stem}.eml"
-            ics = Path(folder) / f"{stem}.ics" if attachment is not None else None
-            _write_draft(
-                eml,
-                compose.draft(
-                    recipient_name=person.name,
-                    recipient=address,
-                    subject=subject,
-                    body=body,
-                    sender=options.sender,
-                    attachment=attachment,
-                ),
-            )
-            result.written.append(eml)
-            if ics is not None and attachment is not None:
-                _write_draft(ics, attachment)
-                result.written.append(ics)
-                result.calendars += 1
-            result.drafts.append(Draft(person, address, eml, subject, body, ics))
-            merge_rows.append(
-                [
-                    person.id,
-                    person.name,
-                    person.organisation,
-                    address,
-                    subject,
-                    body,
-                    values[PART[options.kind]],
-                    eml.name,
-                    ics.name if ics else "",
-                ]
-            )
-        merge = Path(folder) / MAIL_MERGE
-        header = ["id", "name", "organisation", "email", "subject", "message"]
-        header += [PART[options.kind], "draft", "calendar"]
-        write_bytes_atomically(merge, _csv(header, merge_rows))
-        result.written.append(merge)
-        without = Path(folder) / WITHOUT_EMAIL
-        if without_rows:
-            write_bytes_atomically(
-                without,
-                _csv(["id", "name", "organisation", "email", "why", "message"], without_rows),
-            )
-            result.written.append(without)
-    if not without_rows:
+            merge_rows.append(_write_message(Path(folder), message, address, options, result))
+        _write_lists(Path(folder), options.kind, merge_rows, without_rows, result)
+    _remove_stale(Path(folder), earlier, result)
+    return result
+
+
+@dataclass(frozen=True)
+class _Message:
+    """One person's message, rendered from the template, with its calendar when there is one."""
+
+    person: Participant
+    values: dict[str, str]
+    subject: str
+    body: str
+    attachment: bytes | None
+
+
+def _message(
+    view: PlanView,
+    previous: PlanView | None,
+    person: Participant,
+    options: MessageOptions,
+    settings: EventSettings,
+    template: Template,
+) -> _Message:
+    values, person_seats = _values(view, previous, person, options, settings)
+    attachment = _calendar(view, previous, person, person_seats, options, settings)
+    if attachment is not None:
+        values["calendar_note"] = (
+            texts.calendar_update_note() if options.kind == "changes" else texts.calendar_note()
+        )
+    subject, body = render(template, values)
+    return _Message(person, values, subject, body, attachment)
+
+
+def _write_message(
+    folder: Path, message: _Message, address: str, options: MessageOptions, result: DraftsResult
+) -> list[str]:
+    """Write the draft (and its calendar) of one message; returns its mail-merge row."""
+    person = message.person
+    stem = _stem(person)
+    eml = folder / f"{stem}.eml"
+    ics = folder / f"{stem}.ics" if message.attachment is not None else None
+    _write_draft(
+        eml,
+        compose.draft(
+            recipient_name=person.name,
+            recipient=address,
+            subject=message.subject,
+            body=message.body,
+            sender=options.sender,
+            attachment=message.attachment,
+        ),
+    )
+    result.written.append(eml)
+    if ics is not None and message.attachment is not None:
+        _write_draft(ics, message.attachment)
+        result.written.append(ics)
+        result.calendars += 1
+    result.drafts.append(Draft(person, address, eml, message.subject, message.body, ics))
+    return [
+        person.id,
+        person.name,
+        person.organisation,
+        address,
+        message.subject,
+        message.body,
+        message.values[PART[options.kind]],
+        eml.name,
+        ics.name if ics else "",
+    ]
+
+
+def _write_lists(
+    folder: Path,
+    kind: str,
+    merge_rows: list[list[str]],
+    without_rows: list[list[str]],
+    result: DraftsResult,
+) -> None:
+    """The mail-merge csv, and the csv of people without a usable e-mail when there are any."""
+    merge = folder / MAIL_MERGE
+    header = ["id", "name", "organisation", "email", "subject", "message"]
+    header += [PART[kind], "draft", "calendar"]
+    write_bytes_atomically(merge, _csv(header, merge_rows))
+    result.written.append(merge)
+    without = folder / WITHOUT_EMAIL
+    if without_rows:
+        write_bytes_atomically(
+            without,
+            _csv(["id", "name", "organisation", "email", "why", "message"], without_rows),
+        )
+        result.written.append(without)
+
+
+def _remove_stale(folder: Path, earlier: set[str], result: DraftsResult) -> None:
+    """Remove what an earlier batch wrote and this one did not: its drafts, its calendars, and
+    the list of people without an e-mail when now everyone has one."""
+    if not result.without_email:
         with contextlib.suppress(FileNotFoundError):
-            (Path(folder) / WITHOUT_EMAIL).unlink()
+            (folder / WITHOUT_EMAIL).unlink()
     kept = {path.name for path in result.written}
     for name in earlier - kept:
         with contextlib.suppress(OSError):
-            (Path(folder) / name).unlink()
-    return result
+            (folder / name).unlink()
 
 
 def _earlier_drafts(folder: Path) -> set[str]:

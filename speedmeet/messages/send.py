@@ -297,10 +297,7 @@ def send_all(
     handed over is "unsure": it may have arrived, so it is never sent again by itself.
     """
     report = SendReport()
-    done = log.sent()
-    pending: list[Outgoing] = []
-    for item in messages:
-        (report.skipped if item.key in done else pending).append(item)
+    pending = _pending(messages, log, report)
     if not pending:
         return report
     limit = limit or RateLimit(per_minute)
@@ -327,21 +324,41 @@ def send_all(
             except _SenderRefused as refusal:
                 report.stopped = f"the server refused the sender {sender.addr_spec}: {refusal}"
             if report.stopped is not None:
-                log.record(now(), "failed", item, report.stopped)
-                report.failed.append((item, report.stopped))
+                _record(report, log, item, "failed", report.stopped, now)
                 report.not_tried = len(pending) - index - 1
                 break
             reconnects = 0
-            log.record(now(), status, item, detail)
-            {"sent": report.sent, "unsure": report.unsure}.get(status, []).append(item)
-            if status == "failed":
-                report.failed.append((item, detail))
+            _record(report, log, item, status, detail, now)
             if on_attempt is not None:
                 on_attempt(item, status)
             index += 1
     finally:
         _close(smtp, politely=True)
     return report
+
+
+def _pending(messages: Sequence[Outgoing], log: SendLog, report: SendReport) -> list[Outgoing]:
+    """The messages to send: those the log does not show as sent or unsure (skipped)."""
+    done = log.sent()
+    pending: list[Outgoing] = []
+    for item in messages:
+        (report.skipped if item.key in done else pending).append(item)
+    return pending
+
+
+def _record(
+    report: SendReport,
+    log: SendLog,
+    item: Outgoing,
+    status: str,
+    detail: str,
+    now: Callable[[], datetime],
+) -> None:
+    """What became of one message, in the log (first) and in the report."""
+    log.record(now(), status, item, detail)
+    {"sent": report.sent, "unsure": report.unsure}.get(status, []).append(item)
+    if status == "failed":
+        report.failed.append((item, detail))
 
 
 def _stamp(item: Outgoing, sender: Address, now: Callable[[], datetime]) -> None:
