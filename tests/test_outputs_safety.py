@@ -27,7 +27,7 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from speedmeet import cli
-from speedmeet.cli_replan import replan_command
+from speedmeet.cli.replan import replan_command
 from speedmeet.planfile import read_plan
 from speedmeet.readers import read_registrations
 from speedmeet.replanning import SeatChange, changes_csv
