@@ -14,12 +14,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from speedmeet import readers  # called as readers.read_registrations: a test stops the read there
 from speedmeet.errors import SettingsError
 from speedmeet.history import load_history
 from speedmeet.languages import describe_spoken
 from speedmeet.model import EventSettings, Participant, organisation_key
-from speedmeet.planning import PREFERENCE_LIMIT, PlanOutcome, make_plan
-from speedmeet import readers  # called as readers.read_registrations: a test stops the read there
+from speedmeet.planning import PlanOutcome, make_plan
+from speedmeet.problem import PREFERENCE_LIMIT
 from speedmeet.readers import EventSheets, Registrations
 from speedmeet.readers.columns import recognise
 from speedmeet.rule_switches import (

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from speedmeet.checkin import read_absent_file
+from speedmeet.errors import ReplanError
 from speedmeet.model import Participant, Plan
 from speedmeet.readers import read_registrations
-from speedmeet.replanning import ReplanError, parse_walk_in, walk_ins_from_participants
+from speedmeet.readers.walk_ins import parse_walk_in, walk_ins_from_participants
 
 SHEET_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls", ".xlsb", ".csv", ".tsv", ".txt")
 """An --add value ending like this is a spreadsheet of late arrivals, not a name."""

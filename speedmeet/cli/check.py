@@ -106,8 +106,7 @@ def check_command(
 ) -> None:
     """Check a plan against the rules and show how good it is."""
     from speedmeet.planfile import read_plan, resolve_plan_path
-    from speedmeet.validate import validate
-    from speedmeet.validate_rules import rule_report
+    from speedmeet.validate import rule_report, validate
     from speedmeet.verdicts import check_summary
 
     with reporting_errors():

@@ -21,7 +21,7 @@ from speedmeet.notices import WARNINGS_FILENAME, grouped
 if TYPE_CHECKING:
     from speedmeet.model import Plan
     from speedmeet.quality import Quality
-    from speedmeet.validate_rules import RuleOutcome
+    from speedmeet.validate import RuleOutcome
 
 console = Console()
 error_console = Console(stderr=True)

@@ -327,7 +327,7 @@ def _show_plan(outcome: PlanOutcome, *, online: bool, pdf: bool) -> None:
     from speedmeet.cli.language import warn_unprintable
     from speedmeet.event_setup import count
     from speedmeet.exports.online import describe_manual, needs_manual_assignment
-    from speedmeet.validate_rules import rule_report
+    from speedmeet.validate import rule_report
 
     show_quality(
         outcome.quality,

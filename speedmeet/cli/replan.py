@@ -17,8 +17,9 @@ from speedmeet.defaults import DEFAULT_TIME_LIMIT
 from speedmeet.files import all_or_nothing
 
 if TYPE_CHECKING:
+    from speedmeet.changes import ReplanOutcome
+    from speedmeet.exports.reprint import ReplanExports
     from speedmeet.quality import Quality
-    from speedmeet.replanning import ReplanExports, ReplanOutcome
 
 
 def _quality_table(before: Quality | None, after: Quality | None) -> RichTable:
@@ -135,9 +136,11 @@ def replan_command(
     read by `speedmeet.replan_request`, the new plan made by `speedmeet.replanning`.
     """
     from speedmeet.cli.language import warn_unprintable
+    from speedmeet.exports.reprint import write_replan_outputs
+    from speedmeet.plan_versions import save_replan
     from speedmeet.planfile import read_plan, resolve_plan_path
     from speedmeet.replan_request import replan_request
-    from speedmeet.replanning import replan, save_replan, write_replan_outputs
+    from speedmeet.replanning import replan
 
     console = Console()
     with reporting_errors():
@@ -194,7 +197,7 @@ def history_command(
     ],
 ) -> None:
     """List the versions of a plan kept by `speedmeet replan`, oldest first."""
-    from speedmeet.replanning import plan_versions
+    from speedmeet.plan_versions import plan_versions
 
     console = Console()
     with reporting_errors():
