@@ -22,8 +22,7 @@ import time
 from speedmeet.model import EventSettings, Participant
 from speedmeet.planning import PlanOutcome, make_plan
 from speedmeet.rules import EventRules, Request
-from speedmeet.validate import validate
-from speedmeet.validate_rules import rule_report
+from speedmeet.validate import rule_report, validate
 
 LANGUAGES = ["fr", "en", "de", "it", "ar"]
 SECTORS = ["NGO", "public authority", "employment body", "academia"]

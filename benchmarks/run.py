@@ -442,7 +442,7 @@ def run_cli(event: Event, folder: Path) -> Outcome:
     summary = json.loads((out / "plan.json").read_text(encoding="utf-8")).get("solve", {})
     outcome.method = str(summary.get("method", ""))
     if event.all_rules:
-        from speedmeet.validate_rules import rule_report
+        from speedmeet.validate import rule_report
 
         rules = rule_report(plan)
         outcome.rules = "; ".join(rule_cell(o.rule, o.met, o.detail) for o in rules)

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from speedmeet.errors import InputError, Location
+from speedmeet.errors import InputError, Location, ReplanError
 from speedmeet.model import Plan
 from speedmeet.readers.columns import recognise
 from speedmeet.readers.csv import read_rows
-from speedmeet.replanning import ReplanError, resolve_drop
+from speedmeet.readers.walk_ins import resolve_drop
 
 ZIP_MAGIC = b"PK\x03\x04"
 

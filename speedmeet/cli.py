@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     from speedmeet.readers import EventSheets, Registrations
     from speedmeet.rule_switches import RuleSwitch
     from speedmeet.rules import EventRules
-    from speedmeet.validate_rules import RuleOutcome
+    from speedmeet.validate import RuleOutcome
 
 
 SAFETY_STOP_NOTE = (
@@ -569,7 +569,7 @@ def plan_command(
     from speedmeet.planfile import resolve_plan_path
     from speedmeet.readers import read_event_sheets, read_registrations
     from speedmeet.rule_switches import ignored_rules, rules_in_force
-    from speedmeet.validate_rules import rule_report
+    from speedmeet.validate import rule_report
 
     with reporting_errors():
         if not participants.exists():
@@ -728,7 +728,7 @@ def _event_rules(
     each with why it is on; those named by --ignore-rule are switched off first (for hosts,
     in `registrations.participants`)."""
     from speedmeet.history import load_history
-    from speedmeet.planning import PREFERENCE_LIMIT
+    from speedmeet.problem import PREFERENCE_LIMIT
     from speedmeet.rule_switches import describe_switches, rules_in_force, without_rule
     from speedmeet.rules import EventRules
 
@@ -908,8 +908,7 @@ def check_command(
 ) -> None:
     """Check a plan against the rules and show how good it is."""
     from speedmeet.planfile import read_plan, resolve_plan_path
-    from speedmeet.validate import validate
-    from speedmeet.validate_rules import rule_report
+    from speedmeet.validate import rule_report, validate
     from speedmeet.verdicts import check_summary
 
     with reporting_errors():

@@ -21,9 +21,9 @@ from speedmeet.cli_checks import HiddenRows, check_seed
 from speedmeet.files import all_or_nothing
 
 if TYPE_CHECKING:
+    from speedmeet.changes import ReplanOutcome
     from speedmeet.model import Participant, Plan
     from speedmeet.quality import Quality
-    from speedmeet.replanning import ReplanOutcome
 
 SHEET_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls", ".xlsb", ".csv", ".tsv", ".txt")
 """An --add value ending like this is a spreadsheet of late arrivals, not a name."""
@@ -33,7 +33,8 @@ def _walk_ins(
     values: list[str], plan: Plan, hidden_rows: str = "include"
 ) -> tuple[list[Participant], list[str]]:
     """People from --add: "name; organisation" or a spreadsheet read like `speedmeet plan`."""
-    from speedmeet.replanning import ReplanError, parse_walk_in, walk_ins_from_participants
+    from speedmeet.errors import ReplanError
+    from speedmeet.readers.walk_ins import parse_walk_in, walk_ins_from_participants
 
     walk_ins: list[Participant] = []
     warnings: list[str] = []
@@ -171,8 +172,11 @@ def replan_command(
     reprint/ holds only the pages to print again.
     """
     from speedmeet.cli import reporting_errors
+    from speedmeet.errors import ReplanError
+    from speedmeet.exports.reprint import write_replan_outputs
+    from speedmeet.plan_versions import save_replan
     from speedmeet.planfile import read_plan, resolve_plan_path
-    from speedmeet.replanning import ReplanError, replan, save_replan, write_replan_outputs
+    from speedmeet.replanning import replan
 
     console = Console()
     with reporting_errors():
@@ -231,7 +235,7 @@ def history_command(
 ) -> None:
     """List the versions of a plan kept by `speedmeet replan`, oldest first."""
     from speedmeet.cli import reporting_errors
-    from speedmeet.replanning import plan_versions
+    from speedmeet.plan_versions import plan_versions
 
     console = Console()
     with reporting_errors():

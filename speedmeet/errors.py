@@ -65,3 +65,7 @@ class PlanFileError(SpeedmeetError):
 
 class OutputError(SpeedmeetError):
     """An output cannot be written (read-only folder, full disk, would overwrite the input)."""
+
+
+class ReplanError(SpeedmeetError):
+    """A replan request that cannot be carried out as asked (unknown person, bad round...)."""

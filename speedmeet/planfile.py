@@ -12,6 +12,8 @@ from speedmeet.files import write_text_atomically
 from speedmeet.model import Plan
 
 PLAN_FILENAME = "plan.json"
+HISTORY_FIELD = "replans"
+"""Extra plan.json field: one entry per replan, saying what changed and when."""
 MAX_PLAN_BYTES = 200 * 1024 * 1024
 """A plan of 50,000 people is a few tens of MB; anything far larger is not a plan."""
 

@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from speedmeet.defaults import IGNORABLE as IGNORABLE
 from speedmeet.errors import SettingsError, SpeedmeetError
 from speedmeet.languages import language_name
+from speedmeet.layout import table_layout
 from speedmeet.model import EventSettings, Participant
-from speedmeet.planning import PlanOutcome, make_plan, solver_rules
+from speedmeet.planning import PlanOutcome, make_plan
+from speedmeet.problem import solver_rules
 from speedmeet.rules import EventRules
-from speedmeet.validate_rules import table_layout
 
 LABELS = {
     "language": "common-language rule",

@@ -4,7 +4,7 @@ first line of `speedmeet check`. Shared by `plan` and `check` so that both say t
 from __future__ import annotations
 
 from speedmeet.quality import Quality
-from speedmeet.validate_rules import RuleOutcome
+from speedmeet.validate import RuleOutcome
 
 
 def verdict(quality: Quality, *, proven_optimal: bool = False) -> str:

@@ -22,9 +22,11 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from speedmeet import cli
+from speedmeet.changes import SeatChange
 from speedmeet.errors import SettingsError
 from speedmeet.exports.online import write_online_exports
 from speedmeet.exports.pdf import write_print_kit
+from speedmeet.exports.reprint import changes_csv
 from speedmeet.exports.xlsx import write_meetings_xlsx, write_plan_xlsx
 from speedmeet.i18n import LOCALE_FOLDER, language, languages
 from speedmeet.model import EventSettings, Participant, Plan, Round, Table
@@ -32,7 +34,6 @@ from speedmeet.notes import TEMPLATES, translate_note
 from speedmeet.quality import Quality
 from speedmeet.readers import read_registrations
 from speedmeet.readers.columns import header_language
-from speedmeet.replanning import SeatChange, changes_csv
 from speedmeet.validate import validate
 
 PACKAGE = Path(__file__).resolve().parent.parent / "speedmeet"

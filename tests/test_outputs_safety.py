@@ -27,10 +27,11 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from speedmeet import cli
+from speedmeet.changes import SeatChange
 from speedmeet.cli_replan import replan_command
+from speedmeet.exports.reprint import changes_csv
 from speedmeet.planfile import read_plan
 from speedmeet.readers import read_registrations
-from speedmeet.replanning import SeatChange, changes_csv
 from speedmeet.validate import validate
 from tests.conftest import write_registrations
 

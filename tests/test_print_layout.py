@@ -13,10 +13,12 @@ import pytest
 from pypdf import PdfReader
 
 from speedmeet.exports.pdf import changed_tables, write_print_kit
+from speedmeet.exports.reprint import write_replan_outputs
 from speedmeet.exports.xlsx import write_plan_xlsx
 from speedmeet.model import Plan
+from speedmeet.plan_versions import save_replan
 from speedmeet.planfile import read_plan, write_plan
-from speedmeet.replanning import replan, save_replan, write_replan_outputs
+from speedmeet.replanning import replan
 from speedmeet.validate import validate
 from tests.test_pdf import MM, _characters_outside
 from tests.test_replan import cyclic_plan, members_of

@@ -14,11 +14,11 @@ from speedmeet.rules import EventRules, Request
 from speedmeet.solve.designs import construct
 from speedmeet.solve.designs_placing import pack_groups
 from speedmeet.solve.needs import serve_needs
+from speedmeet.solve.objective import HARD, PAIR
 from speedmeet.solve.problem import Instance, Schedule, SolverRules
 from speedmeet.solve.relabel import _Labelling, relabel
-from speedmeet.solve.rule_seating import HARD, PAIR, RuleSeating
-from speedmeet.validate import validate
-from speedmeet.validate_rules import rule_report
+from speedmeet.solve.rule_seating import RuleSeating
+from speedmeet.validate import rule_report, validate
 
 
 def design(n: int, table_size: int, rounds: int) -> Schedule:

@@ -14,20 +14,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from speedmeet.changes import ReplanOutcome
+from speedmeet.errors import ReplanError
+from speedmeet.exports.reprint import changes_csv
 from speedmeet.model import EventSettings, Participant, Plan, Round, Table
+from speedmeet.plan_versions import plan_versions, save_replan
 from speedmeet.planfile import read_plan, write_plan
-from speedmeet.replanning import (
-    ReplanError,
-    ReplanOutcome,
-    changes_csv,
+from speedmeet.readers.walk_ins import (
     next_participant_id,
     parse_walk_in,
-    plan_versions,
-    replan,
     resolve_drop,
-    save_replan,
     walk_ins_from_participants,
 )
+from speedmeet.replanning import replan
 from speedmeet.validate import validate
 
 

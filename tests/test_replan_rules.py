@@ -11,9 +11,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from speedmeet.changes import ReplanOutcome
+from speedmeet.errors import ReplanError
 from speedmeet.model import EventSettings, Participant, Plan, Round, Table
+from speedmeet.plan_versions import save_replan
 from speedmeet.planfile import read_plan
-from speedmeet.replanning import ReplanError, ReplanOutcome, replan, save_replan
+from speedmeet.replanning import replan
 from speedmeet.rules import EventRules, Request, TableSpec
 from speedmeet.validate import validate
 from tests.test_replan import cyclic_plan, members_of, table_of

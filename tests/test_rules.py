@@ -12,14 +12,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from speedmeet.errors import SettingsError
+from speedmeet.layout import table_layout
 from speedmeet.model import EventSettings, Participant, Plan, Round, Table
 from speedmeet.planning import PlanOutcome, make_plan
 from speedmeet.rules import EventRules, Request, TableSpec
 from speedmeet.solve.greedy import greedy_schedule
 from speedmeet.solve.problem import SolverRules
 from speedmeet.solve.rule_seating import RuleSeating, pin_hosts
-from speedmeet.validate import validate
-from speedmeet.validate_rules import RuleOutcome, rule_report, rule_violations, table_layout
+from speedmeet.validate import RuleOutcome, rule_report, rule_violations, validate
 
 
 def people(count: int, **fields: dict[int, object]) -> list[Participant]:

@@ -4,7 +4,6 @@ plans mapped onto this event's people."""
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -19,10 +18,9 @@ from speedmeet.history import load_history
 from speedmeet.model import EventSettings, Participant, Plan, Round, Table
 from speedmeet.planfile import read_plan, write_plan
 from speedmeet.readers import read_registrations
-from speedmeet.validate import validate
+from speedmeet.validate import rule_report, validate
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "event-with-rules.xlsx"
-SOLVER_KNOWS_RULES = importlib.util.find_spec("speedmeet.validate_rules") is not None
 
 
 def one_line(text: str) -> str:
@@ -154,23 +152,20 @@ def test_plan_with_every_rule_on_the_example(tmp_path: Path) -> None:
         assert rooms.count("\r\n") == 1 + 150 - 3  # everyone with an email, once
     assert (out / "breakout-messages.txt").exists()
 
-    if SOLVER_KNOWS_RULES:
-        from speedmeet.validate_rules import rule_report
-
-        assert validate(plan).ok
-        assert plan.rules is not None and plan.rules.online
-        outcomes = rule_report(plan)
-        assert outcomes and all(o.met for o in outcomes), [o for o in outcomes if not o.met]
-        assert "not met" not in output
-        rule_lines = [" ".join(line.split()) for line in result.output.splitlines()]
-        for outcome in outcomes:  # one line per rule in the summary, saying "met"
-            assert f"met {outcome.rule} {outcome.detail.split()[0]}" in " | ".join(rule_lines)
-        assert {o.rule for o in outcomes} == {
-            "common language", "stakeholder mix", "interests", "offers and needs", "hosts",
-            "tables", "must meet", "keep apart", "history",
-        }  # fmt: skip
-        table_names = {table.table for round_ in plan.rounds for table in round_.tables}
-        assert table_names <= {spec.name for spec in plan.rules.tables}
+    assert validate(plan).ok
+    assert plan.rules is not None and plan.rules.online
+    outcomes = rule_report(plan)
+    assert outcomes and all(o.met for o in outcomes), [o for o in outcomes if not o.met]
+    assert "not met" not in output
+    rule_lines = [" ".join(line.split()) for line in result.output.splitlines()]
+    for outcome in outcomes:  # one line per rule in the summary, saying "met"
+        assert f"met {outcome.rule} {outcome.detail.split()[0]}" in " | ".join(rule_lines)
+    assert {o.rule for o in outcomes} == {
+        "common language", "stakeholder mix", "interests", "offers and needs", "hosts",
+        "tables", "must meet", "keep apart", "history",
+    }  # fmt: skip
+    table_names = {table.table for round_ in plan.rounds for table in round_.tables}
+    assert table_names <= {spec.name for spec in plan.rules.tables}
 
 
 def write_event(folder: Path, header: str, rows: Sequence[str]) -> Path:
@@ -293,17 +288,16 @@ def test_history_of_the_same_people_is_counted_and_avoided(tmp_path: Path) -> No
     assert "Rules: history: 12 pairs from 1 earlier plan" in one_line(result.output)
     second = read_plan(tmp_path / "second")
     assert validate(second).ok
-    if SOLVER_KNOWS_RULES:
-        before = {
-            frozenset((a, b))
-            for table in first.rounds[0].tables
-            for a in table.participants
-            for b in table.participants
-            if a != b
-        }
-        for table in second.rounds[0].tables:
-            members = table.participants
-            assert not any(frozenset((a, b)) in before for a in members for b in members if a != b)
+    before = {
+        frozenset((a, b))
+        for table in first.rounds[0].tables
+        for a in table.participants
+        for b in table.participants
+        if a != b
+    }
+    for table in second.rounds[0].tables:
+        members = table.participants
+        assert not any(frozenset((a, b)) in before for a in members for b in members if a != b)
 
 
 def test_headers_and_warnings_that_look_like_markup_are_printed_as_typed(tmp_path: Path) -> None:
@@ -376,7 +370,7 @@ def test_preference_weight_is_shown_kept_in_the_plan_and_warned_when_idle(tmp_pa
 
 
 def test_interests_beyond_the_preference_limit_are_named_as_ignored(tmp_path: Path) -> None:
-    from speedmeet.planning import PREFERENCE_LIMIT
+    from speedmeet.problem import PREFERENCE_LIMIT
 
     people = PREFERENCE_LIMIT + 1
     event = write_event(

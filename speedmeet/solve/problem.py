@@ -1,7 +1,9 @@
 """What the solver is handed and what it hands back: plain data, no ortools.
 
 The solver works on integer indices (participant i = position in the participant list,
-organisation = small int); `speedmeet.planning` turns ids into indices and back.
+organisation = small int); `speedmeet.problem` turns ids into indices, the same way for a new
+plan (`Instance`) and a replan (`solve.replan.ReplanProblem`, which carries the same
+`SolverRules`).
 """
 
 from __future__ import annotations
@@ -10,11 +12,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from speedmeet.defaults import DEFAULT_TIME_LIMIT
+
 Schedule = list[list[list[int]]]
 """rounds -> tables -> participant indices."""
 
 
 Pair = tuple[int, int]
+"""Two participant indices, the smaller first."""
 
 SAFETY_FACTOR = 5.0
 SAFETY_MARGIN = 30.0
@@ -32,7 +37,7 @@ def safety_stop(time_limit: float) -> float:
 
 @dataclass(frozen=True)
 class SolverRules:
-    """The event's own rules in indices (built by `speedmeet.planning` from `EventRules`).
+    """The event's own rules in indices (built by `speedmeet.problem` from `EventRules`).
 
     Hard rules (never two hosts or a keep-apart pair at one table, must-meet pairs together
     once, a common language at every table) weigh far more than a new pair; the mix and the
@@ -99,7 +104,7 @@ class Instance:
     from the event's rules say otherwise)."""
     rounds: int
     seed: int = 0
-    time_limit: float = 10.0
+    time_limit: float = DEFAULT_TIME_LIMIT
     """The search effort, in seconds of this 2-core machine: the step and CP-SAT budgets are
     sized from it, and the wall clock stops the search only at `safety_stop(time_limit)`."""
     workers: int = 2
@@ -122,7 +127,10 @@ class Progress:
 
 ProgressCallback = Callable[[Progress], None]
 
-Status = Literal["optimal", "feasible", "interrupted", "infeasible"]
+Status = Literal["optimal", "feasible", "interrupted", "unknown"]
+"""How a search ended, for a new plan and a replan alike: "optimal" proven best (for a replan:
+for its last focus), "feasible" a plan without that proof, "interrupted" the organiser's stop
+with the best plan so far, "unknown" no plan found within the search's work."""
 
 
 @dataclass

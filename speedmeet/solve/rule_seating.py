@@ -1,16 +1,14 @@
 """A seating whose cost carries the event's own rules, for the same tabu search.
 
-The cost is lexicographic in spirit: one swap changes at most a few dozen meetings, so the
-weights are spaced for no swap to trade a heavier term for lighter ones:
+Its cost is `speedmeet.solve.objective`'s, term for term (the weights and their order are
+explained there):
 
-- APART per keep-apart meeting, above everything else;
+- APART per keep-apart meeting;
 - HARD per must-meet pair that never meets and per person to move before a table shares a
-  language (a graded count, so that the search sees a table getting closer; hard whenever the
-  event allows, otherwise as little as possible);
+  language (graded, so that the search sees a table getting closer);
 - PAIR per wasted meeting: a repeat, colleagues together, or a pair who met at an earlier event;
-- MIX per person beyond their category's even share of a table;
-- the pair weights of interests, a few units per meeting, and of offers/needs, a few units
-  while the pair has never met (favoured to meet once, not again).
+- MIX (or the preference weight's `mix_weight`) per person beyond their category's even share;
+- the pair weights of interests per meeting and of offers/needs while the pair has never met.
 
 Hosts are pinned to their tables and never move (`pin_hosts` puts them there first).
 A swap's change of cost splits into what each of the two people leaves and joins (pairs, as in
@@ -25,21 +23,13 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from speedmeet.solve.objective import APART as APART
+from speedmeet.solve.objective import HARD as HARD
+from speedmeet.solve.objective import MIX as MIX
+from speedmeet.solve.objective import PAIR as PAIR
 from speedmeet.solve.problem import Schedule, SolverRules
 from speedmeet.solve.seating import IntArray, Seating
 from speedmeet.solve.table_terms import TableTerms, language_columns
-
-APART = 1_000_000_000
-"""Per keep-apart meeting: the one rule a plan is never allowed to break (the validator
-refuses it), so it outweighs every other rule together."""
-HARD = 1_000_000
-PAIR = 1_000
-MIX = 100
-PREFERENCE = 2
-"""Weight of one meeting of a pair sharing interests or offering what the other needs: a swap
-touches at most 2 (k - 1) pairs, so preferences never outweigh a mix step or a new pair."""
-OFFER = 4
-"""Paid while a pair where one offers what the other needs has never met (same reasoning)."""
 
 JOIN_LIMIT = 3000
 """Largest event whose joining values are kept as an (n + 1) x (n + 1) int32 matrix (36 MB at

@@ -5,138 +5,27 @@ keep-apart pair at one table, a table over its capacity or a layout the Tables s
 give), which `speedmeet.validate.validate` adds to its own; `rule_report` says, one line per rule
 in the organiser's words, how well every rule that applies was met.
 
-Table layout with a Tables sheet (`table_layout`): the first tables of the sheet, as many as the
-settings call for and more when their seats do not suffice; people spread as evenly as the
-capacities allow, so two tables differ by more than one person only when the smaller one is full.
+The table layout these checks hold a plan to is `speedmeet.layout`'s, the one the solver seats.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from itertools import combinations
 
-from speedmeet.errors import Location, SettingsError
+from speedmeet.errors import SettingsError
 from speedmeet.languages import language_name, normalise_languages
-from speedmeet.model import EventSettings, Participant, Plan, organisation_key, table_sizes
-from speedmeet.rules import EventRules, TableSpec
-from speedmeet.validate import Violation
-
-TABLES_SHEET = "Tables"
-
-
-@dataclass(frozen=True)
-class RuleOutcome:
-    """How one rule stands in a plan: met (or met as far as the event allows, said in
-    `detail`) and one line for the organiser."""
-
-    rule: str
-    met: bool
-    detail: str
-    limited: bool = False
-    """Met only as far as the event allows: the letter of the rule is not (tables without a
-    common language because someone there speaks no language anyone else does)."""
-
-
-def table_capacity(spec: TableSpec, settings: EventSettings, participant_count: int) -> int:
-    """Seats at a table: its capacity, else the table size (any number with --tables)."""
-    if spec.capacity is not None:
-        return spec.capacity
-    return settings.table_size if settings.tables is None else participant_count
-
-
-def table_layout(
-    participant_count: int, settings: EventSettings, rules: EventRules | None
-) -> list[tuple[str, int]]:
-    """Names and sizes of the tables of a round of `participant_count` people.
-
-    Without a Tables sheet: tables "1", "2", ... of `model.table_sizes`. With one, see the
-    module docstring; a SettingsError naming the Tables sheet when its seats are too few.
-    """
-    if rules is None or not rules.tables:
-        sizes = table_sizes(participant_count, settings.table_size, settings.tables)
-        return [(str(t), size) for t, size in enumerate(sizes, start=1)]
-    specs = rules.tables
-    seats = [table_capacity(spec, settings, participant_count) for spec in specs]
-    if sum(seats) < participant_count:
-        raise SettingsError(
-            f"the tables listed seat {sum(seats)} people but {participant_count} take part; "
-            "add tables or seats, or leave capacities empty",
-            Location(sheet=TABLES_SHEET),
-        )
-    wanted = len(table_sizes(participant_count, settings.table_size, settings.tables))
-    used = max(1, min(wanted, len(specs), participant_count // 2 or 1))
-    while sum(seats[:used]) < participant_count:
-        used += 1
-    sizes = [0] * used
-    for _ in range(participant_count):
-        open_tables = [t for t in range(used) if sizes[t] < seats[t]]
-        emptiest = min(open_tables, key=lambda t: (sizes[t], -seats[t], t))
-        sizes[emptiest] += 1
-    return [(specs[t].name, sizes[t]) for t in range(used)]
-
-
-def host_tables(
-    layout: Sequence[tuple[str, int]], rules: EventRules | None, hosts: int
-) -> list[int]:
-    """The table index of each host: accessible tables first (a host may be a person with
-    reduced mobility), then in the sheet's order; shared only when hosts outnumber tables."""
-    accessible = set()
-    if rules is not None:
-        accessible = {spec.name for spec in rules.tables if spec.accessible}
-    order = sorted(range(len(layout)), key=lambda t: (layout[t][0] not in accessible, t))
-    return [order[i % len(order)] for i in range(hosts)]
-
-
-def common_languages(people: Iterable[Participant]) -> set[str] | None:
-    """Languages everyone with languages at a table speaks (None: nobody gave any)."""
-    shared: set[str] | None = None
-    for person in people:
-        if person.languages:
-            spoken = set(person.languages)
-            shared = spoken if shared is None else shared & spoken
-    return shared
-
-
-def beyond_a_common_language(people: Sequence[Participant], smallest_table: int) -> set[str]:
-    """Ids of people who can sit at no table sharing a language: too few others speak any of
-    their languages to fill even the smallest table (people with no language given fill
-    seats of any table). Someone sharing no language with anyone is the plainest case. The
-    rule cannot be met where they sit, whatever the plan, so it leaves them out."""
-    beyond: set[str] = set()
-    while True:
-        counted = [p for p in people if p.languages and p.id not in beyond]
-        neutral = len(people) - len(counted)
-        speakers = Counter(lang for p in counted for lang in set(p.languages))
-        more = {
-            p.id
-            for p in counted
-            if all(speakers[lang] + neutral < smallest_table for lang in p.languages)
-        }
-        if not more:
-            return beyond
-        beyond |= more
-
-
-def no_shared_language(first: Participant, second: Participant) -> bool:
-    """Both gave languages and none is common: they cannot meet at a table sharing a language."""
-    return bool(first.languages and second.languages) and not (
-        set(first.languages) & set(second.languages)
-    )
-
-
-def category(person: Participant, field: str) -> str:
-    """The person's category for the stakeholder mix, folded like organisation names."""
-    value = getattr(person, field, None)
-    if isinstance(value, list):
-        value = ", ".join(str(v) for v in value)
-    return organisation_key(str(value or ""))
-
-
-def even_share(total: int, table_size: int, present: int) -> int:
-    """The most people of one category a table holds when spread evenly (rounded up)."""
-    return -(-total * table_size // max(present, 1))
+from speedmeet.layout import TABLES_SHEET, even_share, table_capacity, table_layout
+from speedmeet.model import Participant, Plan, organisation_key
+from speedmeet.rules import EventRules
+from speedmeet.tablemates import (
+    beyond_a_common_language,
+    category,
+    common_languages,
+    no_shared_language,
+)
+from speedmeet.validate.report import RuleOutcome, Violation
 
 
 def _tables(plan: Plan) -> Iterable[tuple[int, str, list[Participant]]]:
