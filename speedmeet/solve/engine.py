@@ -41,9 +41,10 @@ from speedmeet.solve.bounds import bound_for
 from speedmeet.solve.clock import Clock
 from speedmeet.solve.greedy import dealt_round, greedy_schedule
 from speedmeet.solve.needs import serve_needs
+from speedmeet.solve.objective import PAIR
 from speedmeet.solve.problem import Instance, ProgressCallback, Schedule, SolveResult, SolverRules
 from speedmeet.solve.relabel import relabel
-from speedmeet.solve.rule_seating import PAIR, RuleSeating, pin_hosts
+from speedmeet.solve.rule_seating import RuleSeating, pin_hosts
 from speedmeet.solve.seating import DENSE_LIMIT, Seating, total_meetings
 from speedmeet.solve.tabu import SearchBudget, polish_steps, tabu_search
 

@@ -6,7 +6,7 @@ meeting exactly as often as before. So from a repeat-free schedule the search be
 creates a repeat; it only decides who sits where, which is all the rules care about:
 
 - colleagues, pairs who met at an earlier event, keep-apart pairs and two hosts together weigh
-  as in `rule_seating` (PAIR, APART; two hosts must never share a table, so that each can take
+  as in `objective` (PAIR, APART; two hosts must never share a table, so that each can take
   the table number of their own table in every round);
 - must-meet pairs that never meet, tables without a common language (HARD) and people beyond
   their category's even share of a table (MIX), summed over the rounds;
@@ -32,8 +32,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import numpy.typing as npt
 
+from speedmeet.solve.objective import APART, HARD, MIX, PAIR
 from speedmeet.solve.problem import Schedule, SolverRules
-from speedmeet.solve.rule_seating import APART, HARD, MIX, PAIR
 from speedmeet.solve.seating import by_organisation
 from speedmeet.solve.table_terms import TableTerms
 
@@ -73,7 +73,7 @@ def relabel(
     """The schedule with people exchanged between itineraries to meet the rules, and tables
     renumbered for the hosts; the schedule unchanged when it repeats a pair (relabelling then
     keeps the repeats but cannot see them) or the event is too large. `target` is the core
-    cost (`rule_seating` weights) at which the rules count as met: the unavoidable waste.
+    cost (`objective` weights) at which the rules count as met: the unavoidable waste.
     With `hosts_seated`, the hosts already sit at their own tables and are never exchanged
     (the polish after the search); otherwise they are exchanged like anyone, then renumbered.
     With `preferences`, soft preferences are polished once the rules are met."""
