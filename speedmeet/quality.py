@@ -141,6 +141,13 @@ def upper_bound(
     return Bound(value, all_cross, capacity, per_person, unavoidable, tuple(reasons))
 
 
+def wasted(times: int, colleagues: bool) -> int:
+    """Meetings of one pair that bring no new pair: all of a same-organisation pair's, every
+    one after the first of anyone else's (a meeting at an earlier event counts as the first).
+    The one definition the validator's figures and the solver's objective share."""
+    return times if colleagues else max(0, times - 1)
+
+
 def measure(
     schedule: Sequence[Sequence[Sequence[Person]]],
     organisation_of: Mapping[Person, str],
@@ -162,12 +169,11 @@ def measure(
     new_pairs = repeats = same_org = 0
     for (a, b), times in meetings.items():
         if organisation_of[a] == organisation_of[b]:
-            same_org += times
-        elif frozenset((a, b)) in met_before:
-            repeats += times
+            same_org += wasted(times, colleagues=True)
         else:
-            new_pairs += 1
-            repeats += times - 1
+            lost = wasted(times + (frozenset((a, b)) in met_before), colleagues=False)
+            repeats += lost
+            new_pairs += times - lost
     return Quality(
         participants=len(organisation_of),
         organisations=len(set(organisation_of.values())),

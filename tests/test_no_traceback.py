@@ -19,6 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from speedmeet import cli, exports, interrupts
+from speedmeet.cli import plan as plan_command
 from speedmeet.exports.online import rooms_csv
 from speedmeet.interrupts import Terminated
 from speedmeet.model import Participant
@@ -191,7 +192,7 @@ def test_a_stop_after_the_outputs_are_written_keeps_them_and_exits_0(
     def interrupted(*args: Any, **kwargs: Any) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "show_quality", interrupted)
+    monkeypatch.setattr(plan_command, "show_quality", interrupted)
     result = CliRunner().invoke(cli.app, ["plan", "good.csv", "--table-size", "3", "--no-print"])
 
     assert result.exit_code == 0, result.output

@@ -28,7 +28,7 @@ from typer.testing import CliRunner
 
 from speedmeet import cli
 from speedmeet.changes import SeatChange
-from speedmeet.cli_replan import replan_command
+from speedmeet.cli.replan import replan_command
 from speedmeet.exports.reprint import changes_csv
 from speedmeet.planfile import read_plan
 from speedmeet.readers import read_registrations

@@ -31,6 +31,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
+from speedmeet.quality import wasted
 from speedmeet.solve.problem import Pair
 
 APART = 1_000_000_000
@@ -75,12 +76,6 @@ def new_pairs(
         for a, b in meetings(rounds)
         if organisations[a] != organisations[b] and (a, b) not in earlier
     )
-
-
-def wasted(times: int, colleagues: bool) -> int:
-    """Meetings of one pair that bring no new pair: all of a same-organisation pair's, every
-    one after the first of anyone else's."""
-    return times if colleagues else max(0, times - 1)
 
 
 def conflicts(met: Mapping[Pair, int], organisations: Sequence[int]) -> int:

@@ -187,51 +187,17 @@ def _focus_tables(
     open tables within the size limits, then `margin` more (all when None). Tables holding people
     who must move in another round come first, so that one person's moves cover several rounds.
     """
-    count = round_.table_count
     old = len(round_.old_tables)
-    total = round_.width
     focus = set(required)
     order = list(range(old))
     rng.shuffle(order)
     order.sort(key=lambda t: -sum(1 for p in round_.old_tables[t] if p in touched_people))
     # Closing tables: the smallest are the cheapest to close.
-    if count < old:
+    if round_.table_count < old:
         by_size = sorted(order, key=lambda t: len(round_.old_tables[t]))
-        focus.update(by_size[: old - count])
-
-    def people_and_seats() -> tuple[int, int, int]:
-        """People in focus, and the fewest and most its open tables can seat."""
-        inside = [t for t in focus if t < old]
-        people = len(round_.newcomers) + sum(len(round_.old_tables[t]) for t in inside)
-        tables = count - (old - len(inside))
-        if tables < 0:
-            return people, people + 1, people + 1
-        lows = sorted(round_.bounds(t)[0] for t in focus)
-        highs = sorted((round_.bounds(t)[1] for t in focus), reverse=True)
-        return people, sum(lows[:tables]), sum(highs[:tables])
-
-    while True:
-        people, fewest, most = people_and_seats()
-        if people < fewest:
-            wanted = [
-                t
-                for t in order
-                if t not in focus and len(round_.old_tables[t]) > round_.bounds(t)[0]
-            ]
-        elif people > most:
-            wanted = [
-                t
-                for t in order
-                if t not in focus and len(round_.old_tables[t]) < round_.bounds(t)[1]
-            ]
-        else:
-            break
-        if not wanted:
-            wanted = [t for t in order if t not in focus]
-        if not wanted:
-            break
-        focus.add(wanted[0])
-
+        focus.update(by_size[: old - round_.table_count])
+    _fill_focus(round_, focus, order)
+    total = round_.width
     if margin is None:
         limit = max(len(focus), min(total, LARGEST_FOCUS))
         extra_tables = total - len(focus)
@@ -245,3 +211,42 @@ def _focus_tables(
             focus.add(t)
             extra_tables -= 1
     return sorted(focus)
+
+
+def _people_and_seats(round_: ReplanRound, focus: set[int]) -> tuple[int, int, int]:
+    """People in focus, and the fewest and most its open tables can seat."""
+    old = len(round_.old_tables)
+    inside = [t for t in focus if t < old]
+    people = len(round_.newcomers) + sum(len(round_.old_tables[t]) for t in inside)
+    tables = round_.table_count - (old - len(inside))
+    if tables < 0:
+        return people, people + 1, people + 1
+    lows = sorted(round_.bounds(t)[0] for t in focus)
+    highs = sorted((round_.bounds(t)[1] for t in focus), reverse=True)
+    return people, sum(lows[:tables]), sum(highs[:tables])
+
+
+def _fill_focus(round_: ReplanRound, focus: set[int], order: Sequence[int]) -> None:
+    """Add tables (in `order`) until the people in focus can fill its open tables within
+    their size limits: tables with people to spare when too few, with room when too many."""
+    while True:
+        people, fewest, most = _people_and_seats(round_, focus)
+        if people < fewest:
+            wanted = [
+                t
+                for t in order
+                if t not in focus and len(round_.old_tables[t]) > round_.bounds(t)[0]
+            ]
+        elif people > most:
+            wanted = [
+                t
+                for t in order
+                if t not in focus and len(round_.old_tables[t]) < round_.bounds(t)[1]
+            ]
+        else:
+            return
+        if not wanted:
+            wanted = [t for t in order if t not in focus]
+        if not wanted:
+            return
+        focus.add(wanted[0])

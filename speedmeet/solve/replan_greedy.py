@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from speedmeet.solve.objective import round_pairs
 from speedmeet.solve.problem import Pair
-from speedmeet.solve.replan_problem import ReplanProblem
+from speedmeet.solve.replan_problem import ReplanProblem, ReplanRound
 
 APART_COST = 1_000
 """Greedy cost of seating a keep-apart pair together: far above any number of repeats."""
@@ -76,71 +76,96 @@ def greedy_seating(problem: ReplanProblem, focus: Sequence[Sequence[int]]) -> li
     where they meet the fewest people already met or from their own organisation (never a
     keep-apart partner when avoidable). People who already moved in an earlier round are the
     first asked to move again (one wrong badge, not two)."""
-    organisations = problem.organisations
     seating = [[list(members) for members in round_.old_tables] for round_ in problem.rounds]
     moved: set[int] = set()
     for i, (round_, tables) in enumerate(zip(problem.rounds, focus, strict=True)):
-        count = round_.table_count
-        old = len(round_.old_tables)
-        seating[i].extend([] for _ in range(round_.width - old))
+        seating[i].extend([] for _ in range(round_.width - len(round_.old_tables)))
         met: Counter[Pair] = Counter(problem.held_meetings)
         for j, other in enumerate(seating):
             if j != i:
                 met.update(round_pairs(other))
         clash = _Clash(
-            organisations,
+            problem.organisations,
             met,
             moved,
             problem.apart,
             frozenset(round_.pinned),
             problem.languages,
         )
-
-        pool = list(round_.newcomers)
-        for p, t in round_.pinned.items():
-            if p in pool:
-                pool.remove(p)
-                seating[i][t].append(p)
-        inside = [t for t in tables if t < old]
-        open_count = count - (old - len(inside))
-        hosted = {t for t in round_.pinned.values()}
-        closing = sorted(
-            tables, key=lambda t: (t in hosted, len(seating[i][t]), -round_.bounds(t)[1], t)
-        )[: len(tables) - open_count]
-        for t in closing:
-            pool.extend(seating[i][t])
-            seating[i][t] = []
-        open_tables = [t for t in tables if t not in closing]
-        people = sum(len(seating[i][t]) for t in open_tables) + len(pool)
-
-        for t in open_tables:
-            while len(seating[i][t]) > round_.bounds(t)[1] and _send_away(
-                clash, seating[i][t], pool
-            ):
-                pass
-        # Seats every table must fill: once they exceed the people in focus, someone at a
-        # table above its fewest leaves, so that the short tables can be filled.
-        while sum(max(len(seating[i][t]), round_.bounds(t)[0]) for t in open_tables) > people:
-            roomy = [t for t in open_tables if len(seating[i][t]) > round_.bounds(t)[0]]
-            if not any(_send_away(clash, seating[i][t], pool) for t in roomy):
-                break
+        pool, open_tables = _close_tables(round_, tables, seating[i])
+        _make_room(round_, open_tables, seating[i], pool, clash)
         for p in pool:
-            short = [t for t in open_tables if len(seating[i][t]) < round_.bounds(t)[0]]
-            if not short:
-                short = [t for t in open_tables if len(seating[i][t]) < round_.bounds(t)[1]]
-            if not short:
-                short = list(open_tables)
-            home = next((t for t, members in enumerate(round_.old_tables) if p in members), None)
-            target = min(
-                short,
-                key=lambda t: (
-                    clash.cost(p, seating[i][t]),
-                    t != home,
-                    clash.lacks_language(p, seating[i][t]),
-                    t,
-                ),
-            )
-            seating[i][target].append(p)
-            if target != home and home is not None:
-                moved.add(p)
+            _seat(round_, open_tables, seating[i], p, clash)
     return seating
+
+
+def _close_tables(
+    round_: ReplanRound, tables: Sequence[int], seated: list[list[int]]
+) -> tuple[list[int], list[int]]:
+    """Hosts to their tables, the emptiest focus tables without a host closed: (the people
+    left standing, the focus tables still open)."""
+    pool = list(round_.newcomers)
+    for p, t in round_.pinned.items():
+        if p in pool:
+            pool.remove(p)
+            seated[t].append(p)
+    old = len(round_.old_tables)
+    inside = [t for t in tables if t < old]
+    open_count = round_.table_count - (old - len(inside))
+    hosted = {t for t in round_.pinned.values()}
+    closing = sorted(tables, key=lambda t: (t in hosted, len(seated[t]), -round_.bounds(t)[1], t))[
+        : len(tables) - open_count
+    ]
+    for t in closing:
+        pool.extend(seated[t])
+        seated[t] = []
+    return pool, [t for t in tables if t not in closing]
+
+
+def _make_room(
+    round_: ReplanRound,
+    open_tables: Sequence[int],
+    seated: list[list[int]],
+    pool: list[int],
+    clash: _Clash,
+) -> None:
+    """Send people from tables above their most into the pool, then from tables above their
+    fewest while the seats every table must fill exceed the people in focus, so that the
+    short tables can be filled."""
+    people = sum(len(seated[t]) for t in open_tables) + len(pool)
+    for t in open_tables:
+        while len(seated[t]) > round_.bounds(t)[1] and _send_away(clash, seated[t], pool):
+            pass
+    while sum(max(len(seated[t]), round_.bounds(t)[0]) for t in open_tables) > people:
+        roomy = [t for t in open_tables if len(seated[t]) > round_.bounds(t)[0]]
+        if not any(_send_away(clash, seated[t], pool) for t in roomy):
+            break
+
+
+def _seat(
+    round_: ReplanRound,
+    open_tables: Sequence[int],
+    seated: list[list[int]],
+    person: int,
+    clash: _Clash,
+) -> None:
+    """Seat one person standing at a table short of its fewest (else with room) where they
+    meet the fewest people already met, at home when that ties; a move is remembered."""
+    short = [t for t in open_tables if len(seated[t]) < round_.bounds(t)[0]]
+    if not short:
+        short = [t for t in open_tables if len(seated[t]) < round_.bounds(t)[1]]
+    if not short:
+        short = list(open_tables)
+    home = next((t for t, members in enumerate(round_.old_tables) if person in members), None)
+    target = min(
+        short,
+        key=lambda t: (
+            clash.cost(person, seated[t]),
+            t != home,
+            clash.lacks_language(person, seated[t]),
+            t,
+        ),
+    )
+    seated[target].append(person)
+    if target != home and home is not None:
+        clash.moved.add(person)

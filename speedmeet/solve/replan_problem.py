@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from speedmeet.defaults import DEFAULT_TIME_LIMIT
-from speedmeet.solve.objective import meetings, round_pairs, wasted
+from speedmeet.quality import wasted
+from speedmeet.solve.objective import meetings, round_pairs
 from speedmeet.solve.problem import Pair, Schedule, SolverRules, Status
 
 

@@ -1,13 +1,7 @@
-"""`speedmeet replan` and `speedmeet history`: the commands an organiser runs between rounds.
-
-The lead's `speedmeet.cli` registers them on the app; errors go through its `reporting_errors`,
-imported when a command runs so that the two modules can import each other's names freely.
-"""
+"""`speedmeet replan` and `speedmeet history`: the commands an organiser runs between rounds."""
 
 from __future__ import annotations
 
-# Light at import, as `speedmeet.cli` is (see its top comment): the replanning modules load
-# only when a command runs.
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -17,49 +11,15 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 from rich.text import Text
 
-from speedmeet.cli_checks import HiddenRows, check_seed
+from speedmeet.cli.common import reporting_errors
+from speedmeet.cli.options import HiddenRows, check_seed
+from speedmeet.defaults import DEFAULT_TIME_LIMIT
 from speedmeet.files import all_or_nothing
 
 if TYPE_CHECKING:
     from speedmeet.changes import ReplanOutcome
-    from speedmeet.model import Participant, Plan
+    from speedmeet.exports.reprint import ReplanExports
     from speedmeet.quality import Quality
-
-SHEET_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls", ".xlsb", ".csv", ".tsv", ".txt")
-"""An --add value ending like this is a spreadsheet of late arrivals, not a name."""
-
-
-def _walk_ins(
-    values: list[str], plan: Plan, hidden_rows: str = "include"
-) -> tuple[list[Participant], list[str]]:
-    """People from --add: "name; organisation" or a spreadsheet read like `speedmeet plan`."""
-    from speedmeet.errors import ReplanError
-    from speedmeet.readers.walk_ins import parse_walk_in, walk_ins_from_participants
-
-    walk_ins: list[Participant] = []
-    warnings: list[str] = []
-    for value in values:
-        path = Path(value)
-        if path.suffix.lower() in SHEET_SUFFIXES:
-            if not path.is_file():
-                raise ReplanError(f"--add {value}: no such file")
-            from speedmeet.readers import read_registrations
-
-            registrations = read_registrations(path, hidden_rows=hidden_rows)
-            has_ids = any(field == "id" for field, _ in registrations.mapping)
-            warnings.extend(
-                warning
-                for warning in registrations.warnings
-                if has_ids or not warning.startswith("no id column")
-            )
-            found, skipped = walk_ins_from_participants(
-                registrations.participants, plan, keep_ids=has_ids
-            )
-            walk_ins.extend(found)
-            warnings.extend(skipped)
-        else:
-            walk_ins.append(parse_walk_in(value, plan))
-    return walk_ins, warnings
 
 
 def _quality_table(before: Quality | None, after: Quality | None) -> RichTable:
@@ -154,7 +114,7 @@ def replan_command(
             help="Search effort in seconds of an ordinary laptop (counted in work, so the new "
             "plan does not depend on the machine's load).",
         ),
-    ] = 10.0,
+    ] = DEFAULT_TIME_LIMIT,
     seed: Annotated[int, typer.Option(help="Same request and seed, same new plan.")] = 0,
     hidden_rows: Annotated[
         HiddenRows,
@@ -170,12 +130,16 @@ def replan_command(
 
     The previous plan is kept as plan.vN.json; changes.csv lists every seat that changed and
     reprint/ holds only the pages to print again.
+
+    \f
+    Longer than 60 lines only by its signature, one `Annotated` option per flag; the request is
+    read by `speedmeet.replan_request`, the new plan made by `speedmeet.replanning`.
     """
-    from speedmeet.cli import reporting_errors
-    from speedmeet.errors import ReplanError
+    from speedmeet.cli.language import warn_unprintable
     from speedmeet.exports.reprint import write_replan_outputs
     from speedmeet.plan_versions import save_replan
     from speedmeet.planfile import read_plan, resolve_plan_path
+    from speedmeet.replan_request import replan_request
     from speedmeet.replanning import replan
 
     console = Console()
@@ -183,49 +147,48 @@ def replan_command(
         check_seed(seed)
         plan = read_plan(plan_dir)
         folder = resolve_plan_path(plan_dir).parent
-        walk_ins, warnings = _walk_ins(add or [], plan, hidden_rows.value)
-        drop = list(drop or [])
-        if drop_file is not None:
-            from speedmeet.checkin import read_absent_file
-
-            absent = read_absent_file(drop_file, plan, from_round)
-            drop.extend(absent.ids)
-            warnings.extend(absent.warnings)
-        if add and not walk_ins and not drop:
-            raise ReplanError("everyone in --add is already in the plan; nothing to replan")
+        request = replan_request(
+            plan, from_round=from_round, drop=drop or [], add=add or [], drop_file=drop_file,
+            hidden_rows=hidden_rows.value,
+        )  # fmt: skip
         outcome = replan(
             plan,
             from_round=from_round,
-            drop=drop,
-            add=walk_ins,
+            drop=request.drop,
+            add=request.add,
             time_limit=time_limit,
             seed=seed,
         )
-        outcome.warnings[:0] = warnings
+        outcome.warnings[:0] = request.warnings
         with all_or_nothing():  # a failure midway leaves plan.json and every export as they were
             saved = save_replan(folder, outcome)
             exports = write_replan_outputs(folder, outcome, print_kit=print_kit)
         show_outcome(console, outcome)
-        written = [*saved, *(path for path in exports.written if path not in saved)]
+        _show_written(console, folder, saved, exports)
+        if print_kit and outcome.added:
+            warn_unprintable(console, outcome.plan)  # a walk-in's name no font at hand prints
+
+
+def _show_written(
+    console: Console, folder: Path, saved: list[Path], exports: ReplanExports
+) -> None:
+    """The kept version, the files written, the pages to print again, and notes on them."""
+    written = [*saved, *(path for path in exports.written if path not in saved)]
+    console.print(
+        f"Kept the previous plan as {saved[0].name}; written in {folder}: "
+        + ", ".join(path.name for path in written),
+        highlight=False,
+        markup=False,
+    )
+    if exports.reprint:
         console.print(
-            f"Kept the previous plan as {saved[0].name}; written in {folder}: "
-            + ", ".join(path.name for path in written),
+            f"To reprint ({folder / 'reprint'}): "
+            + ", ".join(path.name for path in exports.reprint),
             highlight=False,
             markup=False,
         )
-        if exports.reprint:
-            console.print(
-                f"To reprint ({folder / 'reprint'}): "
-                + ", ".join(path.name for path in exports.reprint),
-                highlight=False,
-                markup=False,
-            )
-        for note in exports.notes:
-            console.print(f"[yellow]Note:[/yellow] {escape(note)}", highlight=False)
-        if print_kit and outcome.added:
-            from speedmeet.cli_language import warn_unprintable
-
-            warn_unprintable(console, outcome.plan)  # a walk-in's name no font at hand prints
+    for note in exports.notes:
+        console.print(f"[yellow]Note:[/yellow] {escape(note)}", highlight=False)
 
 
 def history_command(
@@ -234,7 +197,6 @@ def history_command(
     ],
 ) -> None:
     """List the versions of a plan kept by `speedmeet replan`, oldest first."""
-    from speedmeet.cli import reporting_errors
     from speedmeet.plan_versions import plan_versions
 
     console = Console()

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from speedmeet.cli.common import reporting_errors
 from speedmeet.files import all_or_nothing
 
 
@@ -22,7 +23,6 @@ def venue_command(
 
     The page works offline from the plan folder or a USB stick, in any current browser.
     """
-    from speedmeet.cli import reporting_errors
     from speedmeet.exports.venue import write_venue_page
     from speedmeet.planfile import read_plan, resolve_plan_path
 
