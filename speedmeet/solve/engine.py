@@ -41,7 +41,7 @@ from speedmeet.solve.bounds import bound_for
 from speedmeet.solve.clock import Clock
 from speedmeet.solve.greedy import dealt_round, greedy_schedule
 from speedmeet.solve.needs import serve_needs
-from speedmeet.solve.objective import PAIR
+from speedmeet.solve.objective import PAIR, new_pairs
 from speedmeet.solve.problem import Instance, ProgressCallback, Schedule, SolveResult, SolverRules
 from speedmeet.solve.relabel import relabel
 from speedmeet.solve.rule_seating import RuleSeating, pin_hosts
@@ -445,21 +445,9 @@ def _construct(instance: Instance) -> Schedule | None:
 
 
 def count_pairs(instance: Instance, schedule: Schedule) -> int:
-    """Distinct cross-organisation pairs sharing a table at least once, leaving out pairs who
-    met at an earlier event."""
-    org = instance.organisations
-    met: set[tuple[int, int]] = set()
-    earlier = set()
-    if instance.rules is not None:
-        earlier = {(min(a, b), max(a, b)) for a, b in instance.rules.already_met}
-    for tables in schedule:
-        for table in tables:
-            seated = sorted(table)
-            for i, a in enumerate(seated):
-                for b in seated[i + 1 :]:
-                    if org[a] != org[b]:
-                        met.add((a, b))
-    return len(met - earlier)
+    """The instance's new pairs in this schedule (`objective.new_pairs`)."""
+    already_met = instance.rules.already_met if instance.rules is not None else ()
+    return new_pairs(schedule, instance.organisations, already_met)
 
 
 def fits(instance: Instance, schedule: Schedule) -> bool:
