@@ -6,7 +6,9 @@ Each design is built here, not copied: the lines of the projective spaces PG(3,2
 and the Hermitian unital in PG(2,9) come from finite-field arithmetic, and CP-SAT sorts their
 lines into rounds (`split_into_rounds`); the 10-round schedule for 32 people is built directly
 (`golfers_32_in_10_rounds`); the 8-round schedule for 18 people is searched with CP-SAT,
-every round kept whole by swapping the two halves of the people (`seat_halves`). `speedmeet.solve.designs.parse_design` re-checks every file on loading.
+every round kept whole by swapping the two halves of the people (`seat_halves`); those CP-SAT
+helpers live beside this script (`designs_split.py`), not in the runtime package.
+`speedmeet.solve.designs_carried.parse_design` re-checks every file on loading.
 """
 
 from __future__ import annotations
@@ -18,12 +20,17 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from speedmeet.solve.designs import DIFFERENCE_ARRAYS_FILE, parse_design, parse_difference_arrays
-from speedmeet.solve.designs_split import (
+from designs_split import (
     Block,
     cyclic_difference_array,
     seat_halves,
     split_into_rounds,
+)
+
+from speedmeet.solve.designs_carried import (
+    DIFFERENCE_ARRAYS_FILE,
+    parse_design,
+    parse_difference_arrays,
 )
 from speedmeet.solve.finite_fields import GaloisField, galois_field
 
@@ -145,7 +152,7 @@ def golfers_32_in_10_rounds() -> list[list[Block]]:
 def _write(name: str, title: str, rounds: list[list[Block]]) -> bool:
     lines = [
         f"# {title}",
-        "# made by benchmarks/make_designs.py; checked by speedmeet.solve.designs",
+        "# made by benchmarks/make_designs.py; checked by speedmeet.solve.designs_carried",
     ]
     lines += [" | ".join(" ".join(str(p) for p in table) for table in tables) for tables in rounds]
     text = "\n".join(lines) + "\n"
@@ -210,7 +217,7 @@ DIFFERENCE_ARRAYS = [
 def difference_arrays() -> bool:
     lines = [
         "# Difference arrays modulo the table count: t[round][group], rounds separated by ';'.",
-        "# made by benchmarks/make_designs.py (CP-SAT); checked by speedmeet.solve.designs",
+        "# made by benchmarks/make_designs.py (CP-SAT); checked by speedmeet.solve.designs_carried",
     ]
     for tables, groups, rounds in DIFFERENCE_ARRAYS:
         shifts = cyclic_difference_array(tables, groups, rounds)

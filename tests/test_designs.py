@@ -11,16 +11,18 @@ import pytest
 from speedmeet.model import EventSettings, Participant, Plan, Round, Table, table_sizes
 from speedmeet.quality import upper_bound
 from speedmeet.solve.designs import (
-    carried_designs,
     circle_template,
     construct,
     difference_array,
-    pack_groups,
+    resolvable_template,
+)
+from speedmeet.solve.designs_carried import (
+    carried_designs,
     parse_design,
     parse_difference_arrays,
-    resolvable_template,
     stored_difference_arrays,
 )
+from speedmeet.solve.designs_placing import pack_groups
 from speedmeet.solve.finite_fields import ProductRing, galois_field
 from speedmeet.solve.problem import Instance, Schedule
 from speedmeet.validate import validate

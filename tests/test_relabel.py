@@ -11,7 +11,8 @@ import numpy as np
 from speedmeet.model import EventSettings, Participant
 from speedmeet.planning import make_plan
 from speedmeet.rules import EventRules, Request
-from speedmeet.solve.designs import construct, pack_groups
+from speedmeet.solve.designs import construct
+from speedmeet.solve.designs_placing import pack_groups
 from speedmeet.solve.needs import serve_needs
 from speedmeet.solve.objective import HARD, PAIR
 from speedmeet.solve.problem import Instance, Schedule, SolverRules

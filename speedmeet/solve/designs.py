@@ -5,33 +5,35 @@ and a ring of order T; in round a, the person in group g at position x sits at t
 x + t[a][g]. Each table then holds exactly one person of every group, people of the same group
 never meet, and two people of different groups meet at most once as long as, for every two
 groups, the differences t[a][g2] - t[a][g1] differ from round to round (a "difference array",
-found in a product of finite fields or, for few tables, by a search modulo T). Packing each organisation into one group keeps colleagues
-apart; seats left empty (n not a multiple of k) are put where they never share a table, so the
-tables stay balanced.
+found in a product of finite fields or, for few tables, by a search modulo T). Packing each
+organisation into one group keeps colleagues apart; seats left empty (n not a multiple of k)
+are put where they never share a table, so the tables stay balanced (`designs_placing`).
 
 Beyond the grid: rounds inside the groups (affine planes and their relatives), the circle method
 for one-to-one meetings, and resolvable designs carried as data in `data/*.txt` (each checked
-when loaded). `construct` returns a plan only when it reaches the upper bound of
-`speedmeet.quality`; otherwise None, and the caller searches.
+when loaded: `designs_carried`). `construct` returns a plan only when it reaches the upper
+bound of `speedmeet.quality`; otherwise None, and the caller searches.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections import defaultdict
 from functools import lru_cache
 from math import comb
-from pathlib import Path
 
 import numpy as np
-import numpy.typing as npt
 
 from speedmeet.quality import upper_bound
+from speedmeet.solve.designs_carried import (
+    DifferenceArray,
+    IntArray,
+    Template,
+    carried_designs,
+    stored_difference_arrays,
+)
+from speedmeet.solve.designs_placing import HOLE, place
 from speedmeet.solve.finite_fields import ProductRing
 from speedmeet.solve.problem import Instance, Schedule
-
-IntArray = npt.NDArray[np.int64]
 
 _SEARCH_NODES = 20_000
 """Backtracking budget when looking for a difference array beyond the direct field product."""
@@ -41,45 +43,6 @@ _PRODUCT_SEARCH_LIMIT = 400
 
 _FULL_CHECK_LIMIT = 400_000
 """Largest number of seated pairs whose meetings are counted one by one before a plan is returned."""
-
-HOLE = -1
-"""An empty seat: the grid has k*T seats and the event may have fewer people."""
-
-
-@dataclass(frozen=True)
-class Template:
-    """A schedule on abstract points: every round seats all points at full tables.
-
-    `seats[r, p]` is the table of point p in round r. `groups` are sets of points that never
-    share a table in these rounds (the grid's groups), so an organisation packed into one of
-    them never meets itself. `proven` says no two points meet twice, by construction or by a
-    check when the template was made.
-    """
-
-    name: str
-    table_size: int
-    seats: IntArray
-    groups: tuple[IntArray, ...] | None
-    proven: bool
-    complete: bool
-
-    @property
-    def points(self) -> int:
-        return int(self.seats.shape[1])
-
-    @property
-    def rounds(self) -> int:
-        return int(self.seats.shape[0])
-
-    @property
-    def tables(self) -> int:
-        return self.points // self.table_size
-
-    def members(self) -> IntArray:
-        """rounds x tables x seats: the points at each table of each round."""
-        order = np.argsort(self.seats, axis=1, kind="stable")
-        return order.reshape(self.rounds, self.tables, self.table_size).astype(np.int64)
-
 
 # --- difference arrays and the grid ---------------------------------------------------------
 
@@ -145,31 +108,6 @@ def _compatible_values(ring: ProductRing, fixed: list[int], count: int) -> list[
         return False
 
     return list(chosen) if extend(list(range(ring.size))) else None
-
-
-@dataclass(frozen=True)
-class DifferenceArray:
-    """Shifts t[round][group] such that, for every two groups, the difference of their shifts
-    differs from round to round. `cyclic`: the shifts add modulo the table count; otherwise they
-    add in the product of finite fields of that order."""
-
-    tables: int
-    shifts: tuple[tuple[int, ...], ...]
-    cyclic: bool
-
-    def is_valid(self) -> bool:
-        """The property the grid relies on, checked directly rather than trusted."""
-        ring = None if self.cyclic else ProductRing(self.tables)
-        groups = len(self.shifts[0])
-        for g1 in range(groups):
-            for g2 in range(g1 + 1, groups):
-                if ring is None:
-                    differences = {(row[g2] - row[g1]) % self.tables for row in self.shifts}
-                else:
-                    differences = {ring.sub(row[g2], row[g1]) for row in self.shifts}
-                if len(differences) != len(self.shifts):
-                    return False
-        return True
 
 
 _CYCLIC_SEARCH_TABLES = 40
@@ -360,306 +298,6 @@ def circle_template(points: int) -> Template | None:
         proven=True,
         complete=True,
     )
-
-
-# --- designs carried as data ----------------------------------------------------------------
-
-
-def parse_design(text: str, name: str) -> Template:
-    """A design written one round per line, tables separated by '|', points by spaces.
-
-    Lines starting with '#' are comments. The design is checked here: every round seats every
-    point once at tables of one size, and no two points meet twice.
-    """
-    rounds: list[list[list[int]]] = []
-    for line in text.splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        rounds.append([[int(p) for p in table.split()] for table in line.split("|")])
-    if not rounds:
-        raise ValueError(f"design {name}: no rounds")
-    table_size = len(rounds[0][0])
-    points = sum(len(t) for t in rounds[0])
-    seats = np.full((len(rounds), points), -1, dtype=np.int64)
-    met: set[tuple[int, int]] = set()
-    for r, tables in enumerate(rounds):
-        for t, table in enumerate(tables):
-            if len(table) != table_size:
-                raise ValueError(
-                    f"design {name}: round {r + 1}, table {t + 1} has {len(table)} seats"
-                )
-            for p in table:
-                if not 0 <= p < points or seats[r, p] != -1:
-                    raise ValueError(f"design {name}: round {r + 1} seats point {p} wrongly")
-                seats[r, p] = t
-            for i, a in enumerate(table):
-                for b in table[i + 1 :]:
-                    pair = (min(a, b), max(a, b))
-                    if pair in met:
-                        raise ValueError(f"design {name}: points {a} and {b} meet twice")
-                    met.add(pair)
-    complete = len(met) == comb(points, 2)
-    return Template(name, table_size, seats, None, proven=True, complete=complete)
-
-
-DIFFERENCE_ARRAYS_FILE = "difference-arrays.txt"
-"""Cyclic difference arrays the quick searches miss, found offline (benchmarks/make_designs.py)."""
-
-
-def parse_difference_arrays(text: str) -> tuple[DifferenceArray, ...]:
-    """Lines "T groups rounds: row; row; ..." (rows of shifts modulo T), each checked here."""
-    arrays = []
-    for line in text.splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        shape, rows = line.split(":")
-        tables, groups, rounds = (int(x) for x in shape.split())
-        shifts = tuple(tuple(int(x) % tables for x in row.split()) for row in rows.split(";"))
-        array = DifferenceArray(tables, shifts, cyclic=True)
-        if (
-            len(shifts) != rounds
-            or any(len(row) != groups for row in shifts)
-            or not array.is_valid()
-        ):
-            raise ValueError(f"difference array {shape.strip()}: not a valid array of that shape")
-        arrays.append(array)
-    return tuple(arrays)
-
-
-@lru_cache(maxsize=1)
-def stored_difference_arrays() -> tuple[DifferenceArray, ...]:
-    path = Path(__file__).parent / "data" / DIFFERENCE_ARRAYS_FILE
-    return parse_difference_arrays(path.read_text(encoding="utf-8")) if path.exists() else ()
-
-
-@lru_cache(maxsize=1)
-def carried_designs() -> tuple[Template, ...]:
-    """The resolvable designs shipped in `speedmeet/solve/data`, checked on loading."""
-    folder = Path(__file__).parent / "data"
-    return tuple(
-        parse_design(entry.read_text(encoding="utf-8"), entry.stem)
-        for entry in sorted(folder.glob("*.txt"))
-        if entry.name != DIFFERENCE_ARRAYS_FILE
-    )
-
-
-# --- putting the event's people on the template's points -------------------------------------
-
-
-def _neighbours(members: IntArray, seats: IntArray, point: int) -> set[int]:
-    rounds = seats.shape[0]
-    return {int(p) for r in range(rounds) for p in members[r, seats[r, point]]}
-
-
-def _items(
-    organisations: list[int], holes: int, group_size: int | None
-) -> list[tuple[int, list[int]]]:
-    """What must be seated apart: each organisation's people, and the empty seats (HOLE).
-
-    An organisation larger than a group fills whole groups and keeps the rest as its own item:
-    the colleagues it then meets are exactly the ones no layout avoids.
-    """
-    by_organisation: dict[int, list[int]] = defaultdict(list)
-    for person, organisation in enumerate(organisations):
-        by_organisation[organisation].append(person)
-    items: list[tuple[int, list[int]]] = []
-    if holes:
-        items.append((HOLE, [HOLE] * holes))
-    for organisation, people in by_organisation.items():
-        if group_size is not None:
-            while len(people) > group_size:
-                items.append((organisation, people[:group_size]))
-                people = people[group_size:]
-        items.append((organisation, people))
-    items.sort(key=lambda item: -len(item[1]))
-    return items
-
-
-_PACKING_NODES = 50_000
-"""Backtracking budget for packing organisations exactly into the grid's groups."""
-
-
-def pack_groups(
-    sizes: list[int], capacities: list[int], kinds: list[int] | None = None
-) -> list[int | None]:
-    """A group for each item (sizes in decreasing order), None for items that did not fit.
-
-    Best fit first; when that leaves items over, a bounded backtracking search for an exact
-    packing (the items' sizes add up to the seats, so a good packing fills every group).
-    With `kinds` (the category of each item, for the stakeholder mix), an item goes first to
-    a group holding its category, then to an empty group: groups of one category put one of
-    it at every table, which is what an even mix needs.
-    """
-    if kinds is not None:
-        packed = _best_fit(sizes, capacities, kinds)
-        if None not in packed:
-            return packed
-    best_fit = _best_fit(sizes, capacities, None)
-    if None not in best_fit:
-        return best_fit
-
-    room = list(capacities)
-    chosen: list[int] = []
-    nodes = 0
-
-    def extend(index: int) -> bool:
-        nonlocal nodes
-        if index == len(sizes):
-            return True
-        tried: set[int] = set()
-        for g in range(len(room)):
-            if room[g] < sizes[index] or room[g] in tried:
-                continue
-            nodes += 1
-            if nodes > _PACKING_NODES:
-                return False
-            tried.add(room[g])
-            room[g] -= sizes[index]
-            chosen.append(g)
-            if extend(index + 1):
-                return True
-            chosen.pop()
-            room[g] += sizes[index]
-        return False
-
-    if extend(0):
-        return list(chosen)
-    return best_fit
-
-
-def _best_fit(sizes: list[int], capacities: list[int], kinds: list[int] | None) -> list[int | None]:
-    room = list(capacities)
-    held: list[set[int]] = [set() for _ in capacities]
-    chosen: list[int | None] = []
-    for i, size in enumerate(sizes):
-        fitting = [g for g in range(len(room)) if room[g] >= size]
-        if not fitting:
-            chosen.append(None)
-            continue
-        kind = kinds[i] if kinds is not None else -1
-        g = min(fitting, key=lambda index: (_affinity(kind, held[index]), room[index], index))
-        room[g] -= size
-        if kind >= 0:
-            held[g].add(kind)
-        chosen.append(g)
-    return chosen
-
-
-def _affinity(kind: int, held: set[int]) -> int:
-    """0 for a group holding the item's category (or no category asked), 1 for an empty
-    group, 2 for a group of other categories."""
-    if kind < 0 or kind in held:
-        return 0
-    return 1 if not held else 2
-
-
-_SPLIT_NODES = 20_000
-"""Backtracking budget for seating one organisation across several groups."""
-
-
-def _split(
-    people: list[int],
-    groups: tuple[IntArray, ...],
-    room: list[int],
-    free: npt.NDArray[np.bool_],
-    neighbours: Callable[[int], set[int]],
-) -> list[int] | None:
-    """Points for an organisation that fits no single group: free points, within each group's
-    room, of which no two share a table. Groups the organisation already uses come first
-    (colleagues in one group never meet); `room` is updated for the points taken."""
-    chosen: list[int] = []
-    chosen_groups: list[int] = []
-    blocked: Counter[int] = Counter()
-    nodes = 0
-
-    def extend() -> bool:
-        nonlocal nodes
-        if len(chosen) == len(people):
-            return True
-        used = set(chosen_groups)
-        order = sorted(range(len(groups)), key=lambda index: (index not in used, -room[index]))
-        for g in order:
-            if room[g] == 0:
-                continue
-            taken = set(chosen)
-            for point in (int(p) for p in groups[g] if free[p]):
-                if point in taken or blocked[point]:
-                    continue
-                nodes += 1
-                if nodes > _SPLIT_NODES:
-                    return False
-                met = neighbours(point)
-                chosen.append(point)
-                chosen_groups.append(g)
-                room[g] -= 1
-                blocked.update(met)
-                if extend():
-                    return True
-                blocked.subtract(met)
-                room[g] += 1
-                chosen.pop()
-                chosen_groups.pop()
-        return False
-
-    return list(chosen) if extend() else None
-
-
-def place(
-    template: Template,
-    rounds: int,
-    organisations: list[int],
-    holes: int,
-    categories: list[int] | None = None,
-) -> IntArray | None:
-    """occupant[point] = participant index (or HOLE), with every organisation's people and the
-    holes on points that never share a table in the first `rounds` rounds; None if not found.
-
-    Organisations go whole into the template's groups where they pack; the few that do not are
-    split first, point by point, while every group is still free to choose from, and the whole
-    ones then fill what is left of their group.
-    """
-    seats = template.seats[:rounds]
-    independent = template.groups is not None and rounds <= template.rounds
-    groups = template.groups if independent and template.groups else (np.arange(template.points),)
-    capacities = [len(group) for group in groups]
-    items = _items(organisations, holes, capacities[0] if independent else None)
-    if any(len(people) > template.tables for _, people in items):
-        return None
-    sizes = [len(people) for _, people in items]
-    kinds = None
-    if categories is not None:
-        kinds = [
-            Counter(categories[p] for p in people).most_common(1)[0][0] if key != HOLE else -1
-            for key, people in items
-        ]
-    bins = pack_groups(sizes, capacities, kinds) if independent else [None] * len(items)
-    room = list(capacities)
-    for size, g in zip(sizes, bins, strict=True):
-        if g is not None:
-            room[g] -= size
-
-    occupant = np.full(template.points, HOLE - 1, dtype=np.int64)
-    free = np.ones(template.points, dtype=bool)
-    members = template.members()[:rounds] if None in bins else None
-    for (_, people), g_whole in zip(items, bins, strict=True):
-        if g_whole is not None or members is None:
-            continue
-        points = _split(people, groups, room, free, lambda p: _neighbours(members, seats, p))
-        if points is None:
-            return None
-        occupant[points] = people
-        free[points] = False
-
-    open_points = [group[free[group]] for group in groups]
-    filled = [0] * len(groups)
-    for (_, people), g in zip(items, bins, strict=True):
-        if g is None:
-            continue
-        occupant[open_points[g][filled[g] : filled[g] + len(people)]] = people
-        filled[g] += len(people)
-    return occupant
 
 
 def _schedule(template: Template, rounds: int, occupant: IntArray) -> Schedule:

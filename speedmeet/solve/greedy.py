@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from speedmeet.solve.problem import Schedule, SolverRules
+
+IntArray = npt.NDArray[np.int64]
 
 CHECK_EVERY = 512
 """People seated between two looks at the clock and the organiser's stop."""
@@ -39,86 +42,155 @@ def greedy_schedule(
 ) -> Schedule:
     """A schedule built round by round, each seat chosen to add as little waste as it can
     (and, with the event's rules, to keep them: see `APART_COST`)."""
-    n = len(organisations)
-    org = np.asarray(organisations, dtype=np.int64)
-    sizes = np.asarray(table_sizes, dtype=np.int64)
-    tables = len(table_sizes)
-    org_size = Counter(organisations)
-    colleagues: dict[int, list[int]] = {}
-    for person, o in enumerate(organisations):
-        colleagues.setdefault(o, []).append(person)
-    met: list[set[int]] = [set() for _ in range(n)]
-    apart: list[list[int]] = [[] for _ in range(n)]
-    hosts: dict[int, int] = {}
-    languages: list[frozenset[str]] = [frozenset()] * n
-    kinds: list[int] = [-1] * n
-    limit = np.zeros((tables, 1), dtype=np.int64)
-    if rules is not None:
-        for a, b in rules.already_met:
-            met[a].add(b)
-            met[b].add(a)
-        for a, b in rules.keep_apart:
-            apart[a].append(b)
-            apart[b].append(a)
-        hosts = dict(zip(rules.hosts, rules.host_tables, strict=True))
-        languages = list(rules.languages) or languages
-        kinds = list(rules.categories) or kinds
-        totals = np.bincount([k for k in kinds if k >= 0], minlength=1)
-        limit = -(-totals[None, :] * sizes[:, None] // max(n, 1))
+    event = _Event.of(organisations, table_sizes, rules)
     schedule: Schedule = []
     stopped = False
     for r in range(rounds):
-        if stopped or should_stop():
+        seated = None if stopped or should_stop() else _greedy_round(event, rng, should_stop)
+        if seated is None:
             stopped = True
-            schedule.append(dealt_round(organisations, table_sizes, r))
-            continue
-        jitter = rng.random(n)
-        order = sorted(
-            range(n),
-            key=lambda p: (p not in hosts, -org_size[organisations[p]], org[p], jitter[p]),
-        )
-        table_of = np.full(n, -1, dtype=np.int64)
-        load = np.zeros(tables, dtype=np.int64)
-        seated: list[list[int]] = [[] for _ in range(tables)]
-        shared: list[set[str] | None] = [None] * tables
-        mix = np.zeros_like(limit)
-        for placed, person in enumerate(order):
-            if placed % CHECK_EVERY == CHECK_EVERY - 1 and should_stop():
-                stopped = True
-                break
-            known = list(met[person]) + colleagues[organisations[person]]
-            cost = np.zeros(tables, dtype=np.float64)
-            if known:
-                where = table_of[np.asarray(known, dtype=np.int64)]
-                where = where[where >= 0]
-                if where.size:
-                    cost += np.bincount(where, minlength=tables)
-            cost += 0.5 * load / sizes + 0.01 * rng.random(tables)
-            if rules is not None:
-                cost += _rule_costs(person, table_of, apart, languages, shared, kinds, mix, limit)
-            cost[load >= sizes] = np.inf
-            host_table = hosts.get(person, -1)
-            table = host_table if host_table >= 0 and load[host_table] < sizes[host_table] else -1
-            table = table if table >= 0 else int(np.argmin(cost))
-            table_of[person] = table
-            load[table] += 1
-            seated[table].append(person)
-            if languages[person]:
-                so_far = shared[table]
-                shared[table] = (
-                    set(languages[person]) if so_far is None else so_far & languages[person]
-                )
-            if kinds[person] >= 0:
-                mix[table, kinds[person]] += 1
-        if stopped:
             schedule.append(dealt_round(organisations, table_sizes, r))
             continue
         for members in seated:
             for person in members:
-                met[person].update(members)
-                met[person].discard(person)
+                event.met[person].update(members)
+                event.met[person].discard(person)
         schedule.append(seated)
     return schedule
+
+
+@dataclass
+class _Event:
+    """What the greedy knows of the event: organisations, who met whom (at an earlier event
+    or in the rounds built so far), and with rules who is kept apart, who hosts which table,
+    who speaks what, and each table's even share of every category (`limit`)."""
+
+    organisations: Sequence[int]
+    org: IntArray
+    sizes: IntArray
+    org_size: Counter[int]
+    colleagues: dict[int, list[int]]
+    met: list[set[int]]
+    apart: list[list[int]]
+    hosts: dict[int, int]
+    languages: list[frozenset[str]]
+    kinds: list[int]
+    limit: IntArray
+    with_rules: bool
+
+    @classmethod
+    def of(
+        cls, organisations: Sequence[int], table_sizes: Sequence[int], rules: SolverRules | None
+    ) -> _Event:
+        n = len(organisations)
+        sizes = np.asarray(table_sizes, dtype=np.int64)
+        colleagues: dict[int, list[int]] = {}
+        for person, o in enumerate(organisations):
+            colleagues.setdefault(o, []).append(person)
+        event = cls(
+            organisations,
+            np.asarray(organisations, dtype=np.int64),
+            sizes,
+            Counter(organisations),
+            colleagues,
+            met=[set() for _ in range(n)],
+            apart=[[] for _ in range(n)],
+            hosts={},
+            languages=[frozenset()] * n,
+            kinds=[-1] * n,
+            limit=np.zeros((len(table_sizes), 1), dtype=np.int64),
+            with_rules=rules is not None,
+        )
+        if rules is not None:
+            for a, b in rules.already_met:
+                event.met[a].add(b)
+                event.met[b].add(a)
+            for a, b in rules.keep_apart:
+                event.apart[a].append(b)
+                event.apart[b].append(a)
+            event.hosts = dict(zip(rules.hosts, rules.host_tables, strict=True))
+            event.languages = list(rules.languages) or event.languages
+            event.kinds = list(rules.categories) or event.kinds
+            totals = np.bincount([k for k in event.kinds if k >= 0], minlength=1)
+            event.limit = -(-totals[None, :] * sizes[:, None] // max(n, 1))
+        return event
+
+
+class _Round:
+    """One round as it fills: each person's table, the tables' loads and people, the
+    languages each table still shares, and its count of each category."""
+
+    def __init__(self, n: int, tables: int, limit: IntArray) -> None:
+        self.table_of = np.full(n, -1, dtype=np.int64)
+        self.load = np.zeros(tables, dtype=np.int64)
+        self.seated: list[list[int]] = [[] for _ in range(tables)]
+        self.shared: list[set[str] | None] = [None] * tables
+        self.mix = np.zeros_like(limit)
+
+    def seat(self, person: int, table: int, spoken: frozenset[str], kind: int) -> None:
+        self.table_of[person] = table
+        self.load[table] += 1
+        self.seated[table].append(person)
+        if spoken:
+            so_far = self.shared[table]
+            self.shared[table] = set(spoken) if so_far is None else so_far & spoken
+        if kind >= 0:
+            self.mix[table, kind] += 1
+
+
+def _greedy_round(
+    event: _Event, rng: np.random.Generator, should_stop: Callable[[], bool]
+) -> list[list[int]] | None:
+    """One round, hosts first, then the biggest organisations first; None when told to stop
+    part-way."""
+    n = len(event.organisations)
+    jitter = rng.random(n)
+    order = sorted(
+        range(n),
+        key=lambda p: (
+            p not in event.hosts,
+            -event.org_size[event.organisations[p]],
+            event.org[p],
+            jitter[p],
+        ),
+    )
+    seats = _Round(n, len(event.sizes), event.limit)
+    for placed, person in enumerate(order):
+        if placed % CHECK_EVERY == CHECK_EVERY - 1 and should_stop():
+            return None
+        table = _table_for(event, seats, person, rng)
+        seats.seat(person, table, event.languages[person], event.kinds[person])
+    return seats.seated
+
+
+def _table_for(event: _Event, seats: _Round, person: int, rng: np.random.Generator) -> int:
+    """The host's own table, else the table where the person knows fewest (and, with rules,
+    breaks least), the emptiest among equals, then chance."""
+    tables = len(event.sizes)
+    known = list(event.met[person]) + event.colleagues[event.organisations[person]]
+    cost = np.zeros(tables, dtype=np.float64)
+    if known:
+        where = seats.table_of[np.asarray(known, dtype=np.int64)]
+        where = where[where >= 0]
+        if where.size:
+            cost += np.bincount(where, minlength=tables)
+    cost += 0.5 * seats.load / event.sizes + 0.01 * rng.random(tables)
+    if event.with_rules:
+        cost += _rule_costs(
+            person,
+            seats.table_of,
+            event.apart,
+            event.languages,
+            seats.shared,
+            event.kinds,
+            seats.mix,
+            event.limit,
+        )
+    cost[seats.load >= event.sizes] = np.inf
+    host_table = event.hosts.get(person, -1)
+    if host_table >= 0 and seats.load[host_table] < event.sizes[host_table]:
+        return host_table
+    return int(np.argmin(cost))
 
 
 def _rule_costs(

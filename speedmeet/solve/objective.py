@@ -27,11 +27,10 @@ same way for all of them.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from speedmeet.quality import wasted
 from speedmeet.solve.problem import Pair
 
 APART = 1_000_000_000
@@ -69,18 +68,15 @@ def new_pairs(
     rounds: Iterable[Tables], organisations: Sequence[int], already_met: Collection[Pair] = ()
 ) -> int:
     """Distinct cross-organisation pairs sharing a table at least once, leaving out pairs who
-    met at an earlier event: what a plan is measured by."""
-    earlier = {(min(a, b), max(a, b)) for a, b in already_met}
-    return sum(
-        1
-        for a, b in meetings(rounds)
-        if organisations[a] != organisations[b] and (a, b) not in earlier
-    )
-
-
-def conflicts(met: Mapping[Pair, int], organisations: Sequence[int]) -> int:
-    """Repeats and same-organisation meetings among these meeting counts."""
-    return sum(wasted(times, organisations[a] == organisations[b]) for (a, b), times in met.items())
+    met at an earlier event: what a plan is measured by (a set, not `meetings`' counts: the
+    engine scores every start of a 20,000-person event with it)."""
+    met: set[Pair] = set()
+    for tables in rounds:
+        for table in tables:
+            seated = sorted(table)
+            for i, a in enumerate(seated):
+                met.update((a, b) for b in seated[i + 1 :] if organisations[a] != organisations[b])
+    return len(met - {(min(a, b), max(a, b)) for a, b in already_met})
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ meeting exactly as often as before. So from a repeat-free schedule the search be
 creates a repeat; it only decides who sits where, which is all the rules care about:
 
 - colleagues, pairs who met at an earlier event, keep-apart pairs and two hosts together weigh
-  as in `rule_seating` (PAIR, APART; two hosts must never share a table, so that each can take
+  as in `objective` (PAIR, APART; two hosts must never share a table, so that each can take
   the table number of their own table in every round);
 - must-meet pairs that never meet, tables without a common language (HARD) and people beyond
   their category's even share of a table (MIX), summed over the rounds;
@@ -32,8 +32,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import numpy.typing as npt
 
+from speedmeet.solve.objective import APART, HARD, MIX, PAIR
 from speedmeet.solve.problem import Schedule, SolverRules
-from speedmeet.solve.rule_seating import APART, HARD, MIX, PAIR
 from speedmeet.solve.seating import by_organisation
 from speedmeet.solve.table_terms import TableTerms
 
@@ -73,7 +73,7 @@ def relabel(
     """The schedule with people exchanged between itineraries to meet the rules, and tables
     renumbered for the hosts; the schedule unchanged when it repeats a pair (relabelling then
     keeps the repeats but cannot see them) or the event is too large. `target` is the core
-    cost (`rule_seating` weights) at which the rules count as met: the unavoidable waste.
+    cost (`objective` weights) at which the rules count as met: the unavoidable waste.
     With `hosts_seated`, the hosts already sit at their own tables and are never exchanged
     (the polish after the search); otherwise they are exchanged like anyone, then renumbered.
     With `preferences`, soft preferences are polished once the rules are met."""
@@ -337,9 +337,8 @@ class _Labelling:
     ) -> int:
         """One tabu search, on the core cost or (soft) on soft preferences at no core cost;
         leaves the best labelling found. Returns the step count reached."""
-        n = self.n
         free = np.flatnonzero(~pinned)
-        tabu_until = np.zeros(n + 1, dtype=np.int64)
+        tabu_until = np.zeros(self.n + 1, dtype=np.int64)
         mates = self.tablemates()
         cost = self.soft_cost(mates) if soft else self.core_cost(mates)
         best = cost
@@ -350,20 +349,11 @@ class _Labelling:
             if step % 16 == 0 and should_stop():
                 break
             step += 1
-            if soft or self.weighted:  # weighted: preferences can improve anywhere
-                movers = free
-            else:
-                movers = np.flatnonzero(self.trouble(mates) & ~pinned)
+            movers = self._movers(mates, free, pinned, soft, rng)
             if movers.size == 0:
                 break
-            limit = SOFT_MOVERS if soft else MOVERS
-            if movers.size > limit:
-                movers = np.sort(rng.choice(movers, limit, replace=False))
-            others = free
-            if others.size > CANDIDATES:
-                others = np.sort(rng.choice(others, CANDIDATES, replace=False))
-            core = self.core_deltas(mates, movers, others) + self.table_deltas(movers, others)
-            deltas = self.pair_deltas(self.soft, mates, movers, others) if soft else core
+            others = _sample(free, CANDIDATES, rng)
+            deltas, core = self._swap_scores(mates, movers, others, soft)
             tabu = (tabu_until[movers] > step)[:, None] | (tabu_until[others] > step)[None, :]
             barred = tabu & (cost + deltas >= best)  # a tabu swap only when it beats the best
             barred |= movers[:, None] == others[None, :]
@@ -386,6 +376,29 @@ class _Labelling:
         if cost > best:
             self._restore(best_members)
         return step
+
+    def _movers(
+        self,
+        mates: IntArray,
+        free: IntArray,
+        pinned: npt.NDArray[np.bool_],
+        soft: bool,
+        rng: np.random.Generator,
+    ) -> IntArray:
+        """Whose swaps this step scores: anyone free for soft preferences or with a preference
+        weight (they can improve anywhere), else the people in trouble; a sample of them."""
+        if soft or self.weighted:
+            return _sample(free, SOFT_MOVERS if soft else MOVERS, rng)
+        return _sample(np.flatnonzero(self.trouble(mates) & ~pinned), MOVERS, rng)
+
+    def _swap_scores(
+        self, mates: IntArray, movers: IntArray, others: IntArray, soft: bool
+    ) -> tuple[IntArray, IntArray]:
+        """The change of the phase's cost for swapping each mover with each of others, and the
+        change of the core cost (the same array outside the soft phase)."""
+        core = self.core_deltas(mates, movers, others) + self.table_deltas(movers, others)
+        deltas = self.pair_deltas(self.soft, mates, movers, others) if soft else core
+        return deltas, core
 
     def _restore(self, members: IntArray) -> None:
         n = self.n
@@ -439,6 +452,14 @@ def _sparse_rows(matrix: IntArray) -> tuple[IntArray, IntArray]:
     weights = np.zeros((n1, width), dtype=np.int64)
     weights[rows, slot] = matrix[rows, columns]
     return padded, weights
+
+
+def _sample(people: IntArray, most: int, rng: np.random.Generator) -> IntArray:
+    """At most `most` of `people`, chosen at random, in order."""
+    if people.size <= most:
+        return people
+    chosen: IntArray = np.sort(rng.choice(people, most, replace=False))
+    return chosen
 
 
 def _miss(wanted: IntArray, size: IntArray) -> IntArray:

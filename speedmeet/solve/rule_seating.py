@@ -23,10 +23,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from speedmeet.solve.objective import APART as APART
-from speedmeet.solve.objective import HARD as HARD
-from speedmeet.solve.objective import MIX as MIX
-from speedmeet.solve.objective import PAIR as PAIR
+from speedmeet.solve.objective import APART, HARD, MIX, PAIR
 from speedmeet.solve.problem import Schedule, SolverRules
 from speedmeet.solve.seating import IntArray, Seating
 from speedmeet.solve.table_terms import TableTerms, language_columns

@@ -4,8 +4,9 @@ Conflict-directed (after Dotú and Van Hentenryck, "Scheduling social golfers lo
 step takes a few rounds that still hold waste, and in each the people sitting in waste there;
 it scores every swap of one of them with anyone at another table of that round in one numpy
 expression, and makes the best swap that is not tabu (ties broken at random; a tabu swap is
-allowed when it beats the best plan so far). A person who just left a table may not return to it for a random tenure. When the
-search stalls it perturbs the best seating found with a few random swaps.
+allowed when it beats the best plan so far). A person who just left a table may not return to
+it for a random tenure. When the search stalls it perturbs the best seating found with a few
+random swaps.
 
 Everything random comes from one seeded generator and the search runs for a counted number of
 steps, so the same instance gives the same schedule on any machine that finishes the steps
@@ -18,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from speedmeet.solve.seating import IntArray, Seating
 
@@ -76,104 +78,184 @@ def tabu_search(seating: Seating, rng: np.random.Generator, budget: SearchBudget
     (hosts) never move.
     """
     n = seating.n
-    rounds = seating.rounds
-    best_cost = seating.cost
-    best_core = seating.core_cost
-    best_members = seating.members.copy()
-    tabu_table = np.full((rounds, n + 1), -1, dtype=np.int32)
-    tabu_until = np.zeros((rounds, n + 1), dtype=np.int64)
-    tenure_low = TENURE_LOW
-    tenure_high = TENURE_LOW + 6 + int(TENURE_PER_PERSON * min(n, 200))
+    memory = _Memory(seating)
+    tenure = (TENURE_LOW, TENURE_LOW + 6 + int(TENURE_PER_PERSON * min(n, 200)))
     patience = PATIENCE_BASE + PATIENCE_PER_PERSON * n
-    last_best = 0
     pinned = seating.pinned
     fixed = np.flatnonzero(pinned | (np.arange(n + 1) == n))  # never swapped: hosts, dummy
     stalled = 0
     step = 0
-    polish_until: int | None = None
-    while step < budget.steps:
-        if best_core <= budget.target_waste:
-            if not seating.has_preferences:
-                break
-            if polish_until is None:
-                polish_until = step + polish_steps(n)
-            if step >= polish_until:
-                break
-        if step % 16 == 0 and budget.should_stop():
-            break
-        if (
-            budget.give_up is not None
-            and polish_until is None
-            and step - last_best > budget.give_up
-        ):
-            break
+    while step < budget.steps and not memory.finished(seating, budget, step):
         step += 1
         regret = seating.all_regret()
         trouble = seating.trouble(regret)
         trouble[:, pinned] = False
-        busy_rounds = np.flatnonzero(trouble.any(axis=1))
+        busy_rounds = _busy_rounds(trouble, rng)
         if busy_rounds.size == 0:
             break
-        if busy_rounds.size > ROUNDS_PER_STEP:
-            busy_rounds = np.sort(rng.choice(busy_rounds, ROUNDS_PER_STEP, replace=False))
-        best_delta = np.inf
-        pick_r, pick_a, pick_b = -1, -1, -1
-        ties = 0
-        for r_value in busy_rounds:
-            r = int(r_value)
-            movers: IntArray = np.flatnonzero(trouble[r, :n]).astype(np.int32)
-            if movers.size > MAX_MOVERS:
-                movers = np.sort(rng.choice(movers, MAX_MOVERS, replace=False)).astype(np.int32)
-            deltas = seating.swap_deltas(r, movers, regret[r]).astype(np.float64)
-            tab = seating.table_of[r]
-            own = tab[movers]
-            deltas[tab[None, :] == own[:, None]] = np.inf
-            deltas[:, fixed] = np.inf
-            # the table each person may not go back to yet (-2: none)
-            barred = np.where(tabu_until[r] > step, tabu_table[r], -2)
-            forbidden = (barred[movers][:, None] == tab[None, :]) | (
-                barred[None, :] == own[:, None]
-            )
-            forbidden &= deltas >= best_cost - seating.cost  # unless it beats the best
-            deltas[forbidden] = np.inf
-            low = deltas.min()
-            if not np.isfinite(low) or low > best_delta:
-                continue
-            choices = np.flatnonzero(deltas.ravel() == low)
-            if low < best_delta:
-                ties = 0
-                best_delta = low
-            # reservoir choice among equally good moves of all rounds
-            ties += choices.size
-            if rng.integers(ties) < choices.size:
-                i, b = divmod(int(choices[rng.integers(choices.size)]), n + 1)
-                pick_r, pick_a, pick_b = r, int(movers[i]), b
-        if pick_r < 0:
+        move = _best_swap(seating, memory, busy_rounds, regret, trouble, fixed, step, rng)
+        if move is None:
             continue
-        r, a, b = pick_r, pick_a, pick_b
-        tab = seating.table_of[r]
-        ta, tb = int(tab[a]), int(tab[b])
-        seating.swap(r, a, b)
-        tabu_table[r, a], tabu_until[r, a] = ta, step + int(rng.integers(tenure_low, tenure_high))
-        tabu_table[r, b], tabu_until[r, b] = tb, step + int(rng.integers(tenure_low, tenure_high))
-        if (seating.core_cost, seating.cost) < (best_core, best_cost):
-            if seating.core_cost < best_core:
-                last_best = step
-            best_cost = seating.cost
-            best_core = seating.core_cost
-            best_members = seating.members.copy()
+        memory.swap(seating, move, step, tenure, rng)
+        if memory.keep_if_best(seating, step):
             stalled = 0
-            budget.on_improvement(best_core)
+            budget.on_improvement(memory.best_core)
         else:
             stalled += 1
             if stalled > patience:
                 stalled = 0
-                seating.restore(best_members)
-                _perturb(seating, rng, PERTURB_SWAPS + int(rng.integers(0, PERTURB_SWAPS + 1)))
-                tabu_until[:] = 0
-    if (seating.core_cost, seating.cost) > (best_core, best_cost):
-        seating.restore(best_members)
+                memory.jump(seating, rng)
+    if (seating.core_cost, seating.cost) > (memory.best_core, memory.best_cost):
+        seating.restore(memory.best_members)
     return step
+
+
+Indices = npt.NDArray[np.intp]
+"""Positions from `np.flatnonzero`: rounds, or people."""
+
+Move = tuple[int, int, int]
+"""A swap: round, and the two people who exchange their tables in it."""
+
+
+class _Memory:
+    """What the search remembers: the table each person left last in each round and until
+    which step they may not go back to it, the best seating so far, and the step at which
+    soft preferences started being polished."""
+
+    def __init__(self, seating: Seating) -> None:
+        shape = (seating.rounds, seating.n + 1)
+        self.left_table = np.full(shape, -1, dtype=np.int32)
+        self.barred_until = np.zeros(shape, dtype=np.int64)
+        self.best_cost = seating.cost
+        self.best_core = seating.core_cost
+        self.best_members = seating.members.copy()
+        self.last_best = 0
+        self.polish_until: int | None = None
+
+    def finished(self, seating: Seating, budget: SearchBudget, step: int) -> bool:
+        """Whether the search ends before this step: the target reached (and the soft
+        preferences' polish over), the organiser or the safety stop, or `give_up`."""
+        if self.best_core <= budget.target_waste:
+            if not seating.has_preferences:
+                return True
+            if self.polish_until is None:
+                self.polish_until = step + polish_steps(seating.n)
+            if step >= self.polish_until:
+                return True
+        if step % 16 == 0 and budget.should_stop():
+            return True
+        return (
+            budget.give_up is not None
+            and self.polish_until is None
+            and step - self.last_best > budget.give_up
+        )
+
+    def barred(self, r: int, step: int) -> IntArray:
+        """Per person, the table they may not go back to yet in round r (-2: none)."""
+        result: IntArray = np.where(self.barred_until[r] > step, self.left_table[r], -2)
+        return result
+
+    def swap(
+        self,
+        seating: Seating,
+        move: Move,
+        step: int,
+        tenure: tuple[int, int],
+        rng: np.random.Generator,
+    ) -> None:
+        """Make the swap, barring each of the two from the table they leave for a random
+        tenure."""
+        r, a, b = move
+        tab = seating.table_of[r]
+        ta, tb = int(tab[a]), int(tab[b])
+        seating.swap(r, a, b)
+        self.left_table[r, a], self.barred_until[r, a] = ta, step + int(rng.integers(*tenure))
+        self.left_table[r, b], self.barred_until[r, b] = tb, step + int(rng.integers(*tenure))
+
+    def keep_if_best(self, seating: Seating, step: int) -> bool:
+        """Remember the seating when it is the best so far; whether it was."""
+        if (seating.core_cost, seating.cost) >= (self.best_core, self.best_cost):
+            return False
+        if seating.core_cost < self.best_core:
+            self.last_best = step
+        self.best_cost = seating.cost
+        self.best_core = seating.core_cost
+        self.best_members = seating.members.copy()
+        return True
+
+    def jump(self, seating: Seating, rng: np.random.Generator) -> None:
+        """Leave a stalled search: back to the best seating, a few random swaps, no bars."""
+        seating.restore(self.best_members)
+        _perturb(seating, rng, PERTURB_SWAPS + int(rng.integers(0, PERTURB_SWAPS + 1)))
+        self.barred_until[:] = 0
+
+
+def _busy_rounds(trouble: npt.NDArray[np.bool_], rng: np.random.Generator) -> Indices:
+    """Rounds holding someone in trouble, at most `ROUNDS_PER_STEP` of them (at random)."""
+    busy_rounds: Indices = np.flatnonzero(trouble.any(axis=1))
+    if busy_rounds.size > ROUNDS_PER_STEP:
+        busy_rounds = np.sort(rng.choice(busy_rounds, ROUNDS_PER_STEP, replace=False))
+    return busy_rounds
+
+
+def _best_swap(
+    seating: Seating,
+    memory: _Memory,
+    busy_rounds: Indices,
+    regret: IntArray,
+    trouble: npt.NDArray[np.bool_],
+    fixed: Indices,
+    step: int,
+    rng: np.random.Generator,
+) -> Move | None:
+    """The best swap allowed in the busy rounds, ties broken at random among all of them
+    (a reservoir choice); None when every swap is barred."""
+    n = seating.n
+    best_delta = np.inf
+    move: Move | None = None
+    ties = 0
+    for r_value in busy_rounds:
+        r = int(r_value)
+        movers: IntArray = np.flatnonzero(trouble[r, :n]).astype(np.int32)
+        if movers.size > MAX_MOVERS:
+            movers = np.sort(rng.choice(movers, MAX_MOVERS, replace=False)).astype(np.int32)
+        deltas = _allowed_deltas(seating, memory, r, movers, regret, fixed, step)
+        low = deltas.min()
+        if not np.isfinite(low) or low > best_delta:
+            continue
+        choices = np.flatnonzero(deltas.ravel() == low)
+        if low < best_delta:
+            ties = 0
+            best_delta = low
+        ties += choices.size
+        if rng.integers(ties) < choices.size:
+            i, b = divmod(int(choices[rng.integers(choices.size)]), n + 1)
+            move = (r, int(movers[i]), b)
+    return move
+
+
+def _allowed_deltas(
+    seating: Seating,
+    memory: _Memory,
+    r: int,
+    movers: IntArray,
+    regret: IntArray,
+    fixed: Indices,
+    step: int,
+) -> npt.NDArray[np.float64]:
+    """The cost change of swapping each mover with each person of round r, infinite where the
+    swap is not allowed: within one table, with a pinned person, or tabu (a person back to
+    the table they just left) unless it beats the best seating so far."""
+    deltas = seating.swap_deltas(r, movers, regret[r]).astype(np.float64)
+    tab = seating.table_of[r]
+    own = tab[movers]
+    deltas[tab[None, :] == own[:, None]] = np.inf
+    deltas[:, fixed] = np.inf
+    barred = memory.barred(r, step)
+    forbidden = (barred[movers][:, None] == tab[None, :]) | (barred[None, :] == own[:, None])
+    forbidden &= deltas >= memory.best_cost - seating.cost  # unless it beats the best
+    deltas[forbidden] = np.inf
+    return deltas
 
 
 def _perturb(seating: Seating, rng: np.random.Generator, swaps: int) -> None:

@@ -1,11 +1,11 @@
-"""CP-SAT helpers that make the resolvable designs carried in `data/` (run once, offline).
+"""CP-SAT helpers that make the designs carried in `speedmeet/solve/data/` (run once, offline).
 
 `benchmarks/make_designs.py` builds a design's blocks algebraically (lines of a projective space,
 a Hermitian unital) and asks `split_into_rounds` to sort them into rounds where everyone sits
 once; `seat_halves` searches a schedule with a symmetry that makes it quick;
 `cyclic_difference_array` finds the grid shifts for table counts where quick searches fail.
-Nothing here runs while planning an event: `designs.construct` only reads the written
-files.
+Nothing here runs while planning an event, and the runtime package never imports it:
+`speedmeet.solve.designs.construct` only reads the written files.
 """
 
 from __future__ import annotations
@@ -105,7 +105,7 @@ def cyclic_difference_array(
     tables: int, groups: int, rounds: int, time_limit: float = 60.0, seed: int = 0
 ) -> list[list[int]] | None:
     """Shifts t[round][group] modulo `tables` such that, for every two groups, the differences
-    of their shifts are all different over the rounds (the grid of `designs` needs this).
+    of their shifts are all different over the rounds (the grid of `speedmeet.solve.designs` needs this).
 
     Round 0 and group 0 are zero; round 1 increases along the groups and group 1 along the
     rounds (relabelling groups and rounds keeps the property).
