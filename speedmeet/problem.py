@@ -33,14 +33,10 @@ PREFERENCE_LIMIT = 2000
 
 @dataclass(frozen=True)
 class Translation:
-    """The people of an event in the solver's indices, and back."""
+    """The people of an event in the solver's indices: participant i is the i-th of the list."""
 
-    participants: Sequence[Participant]
     organisations: list[int]
     rules: SolverRules | None
-
-    def index(self) -> dict[str, int]:
-        return {p.id: i for i, p in enumerate(self.participants)}
 
 
 def translate(
@@ -48,7 +44,6 @@ def translate(
 ) -> Translation:
     """Participants and their rules in the solver's terms, for a round of `layout`."""
     return Translation(
-        participants=participants,
         organisations=organisation_indices(participants),
         rules=solver_rules(participants, rules, layout) if rules is not None else None,
     )
@@ -92,7 +87,7 @@ def replan_problem(
     present = sum(1 for p in everyone if p.present_in(from_round))
     layout = table_layout(present, plan.settings, plan.rules)
     translated = translate(speaking, plan.rules, layout)
-    index = translated.index()
+    index = {p.id: i for i, p in enumerate(everyone)}
     held: Schedule = [
         [[index[pid] for pid in table.participants if pid in index] for table in round_.tables]
         for round_ in plan.rounds[: from_round - 1]
@@ -199,7 +194,7 @@ def solver_rules(
     languages = (
         _rule_languages(participants, layout, table_languages) if rules.common_language else ()
     )
-    preferences = _preferences(participants, rules, layout)
+    preferences, needs = _preferences(participants, rules, layout)
     return SolverRules(
         already_met=index_pairs(index, list(rules.history)),
         hosts=hosts,
@@ -211,7 +206,7 @@ def solver_rules(
         categories=_categories(participants, rules.mix),
         pair_weights=preferences.per_meeting,
         wanted=preferences.once,
-        needs=preferences.needs,
+        needs=needs,
         weighted=preferences.weighted,
         mix_weight=preferences.mix_weight,
     )
@@ -250,40 +245,46 @@ def _rule_languages(
     return spoken
 
 
+Needs = tuple[tuple[int, tuple[int, ...]], ...]
+"""(person, helpers): someone with a need and everyone offering it (`SolverRules.needs`)."""
+
+
 def _preferences(
     participants: Sequence[Participant], rules: EventRules, layout: Layout
-) -> Preferences:
-    """Who shares an interest, who offers what someone needs, and each need's helpers, weighed
-    by the solver's objective. None above `PREFERENCE_LIMIT` people (one weight per pair)."""
+) -> tuple[Preferences, Needs]:
+    """Who shares an interest and who offers what someone needs, weighed by the solver's
+    objective, and each need's helpers. None above `PREFERENCE_LIMIT` people (one weight per
+    pair)."""
     if len(participants) > PREFERENCE_LIMIT:
-        return weigh_preferences((), None, (), (), None, layout_largest(layout))
+        return Preferences(), ()
     shared: list[Pair] = []
     if rules.interests != "off":
         interests = _by_word([p.interests for p in participants])
         shared = _pairs(interests, interests)
     offered: list[Pair] = []
-    served: tuple[tuple[int, tuple[int, ...]], ...] = ()
+    served: Needs = ()
     if rules.offers_needs:
         offers = _by_word([p.offers for p in participants])
         needs = _by_word([p.needs for p in participants])
         offered = _pairs(offers, needs)
-        helpers: dict[int, set[int]] = {}
-        for word, people in needs.items():
-            for person in people:
-                helpers.setdefault(person, set()).update(offers.get(word, []))
-        served = tuple(
-            (person, tuple(sorted(found - {person})))
-            for person, found in sorted(helpers.items())
-            if found - {person}
-        )
+        served = _helpers(offers, needs)
     mode = None if rules.interests == "off" else rules.interests
-    return weigh_preferences(
-        shared, mode, offered, served, rules.preference_weight, layout_largest(layout)
+    largest = max((seats for _, seats in layout), default=2)
+    weighed = weigh_preferences(shared, mode, offered, rules.preference_weight, largest)
+    return weighed, served
+
+
+def _helpers(offers: dict[str, list[int]], needs: dict[str, list[int]]) -> Needs:
+    """Each person with a need and everyone (else) offering it."""
+    helpers: dict[int, set[int]] = {}
+    for word, people in needs.items():
+        for person in people:
+            helpers.setdefault(person, set()).update(offers.get(word, []))
+    return tuple(
+        (person, tuple(sorted(found - {person})))
+        for person, found in sorted(helpers.items())
+        if found - {person}
     )
-
-
-def layout_largest(layout: Layout) -> int:
-    return max((seats for _, seats in layout), default=2)
 
 
 def _by_word(lists: list[list[str]]) -> dict[str, list[int]]:

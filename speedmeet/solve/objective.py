@@ -85,7 +85,6 @@ class Preferences:
 
     per_meeting: Weighted = ()
     once: Weighted = ()
-    needs: tuple[tuple[int, tuple[int, ...]], ...] = ()
     weighted: bool = False
     mix_weight: int | None = None
 
@@ -94,7 +93,6 @@ def weigh_preferences(
     shared_interests: Sequence[Pair],
     interests: str | None,
     offered: Sequence[Pair],
-    needs: tuple[tuple[int, tuple[int, ...]], ...],
     preference_weight: float | None,
     largest_table: int,
 ) -> Preferences:
@@ -127,7 +125,6 @@ def weigh_preferences(
     return Preferences(
         per_meeting=per_meeting,
         once=once,
-        needs=needs,
         weighted=weighted,
         mix_weight=_mix_weight(preference_weight, largest_table) if weighted else None,
     )
